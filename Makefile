@@ -1,0 +1,90 @@
+# Sanctuary counties: `make` lists the targets.
+#
+# Make is the pipeline: raw files -> processed tables -> reports. Targets are
+# real files, so a second `make data` does nothing, and every step writes to a
+# temporary file and renames it, so an interrupted run leaves nothing that
+# looks finished. Targets that need the Python environment create it first.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DELETE_ON_ERROR:
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-builtin-rules --no-print-directory
+
+# --- environment ---------------------------------------------------------------
+# BASE_PYTHON creates .venv; conda users pass their own interpreter instead:
+#   make setup PYTHON=$(which python)
+BASE_PYTHON ?= python3
+VENV ?= .venv
+PYTHON ?= $(VENV)/bin/python
+KERNEL := sanctuary-counties
+ENV_STAMP := .make/env$(subst /,_,$(abspath $(PYTHON))).stamp
+RUN := $(PYTHON) -m analysis
+
+# --- data ----------------------------------------------------------------------
+# The raw file list comes from the registry's `path = "..."` lines, read
+# without starting Python so a no-op `make data` stays instant.
+RAW_PATHS := $(shell sed -n 's/^ *path = "\(.*\)"$$/\1/p' data/sources.toml)
+RAW := $(addprefix data/raw/,$(RAW_PATHS))
+RAW_PANEL := $(filter data/raw/crime/% data/raw/socio/%,$(RAW))
+RAW_GEOMETRY := $(filter data/raw/geo/census-cb-2015/%,$(RAW))
+
+PANEL := data/processed/county_panel.parquet
+GEOMETRY := data/processed/counties.parquet data/processed/states.parquet
+DATA := $(PANEL) $(GEOMETRY)
+
+CORE_CODE := $(addprefix src/analysis/,__init__.py paths.py errors.py atomic.py sources.py buildlog.py counties.py schema.py)
+PANEL_CODE := $(CORE_CODE) src/analysis/panel.py $(wildcard src/analysis/readers/*.py)
+GEOMETRY_CODE := $(CORE_CODE) src/analysis/geometry.py src/analysis/readers/geo.py
+
+.PHONY: help setup data test lab bench clean clean-all
+
+help: ## list the targets
+	@echo "Sanctuary counties. Usage: make TARGET [DATA_MIRROR=folder-or-url] [PYTHON=python]"
+	@echo
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  \1\t\2/' | expand -t 14
+
+setup: $(ENV_STAMP) ## create .venv, install the package and its dev tools, register the Jupyter kernel
+
+$(ENV_STAMP): pyproject.toml
+	@mkdir -p $(@D)
+	@if [ "$(PYTHON)" = "$(VENV)/bin/python" ] && [ ! -x "$(PYTHON)" ]; then \
+		echo "creating $(VENV) with $(BASE_PYTHON)"; $(BASE_PYTHON) -m venv $(VENV); fi
+	@# uv installs in seconds where pip takes minutes; plain pip is the fallback.
+	@if $(PYTHON) -m pip install --quiet --disable-pip-version-check uv \
+		&& $(PYTHON) -m uv pip install --quiet --python $(PYTHON) -e '.[dev]'; then :; \
+		else echo "uv failed; installing with pip"; $(PYTHON) -m pip install --quiet -e '.[dev]'; fi
+	$(PYTHON) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python ($(KERNEL))" >/dev/null
+	@touch $@
+
+data: $(DATA) ## fetch and verify the sources, build the county panel and maps' geometry
+
+# One recipe fetches every missing raw file (verifying each sha256); files
+# already present are left alone, and checked again by the builds that read them.
+$(RAW) &: | $(ENV_STAMP)
+	$(RUN) fetch
+
+$(PANEL): $(RAW_PANEL) data/sources.toml $(PANEL_CODE) | $(ENV_STAMP)
+	$(RUN) build panel
+
+$(GEOMETRY) &: $(RAW_GEOMETRY) data/sources.toml $(GEOMETRY_CODE) | $(ENV_STAMP)
+	$(RUN) build counties
+
+test: $(DATA) | $(ENV_STAMP) ## run the test suite (unit tests, then the real-data tests)
+	$(PYTHON) -m pytest
+
+lab: $(DATA) | $(ENV_STAMP) ## open JupyterLab on the notebooks
+	$(PYTHON) -m jupyter lab notebooks/
+
+bench: $(DATA) | $(ENV_STAMP) ## time the builds and the library (results in benchmarks/results/)
+	$(PYTHON) benchmarks/run.py
+
+clean: ## remove processed data and generated reports (keeps data/raw and .venv)
+	find data/processed -mindepth 1 ! -name .gitkeep -delete
+	rm -rf reports/html reports/figures reports/tables reports/notebooks reports/index.html
+
+clean-all: clean ## also remove data/raw, .venv and build stamps
+	find data/raw -mindepth 1 ! -name .gitkeep -delete
+	rm -rf $(VENV) .make
+
+print-%: ; @echo '$($*)'

@@ -1,0 +1,34 @@
+"""Sanctuary counties: the library behind the notebooks and reports.
+
+    from analysis import load_panel, load_counties
+    panel = load_panel(years=[2015])
+
+Names are imported on first use, so `import analysis` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "load_panel": "panel",
+    "load_build_log": "panel",
+    "build_panel": "panel",
+    "PANEL_COLUMNS": ("panel", "COLUMNS"),
+    "load_counties": "geometry",
+    "load_states": "geometry",
+    "AnalysisError": "errors",
+    "UnknownChoice": "errors",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    target = _EXPORTS.get(name)
+    if target is None:
+        raise AttributeError(f"module 'analysis' has no attribute {name!r}")
+    module, attr = target if isinstance(target, tuple) else (target, name)
+    return getattr(importlib.import_module(f".{module}", __name__), attr)

@@ -1,0 +1,78 @@
+"""Command line: `python -m analysis COMMAND` (what Make calls).
+
+Errors meant for the user (AnalysisError) print as a message without a
+traceback and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+
+def _fetch(args) -> None:
+    from . import sources
+
+    done = sources.fetch(args.files or None, progress=not args.quiet)
+    fetched = {k: v for k, v in done.items() if v != "present"}
+    for file_id, how in fetched.items():
+        print(f"  {file_id}: {how}")
+    print(f"{len(done)} source files verified ({len(fetched)} fetched now).")
+
+
+def _build(args) -> None:
+    started = time.perf_counter()
+    if args.product == "panel":
+        from .panel import build_panel, panel_path
+
+        frame = build_panel()
+        print(f"wrote {panel_path()} ({len(frame):,} rows, "
+              f"{frame['fips'].nunique():,} counties) in {time.perf_counter() - started:.1f} s")
+    elif args.product == "counties":
+        from .geometry import build_geometry
+
+        for path, n in build_geometry().items():
+            print(f"wrote {path} ({n:,} features)")
+
+
+def _sources(args) -> None:
+    from . import sources
+
+    for src in sources.registry().values():
+        how = "manual download" if src.manual else "download"
+        print(f"{src.id:22} {src.years:12} {how:15} {src.producer}")
+        if args.files:
+            for f in src.files:
+                print(f"    {f.id:26} data/raw/{f.path}")
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True)
+
+    f = sub.add_parser("fetch", help="fetch and verify raw source files (DATA_MIRROR or official URLs)")
+    f.add_argument("files", nargs="*", help="source file ids (default: all in data/sources.toml)")
+    f.add_argument("--quiet", action="store_true", help="no progress bars")
+    f.set_defaults(run=_fetch)
+
+    b = sub.add_parser("build", help="build a processed data product from the raw files")
+    b.add_argument("product", choices=["panel", "counties"])
+    b.set_defaults(run=_build)
+
+    s = sub.add_parser("sources", help="list the sources in the registry")
+    s.add_argument("--files", action="store_true", help="list every file too")
+    s.set_defaults(run=_sources)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    from .errors import AnalysisError
+
+    args = parser().parse_args(argv)
+    try:
+        args.run(args)
+    except AnalysisError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0

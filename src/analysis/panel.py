@@ -1,0 +1,276 @@
+"""The county panel: one row per county (2015 boundaries) and year, 2010-2017.
+
+`build_panel` reads every verified raw file through its reader, joins them on
+the county universe of the Census population estimates, derives the rates,
+validates the result against `schema.PANEL` and writes
+data/processed/county_panel.parquet with its build log beside it.
+`load_panel` reads it back for notebooks and the comparison engine.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import paths
+from .atomic import write_parquet
+from .buildlog import BuildLog
+from .errors import AnalysisError, ValidationError
+from .readers import acs, census_codes, covariates, elections, laus, popest, saipe, ucr, urban
+
+YEARS = list(range(2010, 2018))
+UCR_FILES = {2010: "ucr-2010", 2012: "ucr-2012", 2016: "ucr-2016"}
+URBAN_CRIME_YEARS = [2015, 2017]
+CRIME_YEARS = sorted([*UCR_FILES, *URBAN_CRIME_YEARS])
+SAIPE_FILES = {y: f"saipe-{y}" for y in [2010, 2012, 2013, 2014, 2015, 2016, 2017]}
+SAIPE_COMPILED_YEARS = [2011]
+LAUS_FILES = {y: f"laus-{y}" for y in YEARS}
+
+# Column order and meaning of the panel; units are in the names.
+COLUMNS: dict[str, str] = {
+    "fips": "County FIPS code, 5 characters, 2015 boundaries",
+    "year": "Calendar year of the estimate",
+    "state_fips": "State FIPS code, 2 characters",
+    "state_abbr": "State postal abbreviation (Census national_county.txt)",
+    "county_name": "County name (Census population estimates, vintage 2016)",
+    "population": "Resident population, July 1 (Census PEP vintage 2016 for 2010-2016; "
+                  "Urban Institute county file, Census PEP, for 2017)",
+    "violent_crimes": "Violent crimes known to police (FBI UCR; 2015 and 2017 recovered from "
+                      "Urban Institute rates x Urban's population)",
+    "property_crimes": "Property crimes known to police (as violent_crimes)",
+    "violent_per_10k": "Violent crimes per 10,000 residents (UCR years: counts / population; "
+                       "Urban years: Urban's rate per 100,000 / 10)",
+    "property_per_10k": "Property crimes per 10,000 residents (as violent_per_10k)",
+    "total_crime_per_10k": "Violent plus property crimes per 10,000 residents",
+    "crime_coverage": "ICPSR coverage indicator, 0-100: share of the county's population in "
+                      "agencies reporting 12 months (UCR years only)",
+    "crime_quality": "Urban Institute crime_rate_quality: 1 New York City (NY DCJS), "
+                     "2 coverage >= 80 %, 3 coverage < 80 % (2015 and 2017 only)",
+    "crime_source": "Registry id of the crime file behind the row's crime columns",
+    "poverty_pct": "Share of people in poverty, all ages, percent (Census SAIPE; 2011 from "
+                   "the Data4Democracy compilation of SAIPE)",
+    "median_household_income": "Median household income, current US dollars (SAIPE)",
+    "unemployment_pct": "Unemployment rate, annual average, percent (BLS LAUS)",
+    "labor_force": "Civilian labor force, annual average (BLS LAUS)",
+    "foreign_born_pct": "Foreign-born share of the population, percent; ACS 2011-2015, "
+                        "the same value in every year",
+    "noncitizen_pct": "Share of the population who are not US citizens, percent; "
+                      "ACS 2011-2015, the same value in every year",
+    "hispanic_pct": "Hispanic or Latino share of the population, percent; ACS 2011-2015 "
+                    "(B03003), the same value in every year",
+    "labor_force_participation_pct": "Labor force participation rate, population 16 and over, "
+                                     "percent; ACS 2011-2015 (S2301), the same value in every year",
+    "employment_population_pct": "Employment-population ratio, population 16 and over, percent; "
+                                 "ACS 2011-2015 (S2301), the same value in every year",
+    "nchs_urban_rural_2013": "NCHS 2013 urban-rural class: 1 large central metro, 2 large "
+                             "fringe metro, 3 medium metro, 4 small metro, 5 micropolitan, "
+                             "6 noncore; the same value in every year",
+    "rucc_2013": "USDA rural-urban continuum code 2013 (1 most urban .. 9 most rural); "
+                 "the same value in every year",
+    "trump_share_2016": "Republican (Trump) share of the 2016 presidential vote, percent "
+                        "(MIT Election Lab); the same value in every year",
+}
+CRIME_COLUMNS = ["violent_crimes", "property_crimes", "violent_per_10k", "property_per_10k",
+                 "total_crime_per_10k", "crime_coverage", "crime_quality", "crime_source"]
+
+
+def panel_path() -> Path:
+    return paths.processed_dir() / "county_panel.parquet"
+
+
+def log_path(panel: Path | None = None) -> Path:
+    panel = panel or panel_path()
+    return panel.with_name(panel.stem + ".log.json")
+
+
+# --- build --------------------------------------------------------------------
+
+
+class _Assembler:
+    """Joins source frames onto the county x year grid, accounting for every gap."""
+
+    def __init__(self, log: BuildLog, universe: pd.Index):
+        self.log = log
+        self.universe = universe
+        grid = pd.MultiIndex.from_product([universe, YEARS], names=["fips", "year"])
+        self.frame = pd.DataFrame(index=grid)
+
+    def attach(self, source: pd.DataFrame, columns: list[str], file_id: str,
+               years: list[int] | None = None, blank_reason: str = "") -> None:
+        """Put `columns` of `source` (keyed by fips, and year unless `years` says
+        which years a constant value covers) into the panel."""
+        unknown = sorted(set(source["fips"]) - set(self.universe))
+        if unknown:
+            raise ValidationError(
+                f"source file '{file_id}' has county codes that are not 2015 counties of the "
+                f"50 states and DC: {', '.join(unknown[:20])}. Add the case to the file's reader "
+                "(drop with a reason, or map it in counties.BOUNDARY_CHANGES)."
+            )
+        keys = ["fips"] if years else ["fips", "year"]
+        dupes = source.duplicated(keys)
+        if dupes.any():
+            raise ValidationError(f"source file '{file_id}' has more than one row for "
+                                  f"{source.loc[dupes, keys].head().to_dict('records')}")
+        if years:
+            source = source.merge(pd.DataFrame({"year": years}), how="cross")
+        indexed = source.set_index(["fips", "year"])[columns]
+        for year in sorted(set(indexed.index.get_level_values("year"))):
+            present = indexed.xs(year, level="year")
+            absent = self.universe.difference(present.index)
+            for col in columns:
+                logged_year = None if years else year  # a constant is missing in every year
+                self.log.record_missing(col, logged_year, list(absent), f"no row in '{file_id}'")
+                blank = present.index[present[col].isna()]
+                self.log.record_missing(col, logged_year, list(blank),
+                                        blank_reason or f"'{file_id}' gives no value")
+            if years:
+                break
+        self.frame.loc[indexed.index, columns] = indexed
+        for col in columns:  # .loc assignment into new columns leaves object dtype behind
+            self.frame[col] = self.frame[col].infer_objects()
+
+
+def build_panel(raw_dir: Path | None = None, out: Path | None = None) -> pd.DataFrame:
+    """Build the county panel from the verified raw files and write it (atomically)."""
+    from .schema import validate_panel
+
+    out = out or panel_path()
+    log = BuildLog("county_panel", raw_dir)
+
+    def read(reader, file_id, *args):
+        path, account = log.open(file_id)
+        return reader(path, account, *args)
+
+    pop = read(popest.read, "popest-2016")
+    universe = pd.Index(sorted(pop["fips"].unique()), name="fips")
+    panel = _Assembler(log, universe)
+
+    urban_pop = read(urban.read_population, "urban-county-population")
+    population = pd.concat([pop[["fips", "year", "population"]],
+                            urban_pop.loc[urban_pop["year"] == 2017]], ignore_index=True)
+    panel.attach(population, ["population"], "popest-2016 / urban-county-population")
+    names = pop.drop_duplicates("fips")[["fips", "county_name"]]
+    panel.attach(names, ["county_name"], "popest-2016", years=YEARS)
+
+    codes = read(census_codes.read, "county-codes-2010")
+    states = codes.drop_duplicates("state_fips").set_index("state_fips")["state_abbr"]
+    state_fips = pd.Series(universe.str[:2], index=universe)
+    panel.attach(pd.DataFrame({"fips": universe, "state_fips": state_fips.to_numpy(),
+                               "state_abbr": state_fips.map(states).to_numpy()}),
+                 ["state_fips", "state_abbr"], "county-codes-2010", years=YEARS)
+
+    _attach_crime(panel, read, urban_pop, log)
+
+    saipe_files = [(saipe.read_year, fid, year) for year, fid in SAIPE_FILES.items()]
+    saipe_files += [(saipe.read_compiled, "saipe-compiled", y) for y in SAIPE_COMPILED_YEARS]
+    for reader, file_id, year in saipe_files:
+        panel.attach(read(reader, file_id, year), ["poverty_pct", "median_household_income"],
+                     file_id, blank_reason=f"'{file_id}' gives no estimate: suppressed ('.'), or "
+                                           "not derivable for a county that absorbed another "
+                                           "(see this file's 'dropped' entries)")
+    for year, file_id in LAUS_FILES.items():
+        panel.attach(read(laus.read, file_id, year), ["unemployment_pct", "labor_force"], file_id)
+
+    constant = [
+        (read(acs.read_nativity, "nhgis-ds216"), ["foreign_born_pct", "noncitizen_pct"], "nhgis-ds216"),
+        (read(acs.read_hispanic, "acs-b03003"), ["hispanic_pct"], "acs-b03003"),
+        (read(acs.read_employment, "acs-s2301"),
+         ["labor_force_participation_pct", "employment_population_pct"], "acs-s2301"),
+        (read(covariates.read_nchs, "nchs-2013"), ["nchs_urban_rural_2013"], "nchs-2013"),
+        (read(covariates.read_rucc, "rucc-2013"), ["rucc_2013"], "rucc-2013"),
+        (read(elections.read, "medsl-countypres"), ["trump_share_2016"], "medsl-countypres"),
+    ]
+    for frame, columns, file_id in constant:
+        panel.attach(frame, columns, file_id, years=YEARS)
+
+    result = _finish(panel.frame.reset_index())
+    validate_panel(result, log)
+    write_parquet(out, result)
+    log.write(log_path(out))
+    return result
+
+
+def _attach_crime(panel: _Assembler, read, urban_pop: pd.DataFrame, log: BuildLog) -> None:
+    population = panel.frame["population"]
+    for year, file_id in UCR_FILES.items():
+        crime = read(ucr.read, file_id, year)
+        crime.loc[crime["no_data"], ["violent_crimes", "property_crimes"]] = np.nan
+        pop = population.xs(year, level="year").reindex(crime["fips"]).to_numpy()
+        crime["violent_per_10k"] = crime["violent_crimes"] / pop * 1e4
+        crime["property_per_10k"] = crime["property_crimes"] / pop * 1e4
+        crime["crime_source"] = file_id
+        panel.attach(crime, ["violent_crimes", "property_crimes", "violent_per_10k",
+                             "property_per_10k", "crime_coverage", "crime_source"], file_id,
+                     blank_reason=f"'{file_id}': coverage indicator 0 and every offence 0, "
+                                  "which the ICPSR codebook defines as no data")
+
+    rates = read(urban.read_crime_rates, "urban-crime-rates")
+    rates = rates[rates["year"].isin(URBAN_CRIME_YEARS)]
+    if sorted(rates["year"].unique()) != URBAN_CRIME_YEARS:
+        raise ValidationError(f"'urban-crime-rates' should hold {URBAN_CRIME_YEARS}, "
+                              f"holds {sorted(rates['year'].unique())}")
+    rates = rates.merge(urban_pop, on=["fips", "year"], how="left", validate="one_to_one")
+    # Urban computed its rates with this population, so rate x population recovers its counts
+    # as whole numbers; a fraction far from whole means the two files no longer match.
+    for kind in ["violent", "property"]:
+        exact = rates[f"{kind}_per_100k"] * rates["population"] / 1e5
+        off = (exact - exact.round()).abs() > 0.05
+        if off.any():
+            raise ValidationError(
+                f"'urban-crime-rates' x 'urban-county-population' does not give whole {kind} "
+                f"crime counts for {off.sum()} counties (e.g. "
+                f"{rates.loc[off, ['fips', 'year']].head(3).to_dict('records')}): the population "
+                "file is not the one Urban used. Check both files against data/sources.toml.")
+        rates[f"{kind}_crimes"] = exact.round()
+    rates["violent_per_10k"] = rates["violent_per_100k"] / 10
+    rates["property_per_10k"] = rates["property_per_100k"] / 10
+    rates["crime_source"] = "urban-crime-rates"
+    panel.attach(rates, ["violent_crimes", "property_crimes", "violent_per_10k",
+                         "property_per_10k", "crime_quality", "crime_source"],
+                 "urban-crime-rates", blank_reason="'urban-crime-rates' has no estimate (empty cell)")
+
+
+def _finish(frame: pd.DataFrame) -> pd.DataFrame:
+    frame["total_crime_per_10k"] = frame["violent_per_10k"] + frame["property_per_10k"]
+    frame["year"] = frame["year"].astype("int64")
+    for col in ["nchs_urban_rural_2013", "rucc_2013"]:
+        frame[col] = frame[col].astype("Int64")
+    for col in ["fips", "state_fips", "state_abbr", "county_name", "crime_source"]:
+        frame[col] = frame[col].astype("string")
+    float_cols = [c for c in COLUMNS if c not in
+                  {"fips", "year", "state_fips", "state_abbr", "county_name", "crime_source",
+                   "nchs_urban_rural_2013", "rucc_2013"}]
+    frame[float_cols] = frame[float_cols].astype("float64")
+    return frame[list(COLUMNS)].sort_values(["fips", "year"], ignore_index=True)
+
+
+# --- load ---------------------------------------------------------------------
+
+
+def load_panel(years: list[int] | None = None, columns: list[str] | None = None,
+               path: Path | None = None) -> pd.DataFrame:
+    """The county panel as a DataFrame (build it first with `make data`).
+
+    years: keep only these years; columns: keep only these columns (fips and
+    year are always kept).
+    """
+    path = path or panel_path()
+    if not path.exists():
+        raise AnalysisError(f"{paths.relative(path)} does not exist yet: run `make data`.")
+    if columns is not None:
+        from .errors import UnknownChoice
+
+        unknown = [c for c in columns if c not in COLUMNS]
+        if unknown:
+            raise UnknownChoice("panel column", unknown[0], COLUMNS)
+        columns = ["fips", "year", *[c for c in columns if c not in ("fips", "year")]]
+    filters = [("year", "in", list(years))] if years is not None else None
+    return pd.read_parquet(path, columns=columns, filters=filters)
+
+
+def load_build_log(path: Path | None = None) -> dict:
+    import json
+
+    return json.loads(log_path(path).read_text())

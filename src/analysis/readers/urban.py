@@ -1,0 +1,48 @@
+"""Urban Institute county crime rates (2015, 2017) and county population.
+
+crimerate_county_2015_2017.csv: year, state, county, violent_crime_rate,
+property_crime_rate (per 100,000 residents), crime_rate_quality (1 New York
+City from NY DCJS, 2 coverage >= 80 %, 3 coverage < 80 %); empty cells where
+Urban had no estimate. county-file.csv: year, state, county, state_name,
+county_name, population (Census PEP, 2015-2018). Both use 2015 county codes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..buildlog import FileAccount
+from ..counties import fips_from_parts
+from ._common import numeric, require_columns
+
+
+def _read_csv(path: Path, account: FileAccount, columns: list[str]) -> pd.DataFrame:
+    raw = account.read(pd.read_csv(path, dtype=str, keep_default_na=False))
+    require_columns(raw, columns, path)
+    raw["_row"] = raw.index + 2  # line 1 is the header
+    raw["fips"] = fips_from_parts(raw["state"], raw["county"])
+    raw["year"] = numeric(raw, "year", path, required=True).astype(int)
+    return raw
+
+
+def read_crime_rates(path: Path, account: FileAccount) -> pd.DataFrame:
+    raw = _read_csv(path, account, ["year", "state", "county", "violent_crime_rate",
+                                    "property_crime_rate", "crime_rate_quality"])
+    frame = pd.DataFrame({
+        "fips": raw["fips"], "year": raw["year"],
+        "violent_per_100k": numeric(raw, "violent_crime_rate", path, missing_tokens=["NA"]),
+        "property_per_100k": numeric(raw, "property_crime_rate", path, missing_tokens=["NA"]),
+        "crime_quality": numeric(raw, "crime_rate_quality", path, missing_tokens=["NA"]),
+    })
+    return account.keep(frame)
+
+
+def read_population(path: Path, account: FileAccount) -> pd.DataFrame:
+    raw = _read_csv(path, account, ["year", "state", "county", "population"])
+    frame = pd.DataFrame({
+        "fips": raw["fips"], "year": raw["year"],
+        "population": numeric(raw, "population", path, required=True),
+    })
+    return account.keep(frame)

@@ -1,0 +1,167 @@
+"""The county panel's contract, checked on every build.
+
+The pandera schema checks types, the FIPS pattern, ranges (percentages within
+0-100, positive population) and uniqueness of (fips, year); `validate_panel`
+adds the row count per year and compares every missing value with the known
+gaps below, so a source that silently loses counties stops the build.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .buildlog import BuildLog
+from .errors import ValidationError
+
+N_COUNTIES = 3142  # 50 states and DC, 2015 boundaries
+
+KALAWAO = "15005"  # Kalawao County, HI: about 90 residents; most sources fold it into Maui
+
+
+@dataclass(frozen=True)
+class KnownGap:
+    """Missing values the sources are known to have. Either a list of counties
+    (`fips`, or every county of `state`) or, where the set changes from year to
+    year with agencies' reporting, an upper bound on the count per year."""
+
+    columns: tuple[str, ...]
+    reason: str
+    fips: frozenset[str] = frozenset()
+    state: str | None = None
+    years: tuple[int, ...] | None = None
+    max_per_year: int | None = None
+
+    def allows(self, column: str, year: int, fips: pd.Series) -> pd.Series:
+        if column not in self.columns or (self.years is not None and year not in self.years):
+            return pd.Series(False, index=fips.index)
+        if self.max_per_year is not None:
+            return pd.Series(len(fips) <= self.max_per_year, index=fips.index)
+        return fips.isin(self.fips) | (fips.str[:2] == self.state)
+
+
+def known_gaps() -> list[KnownGap]:
+    from .panel import CRIME_COLUMNS, CRIME_YEARS, UCR_FILES, YEARS
+
+    crime = tuple(CRIME_COLUMNS)
+    counts_and_rates = tuple(c for c in CRIME_COLUMNS if c not in
+                             ("crime_coverage", "crime_source"))
+    return [
+        KnownGap(crime, "no crime file for this year",
+                 years=tuple(y for y in YEARS if y not in CRIME_YEARS), max_per_year=N_COUNTIES),
+        KnownGap(("crime_quality",), "Urban's quality flag exists only for its years (2015, 2017)",
+                 years=tuple(UCR_FILES), max_per_year=N_COUNTIES),
+        KnownGap(("crime_coverage",), "the coverage indicator exists only in the ICPSR years",
+                 years=tuple(y for y in CRIME_YEARS if y not in UCR_FILES),
+                 max_per_year=N_COUNTIES),
+        KnownGap(counts_and_rates, "no reporting agency (ICPSR coverage indicator 0 with all "
+                 "offences 0), or no estimate from Urban: at most 3 % of counties a year",
+                 years=tuple(CRIME_YEARS), max_per_year=100),
+        KnownGap(("crime_coverage", "crime_source"), "Alaska areas created in 2007-2008 from "
+                 "split census areas, absent from the ICPSR files",
+                 fips=frozenset({"02068", "02105", "02195", "02198", "02230", "02275"}),
+                 years=tuple(UCR_FILES)),
+        KnownGap(("poverty_pct", "median_household_income"), "SAIPE suppresses Kalawao County",
+                 fips=frozenset({KALAWAO})),
+        KnownGap(("median_household_income",), "Bedford city merged into Bedford County, VA: "
+                 "the median of the two areas together cannot be derived",
+                 fips=frozenset({"51019"}), years=(2010, 2011, 2012, 2013)),
+        KnownGap(("poverty_pct",), "Bedford city merged into Bedford County, VA; the 2011 "
+                 "compilation has rates without counts, so the combined rate cannot be derived",
+                 fips=frozenset({"51019"}), years=(2011,)),
+        KnownGap(("unemployment_pct", "labor_force"), "LAUS has no line for Kalawao County",
+                 fips=frozenset({KALAWAO})),
+        KnownGap(("trump_share_2016",), "Alaska reports votes by state house district, "
+                 "and Kalawao County votes with Maui", fips=frozenset({KALAWAO}), state="02"),
+    ]
+
+
+def _schema():
+    import pandera.pandas as pa
+
+    from .panel import COLUMNS, YEARS
+
+    def pct(nullable=True):
+        return pa.Column(float, pa.Check.in_range(0, 100), nullable=nullable)
+
+    def count():
+        return pa.Column(float, pa.Check.ge(0), nullable=True)
+
+    return pa.DataFrameSchema(
+        {
+            "fips": pa.Column("string", pa.Check.str_matches(r"^\d{5}$")),
+            "year": pa.Column("int64", pa.Check.isin(YEARS)),
+            "state_fips": pa.Column("string", pa.Check.str_matches(r"^\d{2}$")),
+            "state_abbr": pa.Column("string", pa.Check.str_matches(r"^[A-Z]{2}$")),
+            "county_name": pa.Column("string"),
+            "population": pa.Column(float, pa.Check.gt(0)),
+            "violent_crimes": count(),
+            "property_crimes": count(),
+            "violent_per_10k": count(),
+            "property_per_10k": count(),
+            "total_crime_per_10k": count(),
+            "crime_coverage": pct(),
+            "crime_quality": pa.Column(float, pa.Check.isin([1, 2, 3]), nullable=True),
+            "crime_source": pa.Column("string", nullable=True),
+            "poverty_pct": pct(),
+            "median_household_income": pa.Column(float, pa.Check.gt(0), nullable=True),
+            "unemployment_pct": pct(),
+            "labor_force": pa.Column(float, pa.Check.gt(0), nullable=True),
+            "foreign_born_pct": pct(),
+            "noncitizen_pct": pct(),
+            "hispanic_pct": pct(),
+            "labor_force_participation_pct": pct(),
+            "employment_population_pct": pct(),
+            "nchs_urban_rural_2013": pa.Column("Int64", pa.Check.isin(range(1, 7)), nullable=True),
+            "rucc_2013": pa.Column("Int64", pa.Check.isin(range(1, 10)), nullable=True),
+            "trump_share_2016": pct(),
+        },
+        unique=["fips", "year"],
+        strict=True,
+        ordered=True,
+        name="county_panel",
+        description=", ".join(COLUMNS),
+    )
+
+
+def validate_panel(panel: pd.DataFrame, log: BuildLog | None = None) -> None:
+    import pandera.errors
+
+    try:
+        _schema().validate(panel, lazy=True)
+    except pandera.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+        summary = cases.groupby(["column", "check"], dropna=False).agg(
+            n=("failure_case", "size"), examples=("failure_case", lambda s: list(s.head(3))))
+        raise ValidationError("the county panel breaks its schema:\n" + summary.to_string()) from exc
+    per_year = panel.groupby("year").size()
+    wrong = per_year[per_year != N_COUNTIES]
+    if len(wrong):
+        raise ValidationError(f"expected {N_COUNTIES} counties each year; got {wrong.to_dict()}")
+    unexplained = unexplained_gaps(panel)
+    if unexplained:
+        lines = [f"  {col} {year}: {len(f)} counties, e.g. {', '.join(f[:8])}"
+                 for (col, year), f in unexplained.items()]
+        raise ValidationError(
+            "the county panel has missing values that no known gap explains:\n" + "\n".join(lines)
+            + "\nThe build log (county_panel.log.json, 'missing_values') gives each one's reason. "
+            "If a source changed, fix its reader; if the gap is real, add it to schema.known_gaps()."
+        )
+
+
+def unexplained_gaps(panel: pd.DataFrame) -> dict[tuple[str, int], list[str]]:
+    """Missing values per (column, year) that `known_gaps()` does not account for."""
+    gaps = known_gaps()
+    found = {}
+    for year, rows in panel.groupby("year"):
+        for column in panel.columns:
+            missing = rows.loc[rows[column].isna(), "fips"]
+            if missing.empty:
+                continue
+            allowed = pd.Series(False, index=missing.index)
+            for gap in gaps:
+                allowed |= gap.allows(column, int(year), missing)
+            if not allowed.all():
+                found[(column, int(year))] = sorted(missing[~allowed])
+    return found
