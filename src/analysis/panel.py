@@ -94,8 +94,12 @@ class _Assembler:
     def __init__(self, log: BuildLog, universe: pd.Index):
         self.log = log
         self.universe = universe
-        grid = pd.MultiIndex.from_product([universe, YEARS], names=["fips", "year"])
-        self.frame = pd.DataFrame(index=grid)
+        self.grid = pd.MultiIndex.from_product([universe, YEARS], names=["fips", "year"])
+        self.pieces: dict[str, list[pd.Series]] = {}
+
+    def column(self, name: str) -> pd.Series:
+        """A column assembled so far, on the full grid."""
+        return pd.concat(self.pieces[name]).reindex(self.grid)
 
     def attach(self, source: pd.DataFrame, columns: list[str], file_id: str,
                years: list[int] | None = None, blank_reason: str = "") -> None:
@@ -113,23 +117,28 @@ class _Assembler:
         if dupes.any():
             raise ValidationError(f"source file '{file_id}' has more than one row for "
                                   f"{source.loc[dupes, keys].head().to_dict('records')}")
+        for year, rows in ([(None, source)] if years else source.groupby("year")):
+            present = rows.set_index("fips")
+            absent = self.universe.difference(present.index)
+            for col in columns:  # a constant's gap is logged once, for every year
+                self.log.record_missing(col, year, list(absent), f"no row in '{file_id}'")
+                self.log.record_missing(col, year, list(present.index[present[col].isna()]),
+                                        blank_reason or f"'{file_id}' gives no value")
         if years:
             source = source.merge(pd.DataFrame({"year": years}), how="cross")
-        indexed = source.set_index(["fips", "year"])[columns]
-        for year in sorted(set(indexed.index.get_level_values("year"))):
-            present = indexed.xs(year, level="year")
-            absent = self.universe.difference(present.index)
-            for col in columns:
-                logged_year = None if years else year  # a constant is missing in every year
-                self.log.record_missing(col, logged_year, list(absent), f"no row in '{file_id}'")
-                blank = present.index[present[col].isna()]
-                self.log.record_missing(col, logged_year, list(blank),
-                                        blank_reason or f"'{file_id}' gives no value")
-            if years:
-                break
-        self.frame.loc[indexed.index, columns] = indexed
-        for col in columns:  # .loc assignment into new columns leaves object dtype behind
-            self.frame[col] = self.frame[col].infer_objects()
+        indexed = source.set_index(["fips", "year"])
+        for col in columns:
+            self.pieces.setdefault(col, []).append(indexed[col])
+
+    def frame(self) -> pd.DataFrame:
+        columns = {}
+        for name, pieces in self.pieces.items():
+            combined = pd.concat(pieces)
+            if combined.index.duplicated().any():
+                raise ValidationError(f"column {name!r} comes from more than one source "
+                                      "for the same county and year")
+            columns[name] = combined.reindex(self.grid)
+        return pd.DataFrame(columns, index=self.grid)
 
 
 def build_panel(raw_dir: Path | None = None, out: Path | None = None) -> pd.DataFrame:
@@ -185,7 +194,12 @@ def build_panel(raw_dir: Path | None = None, out: Path | None = None) -> pd.Data
     for frame, columns, file_id in constant:
         panel.attach(frame, columns, file_id, years=YEARS)
 
-    result = _finish(panel.frame.reset_index())
+    result = _finish(panel.frame().reset_index())
+    for year in CRIME_YEARS:
+        rows = result[result["year"] == year]
+        log.record_missing("total_crime_per_10k", year,
+                           rows.loc[rows["total_crime_per_10k"].isna(), "fips"].tolist(),
+                           "violent or property rate missing (see those columns)")
     validate_panel(result, log)
     write_parquet(out, result)
     log.write(log_path(out))
@@ -193,7 +207,7 @@ def build_panel(raw_dir: Path | None = None, out: Path | None = None) -> pd.Data
 
 
 def _attach_crime(panel: _Assembler, read, urban_pop: pd.DataFrame, log: BuildLog) -> None:
-    population = panel.frame["population"]
+    population = panel.column("population")
     for year, file_id in UCR_FILES.items():
         crime = read(ucr.read, file_id, year)
         crime.loc[crime["no_data"], ["violent_crimes", "property_crimes"]] = np.nan

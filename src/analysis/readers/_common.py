@@ -46,6 +46,18 @@ def numeric(frame: pd.DataFrame, column: str, path: Path, *,
     return out
 
 
+def read_sheet(path: Path) -> pd.DataFrame:
+    """The first sheet of an Excel file (.xls or .xlsx) as text cells, no header.
+
+    python-calamine directly is several times faster than pandas.read_excel,
+    and text cells keep every value as written for the strict conversion above.
+    """
+    from python_calamine import CalamineWorkbook
+
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    return pd.DataFrame(rows).astype("string")
+
+
 def share_pct(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
     """numerator / denominator in percent; missing where the denominator is 0."""
     return (100 * numerator / denominator.replace(0, np.nan)).astype("float64")

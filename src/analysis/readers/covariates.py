@@ -20,7 +20,7 @@ import pandas as pd
 from ..buildlog import FileAccount
 from ..counties import KEEP_TARGET, drop_territories, pad_fips, to_2015_boundaries
 from ..errors import SourceFormatError
-from ._common import numeric, require_columns
+from ._common import numeric, read_sheet, require_columns
 
 
 def read_nchs(path: Path, account: FileAccount) -> pd.DataFrame:
@@ -46,7 +46,8 @@ def read_nchs(path: Path, account: FileAccount) -> pd.DataFrame:
 
 
 def read_rucc(path: Path, account: FileAccount) -> pd.DataFrame:
-    raw = account.read(pd.read_excel(path, dtype=str, engine="calamine"))
+    sheet = read_sheet(path)
+    raw = account.read(sheet.iloc[1:].set_axis(list(sheet.iloc[0]), axis=1).reset_index(drop=True))
     require_columns(raw, ["FIPS", "RUCC_2013"], path)
     raw["_row"] = raw.index + 2
     raw["fips"] = pad_fips(raw["FIPS"])

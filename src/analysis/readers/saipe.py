@@ -23,7 +23,7 @@ import pandas as pd
 from ..buildlog import FileAccount
 from ..counties import MISSING, SUM, fips_from_parts, pad_fips, to_2015_boundaries
 from ..errors import SourceFormatError
-from ._common import numeric, require_columns
+from ._common import numeric, read_sheet, require_columns
 
 SUPPRESSED = ["."]
 WANTED = {
@@ -42,7 +42,7 @@ def _key(label: object) -> str:
 
 
 def read_year(path: Path, account: FileAccount, year: int) -> pd.DataFrame:
-    sheet = pd.read_excel(path, header=None, dtype=str, engine="calamine")
+    sheet = read_sheet(path)
     starts = sheet.index[sheet[0].fillna("").str.strip().str.startswith("State FIPS")]
     if len(starts) == 0:
         raise SourceFormatError(str(path), "no header row starting with 'State FIPS'")

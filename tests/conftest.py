@@ -1,0 +1,63 @@
+"""Shared fixtures.
+
+Unit tests use tiny samples written by hand in each source's real format.
+Integration tests (marked `integration`) read the real, verified files in
+data/raw and the products in data/processed, which `make test` builds first.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from analysis import paths, sources
+
+REPO = paths.REPO_DIR
+
+
+def _require(path: Path) -> Path:
+    if not path.exists():
+        pytest.fail(f"{path} is missing: run `make data` (or `make test`, which builds it first)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def raw_dir() -> Path:
+    return _require(REPO / "data" / "raw")
+
+
+@pytest.fixture(scope="session")
+def panel():
+    from analysis.panel import load_panel
+
+    _require(REPO / "data" / "processed" / "county_panel.parquet")
+    return load_panel()
+
+
+@pytest.fixture(scope="session")
+def panel_log():
+    from analysis.panel import load_build_log
+
+    return load_build_log()
+
+
+@pytest.fixture()
+def project_copy(tmp_path, monkeypatch, raw_dir):
+    """A scratch project root (ANALYSIS_ROOT) with copies of chosen raw files.
+
+    Call it with file ids; returns the scratch raw folder. Tests alter the
+    copies, never the originals.
+    """
+    monkeypatch.setenv("ANALYSIS_ROOT", str(tmp_path))
+
+    def copy(*file_ids: str) -> Path:
+        scratch = tmp_path / "data" / "raw"
+        for fid in file_ids:
+            rel = sources.source_file(fid).path
+            (scratch / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(raw_dir / rel, scratch / rel)
+        return scratch
+
+    return copy
