@@ -1,0 +1,38 @@
+"""Data benchmarks: the panel build, loading it, and a no-op `make data`."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from harness import REPO, Benchmark, command
+
+_scratch = Path(tempfile.mkdtemp(prefix="bench-root-"))
+(_scratch / "data").mkdir()
+(_scratch / "data" / "raw").symlink_to(REPO / "data" / "raw")
+
+
+def _load_setup():
+    sys.path.insert(0, str(REPO / "src"))
+    from analysis.panel import load_panel
+
+    load_panel()  # warm: imports done, file in the page cache
+
+
+def _load():
+    from analysis.panel import load_panel
+
+    load_panel()
+
+
+BENCHMARKS = [
+    Benchmark("panel build from verified raw files (new process)",
+              command(sys.executable, "-m", "analysis", "build", "panel",
+                      env={"ANALYSIS_ROOT": str(_scratch)}),
+              goal_s=20, repeat=3,
+              note="python -m analysis build panel into a scratch root; includes interpreter "
+                   "start, imports, sha256 checks of 30 raw files, validation and writing"),
+    Benchmark("load_panel(), warm", _load, goal_s=0.2, repeat=20, setup=_load_setup),
+    Benchmark("no-op `make data`", command("make", "data"), goal_s=1, repeat=5),
+]
