@@ -37,7 +37,7 @@ CORE_CODE := $(addprefix src/analysis/,__init__.py paths.py errors.py atomic.py 
 PANEL_CODE := $(CORE_CODE) src/analysis/panel.py $(wildcard src/analysis/readers/*.py)
 GEOMETRY_CODE := $(CORE_CODE) src/analysis/geometry.py src/analysis/readers/geo.py
 
-.PHONY: help setup data test lab bench clean clean-all
+.PHONY: help setup data reports test lab bench clean clean-all
 
 help: ## list the targets
 	@echo "Sanctuary counties. Usage: make TARGET [DATA_MIRROR=folder-or-url] [PYTHON=python]"
@@ -71,6 +71,24 @@ $(PANEL): $(RAW_PANEL) data/sources.toml $(PANEL_CODE) | $(ENV_STAMP)
 
 $(GEOMETRY) &: $(RAW_GEOMETRY) data/sources.toml $(GEOMETRY_CODE) | $(ENV_STAMP)
 	$(RUN) build counties
+
+# --- reports -------------------------------------------------------------------
+# Per-report rules are generated from reports/reports.yml: each report depends
+# on its notebook, its own parameters, the library modules that notebook uses
+# and the data, so only what changed is rebuilt. They are read only when a
+# goal needs them, so other targets never wait for Python.
+REPORT_RULES := .make/reports.mk
+ifneq ($(filter reports reports/% test bench,$(MAKECMDGOALS)),)
+-include $(REPORT_RULES)
+endif
+
+$(REPORT_RULES): reports/reports.yml $(wildcard notebooks/*.ipynb) $(shell find src/analysis -name '*.py') | $(ENV_STAMP)
+	$(RUN) report-rules $@
+
+reports: reports/index.html ## run every configured notebook and build the HTML report site
+
+reports/index.html: $(REPORT_HTML) reports/reports.yml src/analysis/reports.py $(wildcard src/analysis/templates/report/*) | $(ENV_STAMP)
+	$(RUN) report-index
 
 test: $(DATA) | $(ENV_STAMP) ## run the test suite (unit tests, then the real-data tests)
 	$(PYTHON) -m pytest

@@ -36,6 +36,28 @@ def _build(args) -> None:
             print(f"wrote {path} ({n:,} features)")
 
 
+def _report(args) -> None:
+    from .reports import run_report
+
+    started = time.perf_counter()
+    spec = run_report(args.name)
+    print(f"wrote {spec.html} in {time.perf_counter() - started:.1f} s")
+
+
+def _report_index(args) -> None:
+    from .reports import build_index
+
+    print(f"wrote {build_index()}")
+
+
+def _report_rules(args) -> None:
+    from pathlib import Path
+
+    from .reports import write_make_rules
+
+    write_make_rules(Path(args.output))
+
+
 def _sources(args) -> None:
     from . import sources
 
@@ -59,6 +81,15 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="build a processed data product from the raw files")
     b.add_argument("product", choices=["panel", "counties"])
     b.set_defaults(run=_build)
+
+    r = sub.add_parser("report", help="run one report's notebook and export its HTML")
+    r.add_argument("name", help="a report name from reports/reports.yml")
+    r.set_defaults(run=_report)
+    ri = sub.add_parser("report-index", help="write reports/index.html")
+    ri.set_defaults(run=_report_index)
+    rr = sub.add_parser("report-rules", help="write the Make rules for the reports")
+    rr.add_argument("output", help="the makefile to write")
+    rr.set_defaults(run=_report_rules)
 
     s = sub.add_parser("sources", help="list the sources in the registry")
     s.add_argument("--files", action="store_true", help="list every file too")

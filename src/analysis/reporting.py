@@ -1,0 +1,130 @@
+"""What notebooks use to publish: figures, tables and the report's one-line finding.
+
+In JupyterLab (no report name) these only display. Under `make reports` the
+runner sets the notebook's `report_name` parameter and each figure is also
+written as PNG and SVG to reports/figures/NAME/, each table as CSV to
+reports/tables/NAME/, and the title, finding, parameters and sources to
+reports/meta/NAME.json, from which the index page is built.
+
+    report = Report(report_name, title="...", parameters={...}, sources=[...])
+    report.figure(fig, "crime-by-group")
+    report.table(frame, "estimates")
+    report.finding("...")
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import io
+import re
+from pathlib import Path
+
+from . import paths
+from .atomic import write_json, write_text
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def figures_dir(name: str) -> Path:
+    return paths.reports_dir() / "figures" / name
+
+
+def tables_dir(name: str) -> Path:
+    return paths.reports_dir() / "tables" / name
+
+
+def meta_path(name: str) -> Path:
+    return paths.reports_dir() / "meta" / f"{name}.json"
+
+
+def check(**parameters) -> dict:
+    """Stop at once, in JupyterLab too, when a parameter has a value outside its valid set."""
+    from .reports import check_values
+
+    check_values(parameters, {}, where="notebook parameters")
+    return parameters
+
+
+class Report:
+    """Collects a report's outputs; writes them only when it has a name."""
+
+    def __init__(self, name: str = "", title: str = "", parameters: dict | None = None,
+                 sources: list[str] | None = None):
+        self.name = name
+        self.title = title
+        self.parameters = dict(parameters or {})
+        self.sources = list(sources or [])
+        self.figures: list[str] = []
+        self.tables: list[str] = []
+        self.findings: list[str] = []
+
+    @property
+    def publishing(self) -> bool:
+        return bool(self.name)
+
+    def _slug(self, slug: str, taken: list[str]) -> str:
+        if not SLUG.match(slug):
+            raise ValueError(f"output name {slug!r}: use lowercase letters, digits and hyphens")
+        if slug in taken:
+            raise ValueError(f"output name {slug!r} is used twice in this report")
+        taken.append(slug)
+        return slug
+
+    def figure(self, fig, slug: str) -> None:
+        """Show a matplotlib figure; when publishing, also save it as PNG and SVG."""
+        from IPython.display import Image, display
+
+        slug = self._slug(slug, self.figures)
+        png = io.BytesIO()
+        fig.savefig(png, format="png", dpi=150, bbox_inches="tight")
+        if self.publishing:
+            folder = figures_dir(self.name)
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / f"{slug}.png").write_bytes(png.getvalue())
+            fig.savefig(folder / f"{slug}.svg", format="svg", bbox_inches="tight")
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+        display(Image(data=png.getvalue(), format="png", width=min(fig.get_figwidth() * 100, 900)))
+
+    def table(self, frame, slug: str, caption: str = "", index: bool = False,
+              float_format: str = "{:,.2f}") -> None:
+        """Show a table with a link to download it as CSV; when publishing, save the CSV."""
+        from IPython.display import HTML, display
+
+        slug = self._slug(slug, self.tables)
+        csv = frame.to_csv(index=index)
+        if self.publishing:
+            write_text(tables_dir(self.name) / f"{slug}.csv", csv)
+        styled = frame.to_html(index=index, border=0, classes="report-table", na_rep="",
+                               float_format=float_format.format)
+        link = (f'<a class="download" download="{html.escape(self.name or "table")}-{slug}.csv" '
+                f'href="data:text/csv;charset=utf-8;base64,'
+                f'{base64.b64encode(csv.encode()).decode()}">Download this table (CSV)</a>')
+        head = f"<p class='caption'>{html.escape(caption)}</p>" if caption else ""
+        display(HTML(f"<div class='report-table-block'>{head}{styled}{link}</div>"))
+
+    def finding(self, text: str) -> None:
+        """State a finding in the report; the first one is the report's line on the index page."""
+        from IPython.display import Markdown, display
+
+        self.findings.append(text)
+        display(Markdown(f"**{text}**"))
+        self.save()
+
+    def save(self) -> None:
+        if not self.publishing:
+            return
+        write_json(meta_path(self.name), {
+            "name": self.name,
+            "title": self.title,
+            "finding": self.findings[0] if self.findings else "",
+            "findings": self.findings,
+            "parameters": self.parameters,
+            "sources": self.sources,
+            "figures": self.figures,
+            "tables": self.tables,
+            "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        })
