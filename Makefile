@@ -28,14 +28,21 @@ RAW_PATHS := $(shell sed -n 's/^ *path = "\(.*\)"$$/\1/p' data/sources.toml)
 RAW := $(addprefix data/raw/,$(RAW_PATHS))
 RAW_PANEL := $(filter data/raw/crime/% data/raw/socio/%,$(RAW))
 RAW_GEOMETRY := $(filter data/raw/geo/census-cb-2015/%,$(RAW))
+# The lists, and the Census names that resolve them to counties.
+RAW_DEFINITIONS := $(filter data/raw/jurisdictions/% data/raw/geo/census-places-2010/% \
+	data/raw/geo/places-2020-index/% data/raw/socio/covariates/national_county.txt \
+	data/raw/geo/census-cb-2015/%,$(RAW))
 
 PANEL := data/processed/county_panel.parquet
 GEOMETRY := data/processed/counties.parquet data/processed/states.parquet
-DATA := $(PANEL) $(GEOMETRY)
+DEFINITIONS := data/processed/definitions.parquet data/processed/jurisdictions.parquet
+DATA := $(PANEL) $(GEOMETRY) $(DEFINITIONS)
 
 CORE_CODE := $(addprefix src/analysis/,__init__.py paths.py errors.py atomic.py sources.py buildlog.py counties.py schema.py)
 PANEL_CODE := $(CORE_CODE) src/analysis/panel.py $(wildcard src/analysis/readers/*.py)
 GEOMETRY_CODE := $(CORE_CODE) src/analysis/geometry.py src/analysis/readers/geo.py
+DEFINITIONS_CODE := $(CORE_CODE) $(wildcard src/analysis/jurisdictions/*.py) \
+	$(addprefix src/analysis/readers/,__init__.py _common.py geo.py census_codes.py)
 
 .PHONY: help setup data reports test lab bench clean clean-all
 
@@ -59,7 +66,7 @@ $(ENV_STAMP): pyproject.toml
 	$(PYTHON) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python ($(KERNEL))" >/dev/null
 	@touch $@
 
-data: $(DATA) ## fetch and verify the sources, build the county panel and maps' geometry
+data: $(DATA) ## fetch and verify the sources, build the county panel, maps' geometry and sanctuary definitions
 
 # One recipe fetches every missing raw file (verifying each sha256); files
 # already present are left alone, and checked again by the builds that read them.
@@ -71,6 +78,10 @@ $(PANEL): $(RAW_PANEL) data/sources.toml $(PANEL_CODE) | $(ENV_STAMP)
 
 $(GEOMETRY) &: $(RAW_GEOMETRY) data/sources.toml $(GEOMETRY_CODE) | $(ENV_STAMP)
 	$(RUN) build counties
+
+$(DEFINITIONS) &: $(RAW_DEFINITIONS) data/sources.toml data/definitions.toml data/aliases.csv \
+		$(DEFINITIONS_CODE) | $(ENV_STAMP)
+	$(RUN) build definitions
 
 # --- reports -------------------------------------------------------------------
 # Per-report rules are generated from reports/reports.yml: each report depends

@@ -19,6 +19,10 @@ _EXPORTS = {
     "PANEL_COLUMNS": ("panel", "COLUMNS"),
     "load_counties": "geometry",
     "load_states": "geometry",
+    "load_definition": "jurisdictions",
+    "list_definitions": "jurisdictions",
+    "definition_overlap": ("jurisdictions", "overlap"),
+    "load_resolution": "jurisdictions",
     "AnalysisError": "errors",
     "UnknownChoice": "errors",
 }

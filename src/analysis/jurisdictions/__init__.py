@@ -1,0 +1,15 @@
+"""Sanctuary lists resolved to counties, and definitions built from them.
+
+- readers: one reader per list (2014 ICE detainer table, DHS 2025, DOJ 2025,
+  Washington Post 287(g) 2005-2019, ICE 287(g) 2025), rows as written.
+- gazetteer: Census names of states, counties and places with their FIPS.
+- resolve: each row to its 2015 counties, with the method and rule that
+  decided it (data/aliases.csv holds the hand-made decisions).
+- definitions: data/definitions.toml and the per-county classification.
+- build: `python -m analysis build definitions`.
+- tables: the built tables for notebooks (re-exported here).
+"""
+
+from .tables import list_definitions, load_definition, load_resolution, overlap
+
+__all__ = ["list_definitions", "load_definition", "load_resolution", "overlap"]

@@ -1,0 +1,213 @@
+"""Sanctuary and cooperating definitions: what each counts, read from data/definitions.toml.
+
+A definition is data, not code: the lists it reads (`sources`), the status it
+gives (`status`: sanctuary or cooperating), which resolutions count
+(`methods`: a county named outright, a county-equivalent city, the counties
+containing a listed city, every county of a listed state), optionally which
+kinds of row (`kinds`) and, for lists kept by year, the year (`year`).
+`classify` turns the resolved rows into one row per county and definition,
+with the rows behind every status in `reason`.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .. import paths
+from ..errors import SourceFormatError, ValidationError
+from .readers import KINDS
+from .resolve import METHODS
+
+STATUSES = ("sanctuary", "cooperating")
+OTHER = "other"
+REQUIRED = ("id", "title", "status", "sources", "methods", "as_of", "caveats")
+OPTIONAL = ("year", "kinds")
+ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def definitions_file() -> Path:
+    """The committed definitions (always the repository's own)."""
+    return paths.REPO_DIR / "data" / "definitions.toml"
+
+
+@dataclass(frozen=True)
+class Definition:
+    id: str
+    title: str
+    status: str
+    sources: tuple[str, ...]
+    methods: tuple[str, ...]
+    as_of: str
+    caveats: str
+    year: int | None = None
+    kinds: tuple[str, ...] | None = None
+
+    def counts(self, rows: pd.DataFrame) -> pd.Series:
+        """Which rows (of this definition's sources) mark their counties."""
+        mask = rows["source"].isin(self.sources) & rows["method"].isin(self.methods)
+        if self.kinds is not None:
+            mask &= rows["kind"].isin(self.kinds)
+        if self.year is not None:
+            mask &= rows["years_active"].map(lambda years: years is not None
+                                             and self.year in list(years))
+        return mask
+
+    def why_not(self, row) -> str:
+        """Why a row of this definition's sources does not mark its counties."""
+        if row.method not in self.methods:
+            return f"{row.method} rows do not count in {self.id}"
+        if self.kinds is not None and row.kind not in self.kinds:
+            return f"{row.kind} rows do not count in {self.id}"
+        active = list(row.years_active) if row.years_active is not None else []
+        return f"not active in {self.year} (active {_years(active) or 'in no year'})"
+
+
+def _years(years: list[int]) -> str:
+    """[2008, 2009, 2010, 2013] -> '2008-2010, 2013'."""
+    runs: list[list[int]] = []
+    for year in sorted(years):
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+
+
+def load_definitions(path: Path | None = None, sources: dict[str, bool] | None = None
+                     ) -> list[Definition]:
+    """Read and check the definitions file.
+
+    `sources` maps each list's file id to whether it records agreements by
+    year (then a definition must say which year); by default, the lists the
+    build reads.
+    """
+    from .readers import LISTS
+
+    path = path or definitions_file()
+    sources = sources if sources is not None else {fid: spec.yearly for fid, spec in LISTS.items()}
+    shown = paths.relative(path)
+    try:
+        doc = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise SourceFormatError(
+            shown, f"not valid TOML: {exc}",
+            "Fix the syntax; each definition is a [[definition]] table.") from exc
+    entries = doc.get("definition")
+    if not isinstance(entries, list) or not entries:
+        raise SourceFormatError(
+            shown, "no [[definition]] tables found",
+            "Each definition is a [[definition]] table; see docs/definitions.md.")
+    result: list[Definition] = []
+    for number, entry in enumerate(entries, start=1):
+        label = f"definition {entry.get('id', f'#{number}')!r}"
+
+        def bad(problem: str) -> SourceFormatError:
+            return SourceFormatError(shown, f"{label}: {problem}",
+                                     "See docs/definitions.md for the fields of a definition.")
+
+        missing = [k for k in REQUIRED if k not in entry]
+        if missing:
+            raise bad(f"missing field(s) {', '.join(missing)}")
+        unknown = sorted(set(entry) - set(REQUIRED) - set(OPTIONAL))
+        if unknown:
+            raise bad(f"unknown field(s) {', '.join(unknown)}; fields are "
+                      f"{', '.join(REQUIRED + OPTIONAL)}")
+        if not isinstance(entry["id"], str) or not ID_PATTERN.fullmatch(entry["id"]):
+            raise bad("id must be lower-case letters, digits and underscores, "
+                      "starting with a letter")
+        if entry["id"] in {d.id for d in result}:
+            raise bad("the id is used twice")
+        if entry["status"] not in STATUSES:
+            raise bad(f"status {entry['status']!r} is not one of {', '.join(STATUSES)}")
+        listed = _strings(entry, "sources", bad)
+        for source in listed:
+            if source not in sources:
+                raise bad(f"unknown source {source!r}; the lists are {', '.join(sorted(sources))}")
+        methods = _strings(entry, "methods", bad)
+        for method in methods:
+            if method not in METHODS:
+                raise bad(f"unknown method {method!r}; methods are {', '.join(METHODS)}")
+        kinds = _strings(entry, "kinds", bad) if "kinds" in entry else None
+        for kind in kinds or ():
+            if kind not in KINDS:
+                raise bad(f"unknown kind {kind!r}; kinds are {', '.join(KINDS)}")
+        year = entry.get("year")
+        yearly = [s for s in listed if sources[s]]
+        if year is None and yearly:
+            raise bad(f"{', '.join(yearly)} records agreements by year: give `year = YYYY`")
+        if year is not None:
+            if not isinstance(year, int) or isinstance(year, bool):
+                raise bad(f"year must be a whole number, not {year!r}")
+            if len(yearly) != len(listed):
+                raise bad(f"year is given, but {', '.join(s for s in listed if not sources[s])} "
+                          "has no years; use one definition per kind of list")
+        result.append(Definition(id=entry["id"], title=str(entry["title"]),
+                                 status=entry["status"], sources=listed, methods=methods,
+                                 as_of=str(entry["as_of"]), caveats=str(entry["caveats"]).strip(),
+                                 year=year, kinds=kinds))
+    return result
+
+
+def _strings(entry: dict, key: str, bad) -> tuple[str, ...]:
+    value = entry[key]
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise bad(f"{key} must be a non-empty list of strings")
+    return tuple(value)
+
+
+def classify(resolved: pd.DataFrame, definitions: list[Definition], universe: pd.Index
+             ) -> pd.DataFrame:
+    """One row per county of `universe` and definition: fips, definition, status, reason.
+
+    `reason` lists the source rows behind a sanctuary or cooperating status;
+    for `other` it lists the rows of the definition's lists that name the
+    county but do not count (and why), or says that no row names it.
+    """
+    columns = ["source", "location", "raw", "method", "kind", "years_active", "fips"]
+    named = resolved[columns].explode("fips").dropna(subset=["fips"])
+    outside = sorted(set(named["fips"]) - set(universe))
+    if outside:
+        raise ValidationError(f"resolved rows name counties outside the universe: {outside[:10]}")
+    named["label"] = (named["source"] + " " + named["location"] + " "
+                      + named["raw"].map(repr) + " (" + named["method"] + ")")
+    frames = []
+    for definition in definitions:
+        rows = named[named["source"].isin(definition.sources)]
+        counts = definition.counts(rows)
+        listed = rows[counts].groupby("fips")["label"].agg(lambda s: "; ".join(dict.fromkeys(s)))
+        skipped = rows[~counts]
+        not_counted = pd.Series([f"{r.label}: {definition.why_not(r)}"
+                                 for r in skipped.itertuples()], index=skipped["fips"].to_numpy(),
+                                dtype=object)
+        not_counted = not_counted.groupby(level=0).agg(lambda s: "; ".join(dict.fromkeys(s)))
+        status = pd.Series(OTHER, index=universe, dtype=object)
+        status[listed.index] = definition.status
+        reason = pd.Series(f"no row of {', '.join(definition.sources)} names this county",
+                           index=universe, dtype=object)
+        reason[not_counted.index] = "not counted: " + not_counted
+        reason[listed.index] = "listed: " + listed
+        frames.append(pd.DataFrame({"fips": universe.to_numpy(), "definition": definition.id,
+                                    "status": status.to_numpy(), "reason": reason.to_numpy()}))
+    table = pd.concat(frames, ignore_index=True)
+    return table.astype({c: "string" for c in table.columns})
+
+
+def check_table(table: pd.DataFrame, definitions: list[Definition], universe: pd.Index) -> None:
+    """Every county exactly once per definition, statuses from the definition."""
+    problems = []
+    for definition in definitions:
+        part = table[table["definition"] == definition.id]
+        if len(part) != len(universe) or set(part["fips"]) != set(universe):
+            problems.append(f"{definition.id}: {len(part)} rows for {len(universe)} counties")
+        if part["fips"].duplicated().any():
+            problems.append(f"{definition.id}: a county appears twice")
+        wrong = set(part["status"]) - {definition.status, OTHER}
+        if wrong:
+            problems.append(f"{definition.id}: unexpected status {sorted(wrong)}")
+    if problems:
+        raise ValidationError("the definitions table breaks its contract: " + "; ".join(problems))

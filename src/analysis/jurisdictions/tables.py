@@ -1,0 +1,109 @@
+"""The built definition tables, for notebooks and the comparison code.
+
+    from analysis import load_definition, definition_overlap
+    status = load_definition("ice2014")        # Series: fips -> sanctuary / other
+    definition_overlap()                       # counties each pair of definitions shares
+
+`make data` builds data/processed/definitions.parquet (one row per county and
+definition) and data/processed/jurisdictions.parquet (every row of every list
+and how it resolved).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .. import paths
+from ..errors import AnalysisError, UnknownChoice
+from .definitions import OTHER, Definition, load_definitions
+
+
+def definitions_path() -> Path:
+    return paths.processed_dir() / "definitions.parquet"
+
+
+def resolution_path() -> Path:
+    return paths.processed_dir() / "jurisdictions.parquet"
+
+
+def log_path() -> Path:
+    return paths.processed_dir() / "definitions.log.json"
+
+
+def _read(path: Path) -> pd.DataFrame:
+    if not path.exists():
+        raise AnalysisError(f"{paths.relative(path)} does not exist yet: run `make data`.")
+    return pd.read_parquet(path)
+
+
+def _definitions(names: list[str] | None, path: Path | None = None) -> list[Definition]:
+    known = {d.id: d for d in load_definitions(path)}
+    for name in names or []:
+        if name not in known:
+            raise UnknownChoice("definition", name, known)
+    return [known[n] for n in names] if names else list(known.values())
+
+
+def _table(definitions: list[Definition]) -> pd.DataFrame:
+    table = _read(definitions_path())
+    missing = [d.id for d in definitions if d.id not in set(table["definition"])]
+    if missing:
+        raise AnalysisError(f"definition(s) {', '.join(missing)} are in data/definitions.toml but "
+                            f"not in {paths.relative(definitions_path())}: run `make data`.")
+    return table
+
+
+def load_definition(name: str, reasons: bool = False) -> pd.Series | pd.DataFrame:
+    """Every county's status under one definition: a Series indexed by fips (all
+    3,142 counties of 2015) with values sanctuary / cooperating / other, named
+    after the definition. With `reasons=True`, a DataFrame with the status and
+    the source rows behind it."""
+    (definition,) = _definitions([name])
+    table = _table([definition])
+    part = table[table["definition"] == name].set_index("fips").sort_index()
+    if reasons:
+        return part[["status", "reason"]]
+    return part["status"].rename(name)
+
+
+def list_definitions() -> pd.DataFrame:
+    """The definitions with their lists, status, what counts, caveats and, once
+    built, the number of counties each marks."""
+    definitions = _definitions(None)
+    frame = pd.DataFrame([{
+        "id": d.id, "title": d.title, "status": d.status, "sources": ", ".join(d.sources),
+        "methods": ", ".join(d.methods), "year": d.year, "as_of": d.as_of, "caveats": d.caveats,
+    } for d in definitions]).set_index("id")
+    if definitions_path().exists():
+        table = pd.read_parquet(definitions_path())
+        marked = table[table["status"] != OTHER].groupby("definition").size()
+        frame["counties"] = marked.reindex(frame.index).fillna(0).astype("Int64")
+        frame.loc[~frame.index.isin(table["definition"]), "counties"] = pd.NA
+    return frame
+
+
+def overlap(names: list[str] | None = None) -> pd.DataFrame:
+    """How many counties each pair of definitions both mark (sanctuary or
+    cooperating); the diagonal is each definition's own count."""
+    definitions = _definitions(names)
+    table = _table(definitions)
+    marks = table["status"] != OTHER
+    marked = {d.id: set(table.loc[(table["definition"] == d.id) & marks, "fips"])
+              for d in definitions}
+    ids = [d.id for d in definitions]
+    matrix = pd.DataFrame([[len(marked[a] & marked[b]) for b in ids] for a in ids],
+                          index=pd.Index(ids, name="definition"), columns=ids)
+    return matrix
+
+
+def load_resolution(source: str | None = None) -> pd.DataFrame:
+    """Every row of every list: as written, what it names, the counties it
+    resolved to (`fips`), how (`method`, `rule`) or why not (`unresolved_reason`)."""
+    frame = _read(resolution_path())
+    if source is not None:
+        if source not in set(frame["source"]):
+            raise UnknownChoice("list", source, set(frame["source"]))
+        frame = frame[frame["source"] == source].reset_index(drop=True)
+    return frame
