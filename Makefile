@@ -38,7 +38,7 @@ GEOMETRY := data/processed/counties.parquet data/processed/states.parquet
 DEFINITIONS := data/processed/definitions.parquet data/processed/jurisdictions.parquet
 DATA := $(PANEL) $(GEOMETRY) $(DEFINITIONS)
 
-CORE_CODE := $(addprefix src/analysis/,__init__.py paths.py errors.py atomic.py sources.py buildlog.py counties.py schema.py)
+CORE_CODE := $(addprefix src/analysis/,paths.py errors.py atomic.py sources.py buildlog.py counties.py schema.py)
 PANEL_CODE := $(CORE_CODE) src/analysis/panel.py $(wildcard src/analysis/readers/*.py)
 GEOMETRY_CODE := $(CORE_CODE) src/analysis/geometry.py src/analysis/readers/geo.py
 DEFINITIONS_CODE := $(CORE_CODE) $(wildcard src/analysis/jurisdictions/*.py) \

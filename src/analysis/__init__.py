@@ -23,6 +23,8 @@ _EXPORTS = {
     "list_definitions": "jurisdictions",
     "definition_overlap": ("jurisdictions", "overlap"),
     "load_resolution": "jurisdictions",
+    "specification_curve": "compare",
+    "matched_sets": "compare",
     "AnalysisError": "errors",
     "UnknownChoice": "errors",
 }

@@ -34,6 +34,15 @@ def _build(args) -> None:
 
         for path, n in build_geometry().items():
             print(f"wrote {path} ({n:,} features)")
+    elif args.product == "definitions":
+        from .jurisdictions.build import build_definitions
+
+        built = build_definitions()
+        unresolved = int((built.resolution["method"] == "unresolved").sum())
+        print(f"wrote definitions ({built.definitions['definition'].nunique()} definitions x "
+              f"{built.definitions['fips'].nunique():,} counties) and the resolution of "
+              f"{len(built.resolution):,} list rows ({unresolved} city rows unresolved, reasons in "
+              f"definitions.log.json) in {built.seconds:.1f} s")
 
 
 def _report(args) -> None:
@@ -79,7 +88,7 @@ def parser() -> argparse.ArgumentParser:
     f.set_defaults(run=_fetch)
 
     b = sub.add_parser("build", help="build a processed data product from the raw files")
-    b.add_argument("product", choices=["panel", "counties"])
+    b.add_argument("product", choices=["panel", "counties", "definitions"])
     b.set_defaults(run=_build)
 
     r = sub.add_parser("report", help="run one report's notebook and export its HTML")
@@ -90,6 +99,10 @@ def parser() -> argparse.ArgumentParser:
     rr = sub.add_parser("report-rules", help="write the Make rules for the reports")
     rr.add_argument("output", help="the makefile to write")
     rr.set_defaults(run=_report_rules)
+
+    from .compare.command import add_parser as add_compare_parser
+
+    add_compare_parser(sub)
 
     s = sub.add_parser("sources", help="list the sources in the registry")
     s.add_argument("--files", action="store_true", help="list every file too")

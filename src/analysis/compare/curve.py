@@ -1,0 +1,201 @@
+"""The specification curve: every combination of definition x comparison x
+year x outcome x method x covariate set in one call, one tidy table.
+
+Combinations that cannot exist are not enumerated (crime outcomes outside
+the crime years; difference-in-differences has no single year and runs once
+per definition and outcome; raw and permutation take no covariates and run
+once per year and outcome). Combinations that exist but cannot be estimated
+(too few counties, a propensity model that separates) are kept as rows with
+the reason in `note`.
+
+Work is grouped by (definition, comparison, year), so each group's design is
+built once, and outcomes with the same missing counties share their matches.
+
+BLAS threads: the thousands of small matrix products here run about four
+times slower when OpenBLAS splits each over two threads (on two cores, with
+anything else running, the threads wait on each other), so the curve limits
+BLAS to one thread per process while it runs (threadpoolctl).
+
+Processes: with workers > 1 the groups are spread over a process pool; each
+process receives the panel once (forked where the platform allows). Process
+start and collecting the rows cost about a second, so `workers=None` uses two
+processes only for curves of PARALLEL_THRESHOLD specifications or more on a
+machine with at least two cores; the figures are in benchmarks/bench_compare.py.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor
+
+import pandas as pd
+
+from ..errors import AnalysisError
+from .choices import (COVARIATE_SETS, CONSTANT_OUTCOMES, OUTCOMES, check_method, check_year,
+                      outcome_years, panel_years, resolve_covariates)
+from .design import result_table
+from .engine import USES_COVARIATES, check_options, make_design, method_rows
+from .groups import make_groups
+
+DEFAULT_METHODS = ("raw", "match", "regression", "ipw")
+PARALLEL_THRESHOLD = 1000   # specifications; below this process start outweighs the gain
+
+_STATE: dict = {}
+
+
+def _init_worker(panel, statuses, comparisons, limit_blas: bool = False) -> None:
+    if limit_blas:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1, user_api="blas")  # for the life of this worker process
+    _STATE.update(panel=panel, statuses=statuses, comparisons=comparisons)
+
+
+def _run_group(group: tuple) -> list[dict]:
+    definition, comparison, year, tasks = group
+    panel, statuses, comparisons = _STATE["panel"], _STATE["statuses"], _STATE["comparisons"]
+    groups = make_groups(statuses[definition], comparisons[comparison])
+    rows: list[dict] = []
+    designs: dict[str, object] = {}
+    for method, outcome, covariates, options in tasks:
+        kind = "did" if method == "did" else "year"
+        if kind not in designs:
+            designs[kind] = make_design(method, panel, groups, year, options)
+        opts = dict(options)
+        if method == "did":
+            opts = {k: v for k, v in opts.items() if k not in ("pre", "post")}
+        if method in USES_COVARIATES:
+            label, columns = resolve_covariates(covariates)
+            opts.update(covariates=columns, covariate_label=label)
+        rows.extend(method_rows(method, designs[kind], outcome, **opts))
+    return rows
+
+
+def _tasks(definition, comparison, years, outcomes, methods, covariate_sets,
+           options) -> list[tuple]:
+    groups = []
+    did_tasks = []
+    for year in years:
+        tasks = []
+        for outcome in outcomes:
+            if year not in outcome_years(outcome):
+                continue
+            for method in methods:
+                if method == "did":
+                    continue
+                sets = covariate_sets if method in USES_COVARIATES else (None,)
+                method_options = options.get(method, {})
+                variants = [method_options]
+                if method == "raw" and method_options.get("weights", "both") == "both":
+                    # One specification per weighting, so one task is one row.
+                    variants = [{**method_options, "weights": w} for w in ("none", "population")]
+                for covariates in sets:
+                    for variant in variants:
+                        tasks.append((method, outcome, covariates, variant))
+        if tasks:
+            groups.append((definition, comparison, year, tasks))
+    if "did" in methods:
+        from .did import POST_YEARS, PRE_YEARS
+
+        did_options = options.get("did", {})
+        needed = {*did_options.get("pre", PRE_YEARS), *did_options.get("post", POST_YEARS)}
+        for outcome in outcomes:
+            if needed <= set(outcome_years(outcome)) and outcome not in CONSTANT_OUTCOMES:
+                did_tasks.append(("did", outcome, None, did_options))
+        if did_tasks:
+            groups.append((definition, comparison, None, did_tasks))
+    return groups
+
+
+def specification_curve(panel: pd.DataFrame | None = None,
+                        definitions: Iterable[str] | None = None,
+                        years: Iterable[int] | None = None,
+                        outcomes: Iterable[str] | None = None,
+                        methods: Iterable[str] = DEFAULT_METHODS,
+                        covariate_sets: Iterable = tuple(COVARIATE_SETS),
+                        comparisons: Iterable[str] = ("all",),
+                        options: Mapping[str, dict] | None = None,
+                        statuses: Mapping[str, pd.Series] | None = None,
+                        comparison_statuses: Mapping[str, pd.Series | None] | None = None,
+                        workers: int | None = None) -> pd.DataFrame:
+    """Run every combination and return one table (the estimators' columns).
+
+    definitions: names for analysis.jurisdictions (default: every definition
+    with sanctuary counties); or pass `statuses` {name: status Series} to use
+    Series directly. comparisons: "all", "cooperating", g287_* ids (or keys of
+    `comparison_statuses` {name: Series or None}). options: per-method
+    keyword options, e.g. {"match": {"caliper": 0.25}}. workers: processes
+    (None: decide by size; 1: this process only).
+    """
+    options = {m: dict(o) for m, o in (options or {}).items()}
+    methods = tuple(methods)
+    for method in methods:
+        check_method(method)
+    for method, opts in options.items():
+        check_method(method)
+        check_options(method, opts)
+    years = tuple(check_year(y) for y in (years if years is not None else panel_years()))
+    outcomes = tuple(outcomes if outcomes is not None else OUTCOMES)
+    for outcome in outcomes:
+        outcome_years(outcome)  # raises for an unknown outcome
+    covariate_sets = tuple(covariate_sets)
+    for covariates in covariate_sets:
+        resolve_covariates(covariates)
+    comparisons = tuple(comparisons)
+    if panel is None:
+        from ..panel import load_panel
+
+        panel = load_panel()
+
+    if statuses is None:
+        from .definitions import definition_status, sanctuary_definitions
+
+        names = list(definitions) if definitions is not None else sanctuary_definitions()
+        statuses = {name: definition_status(name) for name in names}
+    else:
+        statuses = dict(statuses)
+        if definitions is not None:
+            statuses = {name: statuses[name] for name in definitions}
+    if not statuses:
+        raise AnalysisError("no definition to run")
+
+    if comparison_statuses is None:
+        from .definitions import comparison_status
+
+        comparison_by_definition = {
+            (d, c): comparison_status(d, c) for d in statuses for c in comparisons}
+    else:
+        comparison_by_definition = {(d, c): comparison_statuses[c]
+                                    for d in statuses for c in comparisons}
+    # Give each (definition, comparison) pair a key the workers can look up.
+    comparison_table = {f"{d}|{c}": s for (d, c), s in comparison_by_definition.items()}
+    comparison_table.update({"all": None})
+
+    groups = []
+    for definition in statuses:
+        for comparison in comparisons:
+            key = "all" if comparison == "all" else f"{definition}|{comparison}"
+            groups += _tasks(definition, key, years, outcomes, methods, covariate_sets,
+                             options)
+    n_specs = sum(len(g[3]) for g in groups)
+    if workers is None:
+        workers = min(2, os.cpu_count() or 1) if n_specs >= PARALLEL_THRESHOLD else 1
+
+    if workers <= 1:
+        from threadpoolctl import threadpool_limits
+
+        _init_worker(panel, statuses, comparison_table)
+        try:
+            with threadpool_limits(1, user_api="blas"):
+                chunks = [_run_group(g) for g in groups]
+        finally:
+            _STATE.clear()
+    else:
+        # Longest groups first, so the last ones to finish are short.
+        order = sorted(range(len(groups)), key=lambda i: -len(groups[i][3]))
+        with ProcessPoolExecutor(workers, initializer=_init_worker,
+                                 initargs=(panel, statuses, comparison_table, True)) as pool:
+            done = dict(zip(order, pool.map(_run_group, [groups[i] for i in order])))
+        chunks = [done[i] for i in range(len(groups))]
+    return result_table([row for chunk in chunks for row in chunk])
