@@ -10,6 +10,10 @@ SHELL := /bin/bash
 .DELETE_ON_ERROR:
 .DEFAULT_GOAL := help
 MAKEFLAGS += --no-builtin-rules --no-print-directory
+# Independent steps (the reports above all) run side by side on every core;
+# `make JOBS=1 ...` runs one at a time.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+MAKEFLAGS += --jobs=$(JOBS)
 
 # --- environment ---------------------------------------------------------------
 # BASE_PYTHON creates .venv; conda users pass their own interpreter instead:
@@ -34,7 +38,7 @@ RAW_DEFINITIONS := $(filter data/raw/jurisdictions/% data/raw/geo/census-places-
 	data/raw/geo/census-cb-2015/%,$(RAW))
 
 PANEL := data/processed/county_panel.parquet
-GEOMETRY := data/processed/counties.parquet data/processed/states.parquet
+GEOMETRY := $(addprefix data/processed/,counties.parquet states.parquet map_counties.parquet map_states.parquet)
 DEFINITIONS := data/processed/definitions.parquet data/processed/jurisdictions.parquet
 DATA := $(PANEL) $(GEOMETRY) $(DEFINITIONS)
 
@@ -101,7 +105,19 @@ reports: reports/index.html ## run every configured notebook and build the HTML 
 reports/index.html: $(REPORT_HTML) reports/reports.yml src/analysis/reports.py $(wildcard src/analysis/templates/report/*) | $(ENV_STAMP)
 	$(RUN) report-index
 
-test: $(DATA) | $(ENV_STAMP) ## run the test suite (unit tests, then the real-data tests)
+# The browser tests drive Debian's chromium (playwright with the system browser,
+# so nothing is downloaded at test time); installed here when it is missing.
+CHROMIUM_STAMP := .make/chromium.stamp
+$(CHROMIUM_STAMP):
+	@mkdir -p $(@D)
+	@if [ -z "$${CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then \
+		echo "installing Debian's chromium for the browser tests"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null \
+		|| { echo "could not install chromium: install it, or set CHROMIUM=/path/to/chromium"; exit 1; }; fi
+	@touch $@
+
+test: $(DATA) reports/index.html | $(ENV_STAMP) $(CHROMIUM_STAMP) ## run the test suite: unit tests, the real data, every notebook and the site in a browser
 	$(PYTHON) -m pytest
 
 lab: $(DATA) | $(ENV_STAMP) ## open JupyterLab on the notebooks
@@ -112,7 +128,7 @@ bench: $(DATA) | $(ENV_STAMP) ## time the builds and the library (results in ben
 
 clean: ## remove processed data and generated reports (keeps data/raw and .venv)
 	find data/processed -mindepth 1 ! -name .gitkeep -delete
-	rm -rf reports/html reports/figures reports/tables reports/notebooks reports/index.html
+	rm -rf reports/html reports/figures reports/tables reports/notebooks reports/meta reports/index.html
 
 clean-all: clean ## also remove data/raw, .venv and build stamps
 	find data/raw -mindepth 1 ! -name .gitkeep -delete

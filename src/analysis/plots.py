@@ -44,8 +44,11 @@ plt.rcParams.update({
 
 
 def caption(fig, text: str, width: int = 110) -> None:
-    """A source-and-definition line under the figure."""
-    fig.text(0.01, -0.01, "\n".join(textwrap.wrap(text, width)), ha="left", va="top",
+    """A source-and-definition line under everything else in the figure."""
+    renderer = fig.canvas.get_renderer()
+    lowest = min([ax.get_tightbbox(renderer).y0 for ax in fig.axes] + [0.0])
+    y = lowest / (fig.dpi * fig.get_figheight()) - 0.02
+    fig.text(0.01, y, "\n".join(textwrap.wrap(text, width)), ha="left", va="top",
              fontsize=8.5, color="#57606a")
 
 
@@ -53,35 +56,83 @@ def title(ax, text: str, width: int = 70) -> None:
     ax.set_title("\n".join(textwrap.wrap(text, width)))
 
 
+def panel_grid(n: int, columns: int = 3) -> tuple[int, int]:
+    """(rows, columns) for n small panels, at most `columns` wide, so that each
+    panel stays legible at the page's width."""
+    columns = min(n, columns)
+    return -(-n // columns), columns
+
+
+def specification_curve(table: pd.DataFrame, choices: list[str], unit: str = ""):
+    """A specification curve: estimates sorted, with 95 % intervals (top), and
+    beneath them which choice each specification made (one row per value)."""
+    rows = table.dropna(subset=["estimate"]).sort_values("estimate").reset_index(drop=True)
+    values = [(c, v) for c in choices for v in sorted(rows[c].astype(str).unique())]
+    fig, (top, bottom) = plt.subplots(
+        2, 1, figsize=(11, 3.6 + 0.22 * len(values)), sharex=True,
+        gridspec_kw={"height_ratios": [3.2, 0.22 * len(values) + 0.3], "hspace": 0.05})
+    x = np.arange(len(rows))
+    clear = (rows["ci_low"] > 0) | (rows["ci_high"] < 0)
+    colour = np.where(clear, GROUP_COLOURS["sanctuary"], "#9a9a9a")
+    top.vlines(x, rows["ci_low"], rows["ci_high"], color=colour, alpha=0.35, linewidth=1)
+    top.scatter(x, rows["estimate"], c=colour, s=9, zorder=3)
+    top.axhline(0, color="#1f2328", linewidth=0.8)
+    top.set_ylabel(f"sanctuary minus comparison\n{unit}".strip(), fontsize=9.5)
+    top.grid(axis="x", visible=False)
+    for i, (column, value) in enumerate(values):
+        hit = rows[column].astype(str) == value
+        bottom.scatter(x[hit], np.full(hit.sum(), i), marker="|", s=40, color="#1f2328",
+                       linewidths=1)
+    bottom.set_yticks(range(len(values)), [f"{c}: {v}" for c, v in values], fontsize=8)
+    bottom.set_ylim(len(values) - 0.5, -0.5)
+    bottom.set_xlabel("specifications, sorted by estimate")
+    bottom.grid(False)
+    bottom.spines["left"].set_visible(False)
+    return fig, top
+
+
 # --- maps -------------------------------------------------------------------------
 
-ALASKA, HAWAII = "02", "15"
-
-
 @functools.cache
-def _projected_layers():
-    """Counties and states in map coordinates, Alaska and Hawaii moved below the lower 48."""
-    from shapely import affinity
+def _county_paths():
+    """One matplotlib path per county (and per state outline), built once: drawing a
+    map is then a single collection whose colours change, much faster than
+    plotting polygons anew for every map."""
+    from matplotlib.path import Path
 
-    from .geometry import load_counties, load_states
+    from .geometry import load_map_layers
 
-    counties, states = load_counties(), load_states()
+    counties, states = load_map_layers()
 
-    def place(frame, key):
-        lower = frame[~frame[key].isin([ALASKA, HAWAII])].to_crs(5070)
-        x0, y0, x1, y1 = lower.total_bounds
-        alaska = frame[frame[key] == ALASKA].to_crs(3338)
-        hawaii = frame[frame[key] == HAWAII].to_crs(5070)
-        ax0, ay0, _, _ = (alaska.total_bounds if len(alaska) else (0, 0, 0, 0))
-        hx0, hy0, _, _ = (hawaii.total_bounds if len(hawaii) else (0, 0, 0, 0))
-        alaska = alaska.set_geometry(alaska.geometry.apply(
-            lambda g: affinity.translate(affinity.scale(g, 0.35, 0.35, origin=(ax0, ay0)),
-                                         x0 - ax0 - 0.1e6, y0 - ay0 - 0.35e6)), crs=5070)
-        hawaii = hawaii.set_geometry(hawaii.geometry.apply(
-            lambda g: affinity.translate(g, x0 - hx0 + 1.55e6, y0 - hy0 - 0.15e6)), crs=5070)
-        return pd.concat([lower, alaska.to_crs(5070), hawaii], ignore_index=True)
+    def paths_of(geometries):
+        out = []
+        for geom in geometries:
+            parts = getattr(geom, "geoms", [geom])
+            rings = [r for poly in parts for r in [poly.exterior, *poly.interiors]]
+            out.append(Path.make_compound_path(*[Path(np.asarray(r.coords)[:, :2]) for r in rings]))
+        return out
 
-    return place(counties, "state_fips"), place(states, "state_fips")
+    return (pd.Index(counties["fips"]), paths_of(counties.geometry), paths_of(states.geometry),
+            counties.total_bounds)
+
+
+def _draw(ax, colours: list, hatch_missing: np.ndarray | None = None) -> None:
+    """Fill every county with its colour, then the state outlines on top."""
+    from matplotlib.collections import PathCollection
+
+    _, county_paths, state_paths, (x0, y0, x1, y1) = _county_paths()
+    fills = PathCollection(county_paths, facecolors=colours, edgecolors="#ffffff",
+                           linewidths=0.08, rasterized=True)  # 3,000 polygons: bitmap in SVG
+    ax.add_collection(fills)
+    if hatch_missing is not None and hatch_missing.any():
+        ax.add_collection(PathCollection([p for p, m in zip(county_paths, hatch_missing) if m],
+                                         facecolors="none", edgecolors="#bdbdbd", hatch="////",
+                                         linewidths=0, rasterized=True))
+    ax.add_collection(PathCollection(state_paths, facecolors="none", edgecolors="#ffffff",
+                                     linewidths=0.6))
+    pad = 0.02 * (x1 - x0)
+    ax.set_xlim(x0 - pad, x1 + pad)
+    ax.set_ylim(y0 - pad, y1 + pad)
 
 
 def county_map(ax, values: pd.Series, *, breaks=None, scheme: str = "Quantiles", k: int = 5,
@@ -94,32 +145,29 @@ def county_map(ax, values: pd.Series, *, breaks=None, scheme: str = "Quantiles",
     outline: FIPS codes drawn with a dark edge (e.g. the sanctuary counties).
     """
     import mapclassify
+    from matplotlib.collections import PathCollection
     from matplotlib.patches import Patch
 
-    counties, states = _projected_layers()
-    data = counties.assign(value=counties["fips"].map(values))
-    known = data["value"].notna()
+    fips, county_paths, _, _ = _county_paths()
+    value = values.reindex(fips).to_numpy(dtype=float)
+    known = ~np.isnan(value)
     if breaks is None:
-        breaks = list(getattr(mapclassify, scheme)(data.loc[known, "value"].to_numpy(), k=k).bins)
-    classes = mapclassify.UserDefined(data.loc[known, "value"].to_numpy(), bins=list(breaks))
-    colours = plt.get_cmap(cmap, len(breaks))
-    data.loc[known, "cls"] = classes.yb
-    data.loc[~known].plot(ax=ax, color="#f2f2f2", edgecolor="#ffffff", linewidth=0.05,
-                          hatch="////")
-    for i in range(len(breaks)):
-        part = data[known & (data["cls"] == i)]
-        if len(part):
-            part.plot(ax=ax, color=colours(i), edgecolor="#ffffff", linewidth=0.05)
-    states.boundary.plot(ax=ax, color="#ffffff", linewidth=0.5)
-    handles = []
-    lows = [float(np.nanmin(data["value"]))] + list(breaks[:-1])
-    for i, (lo, hi) in enumerate(zip(lows, breaks)):
-        handles.append(Patch(facecolor=colours(i), label=f"{fmt.format(lo)} to {fmt.format(hi)}"))
+        breaks = list(getattr(mapclassify, scheme)(value[known], k=k).bins)
+    classes = np.full(len(value), -1)
+    classes[known] = mapclassify.UserDefined(value[known], bins=list(breaks)).yb
+    palette = plt.get_cmap(cmap, len(breaks))
+    colours = [palette(c) if c >= 0 else "#f2f2f2" for c in classes]
+    _draw(ax, colours, hatch_missing=~known)
+    lows = [float(np.nanmin(value))] + list(breaks[:-1])
+    handles = [Patch(facecolor=palette(i), label=f"{fmt.format(lo)} to {fmt.format(hi)}")
+               for i, (lo, hi) in enumerate(zip(lows, breaks))]
     handles.append(Patch(facecolor="#f2f2f2", hatch="////", edgecolor="#bdbdbd", label="no data"))
     if outline is not None and len(outline):
-        ring = counties[counties["fips"].isin(outline)]
-        ring.boundary.plot(ax=ax, color="#111111", linewidth=0.6)
-        handles.append(Patch(facecolor="none", edgecolor="#111111", label=outline_label or "outlined"))
+        ring = fips.isin(outline)
+        ax.add_collection(PathCollection([p for p, r in zip(county_paths, ring) if r],
+                                         facecolors="none", edgecolors="#111111", linewidths=0.7))
+        handles.append(Patch(facecolor="none", edgecolor="#111111",
+                             label=outline_label or "outlined"))
     _legend(ax, handles, legend_title)
     _bare(ax)
 
@@ -128,14 +176,10 @@ def status_map(ax, status: pd.Series, legend_title: str = "") -> None:
     """Map of a definition's classification (a FIPS-indexed Series of statuses)."""
     from matplotlib.patches import Patch
 
-    counties, states = _projected_layers()
-    data = counties.assign(status=counties["fips"].map(status).fillna("other"))
-    for name, colour in STATUS_COLOURS.items():
-        part = data[data["status"] == name]
-        if len(part):
-            part.plot(ax=ax, color=colour, edgecolor="#ffffff", linewidth=0.05)
-    states.boundary.plot(ax=ax, color="#9a9a9a", linewidth=0.4)
-    counts = data["status"].value_counts()
+    fips, _, _, _ = _county_paths()
+    statuses = status.reindex(fips).fillna("other")
+    _draw(ax, [STATUS_COLOURS.get(s, STATUS_COLOURS["other"]) for s in statuses])
+    counts = statuses.value_counts()
     handles = [Patch(facecolor=c, edgecolor="#9a9a9a", label=f"{n} ({counts.get(n, 0):,})")
                for n, c in STATUS_COLOURS.items() if counts.get(n, 0)]
     _legend(ax, handles, legend_title)

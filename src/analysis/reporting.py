@@ -25,6 +25,7 @@ from . import paths
 from .atomic import write_json, write_text
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+PNG_DPI = 120  # sharp at the page's 900-pixel width
 
 
 def figures_dir(name: str) -> Path:
@@ -37,6 +38,14 @@ def tables_dir(name: str) -> Path:
 
 def meta_path(name: str) -> Path:
     return paths.reports_dir() / "meta" / f"{name}.json"
+
+
+def _figure_title(fig) -> str:
+    """The figure's headline (its suptitle, else its first axes title), for alt text."""
+    if fig._suptitle is not None and fig._suptitle.get_text():
+        return fig._suptitle.get_text().replace("\n", " ")
+    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    return titles[0].replace("\n", " ") if titles else ""
 
 
 def check(**parameters) -> dict:
@@ -77,34 +86,56 @@ class Report:
         from IPython.display import Image, display
 
         slug = self._slug(slug, self.figures)
+        # One tight box for both files: "tight" in savefig would lay the figure out again each time.
+        box = fig.get_tightbbox(fig.canvas.get_renderer()).padded(0.1)
         png = io.BytesIO()
-        fig.savefig(png, format="png", dpi=150, bbox_inches="tight")
+        fig.savefig(png, format="png", dpi=PNG_DPI, bbox_inches=box)
         if self.publishing:
             folder = figures_dir(self.name)
             folder.mkdir(parents=True, exist_ok=True)
             (folder / f"{slug}.png").write_bytes(png.getvalue())
-            fig.savefig(folder / f"{slug}.svg", format="svg", bbox_inches="tight")
+            fig.savefig(folder / f"{slug}.svg", format="svg", bbox_inches=box)
         import matplotlib.pyplot as plt
 
+        alt = _figure_title(fig) or slug.replace("-", " ")
         plt.close(fig)
-        display(Image(data=png.getvalue(), format="png", width=min(fig.get_figwidth() * 100, 900)))
+        display(Image(data=png.getvalue(), format="png", width=min(fig.get_figwidth() * 100, 900)),
+                metadata={"image/png": {"alt": alt}})
 
     def table(self, frame, slug: str, caption: str = "", index: bool = False,
-              float_format: str = "{:,.2f}") -> None:
-        """Show a table with a link to download it as CSV; when publishing, save the CSV."""
+              float_format: str = "{:,.2f}", max_rows: int = 60,
+              csv_only: list[str] | tuple = ()) -> None:
+        """Show a table (its first `max_rows` rows, without the `csv_only` columns,
+        such as long notes) with a link to download all of it as CSV; when
+        publishing, save the CSV."""
         from IPython.display import HTML, display
 
         slug = self._slug(slug, self.tables)
         csv = frame.to_csv(index=index)
         if self.publishing:
             write_text(tables_dir(self.name) / f"{slug}.csv", csv)
-        styled = frame.to_html(index=index, border=0, classes="report-table", na_rep="",
+        shown = frame.drop(columns=[c for c in csv_only if c in frame.columns]).head(max_rows)
+        for column in shown.select_dtypes("float").columns:  # counts read as counts
+            values = shown[column].dropna()
+            if len(values) and (values == values.round()).all() and values.abs().max() < 1e15:
+                shown[column] = shown[column].astype("Int64")
+        if len(frame) > max_rows:
+            caption = f"{caption} (first {max_rows} of {len(frame):,} rows; the CSV has all)".strip()
+        if csv_only:
+            caption = f"{caption} The CSV also has: {', '.join(csv_only)}.".strip()
+        styled = shown.to_html(index=index, border=0, classes="report-table", na_rep="",
                                float_format=float_format.format)
         link = (f'<a class="download" download="{html.escape(self.name or "table")}-{slug}.csv" '
                 f'href="data:text/csv;charset=utf-8;base64,'
                 f'{base64.b64encode(csv.encode()).decode()}">Download this table (CSV)</a>')
         head = f"<p class='caption'>{html.escape(caption)}</p>" if caption else ""
         display(HTML(f"<div class='report-table-block'>{head}{styled}{link}</div>"))
+
+    def note(self, text: str) -> None:
+        """A sentence of context in the page (shown, not recorded as a finding)."""
+        from IPython.display import Markdown, display
+
+        display(Markdown(text))
 
     def finding(self, text: str) -> None:
         """State a finding in the report; the first one is the report's line on the index page."""

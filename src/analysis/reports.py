@@ -22,12 +22,17 @@ import html
 import itertools
 import json
 import shutil
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import paths
 from .atomic import atomic_path, write_text
 from .errors import AnalysisError, UnknownChoice
+
+# jsonschema (imported by nbformat) loads rfc3987_syntax when it is installed,
+# which builds a parser for about 2 s; nbformat's schema never needs it.
+sys.modules.setdefault("rfc3987_syntax", None)
 
 KERNEL = "sanctuary-counties"
 NAME_PARAMETER = "report_name"  # set by the runner; empty in JupyterLab
@@ -121,10 +126,12 @@ def _valid_values() -> dict[str, object]:
     def definitions():
         from .jurisdictions import list_definitions
 
-        return list_definitions()
+        return list(list_definitions().index)
 
     def comparisons():
-        return ["others", *[d for d in definitions() if d.startswith("g287_")]]
+        from .compare.definitions import comparison_choices
+
+        return comparison_choices()
 
     def compare_choices(attr):
         def valid():

@@ -199,3 +199,20 @@ def specification_curve(panel: pd.DataFrame | None = None,
             done = dict(zip(order, pool.map(_run_group, [groups[i] for i in order])))
         chunks = [done[i] for i in range(len(groups))]
     return result_table([row for chunk in chunks for row in chunk])
+
+
+def sign_agreement(table: pd.DataFrame) -> pd.DataFrame:
+    """Per outcome: how many specifications there are, and what share of them
+    put the sanctuary counties below or above the comparison, and with a 95 %
+    interval that excludes zero."""
+    usable = table.dropna(subset=["estimate"])
+    summary = usable.groupby("outcome").agg(
+        specifications=("estimate", "size"),
+        share_lower_pct=("estimate", lambda e: 100 * (e < 0).mean()),
+        share_higher_pct=("estimate", lambda e: 100 * (e > 0).mean()),
+        share_clearly_lower_pct=("ci_high", lambda h: 100 * (h < 0).mean()),
+        share_clearly_higher_pct=("ci_low", lambda lo: 100 * (lo > 0).mean()),
+        median_estimate=("estimate", "median"),
+    )
+    summary["not_estimable"] = table.groupby("outcome")["estimate"].apply(lambda e: int(e.isna().sum()))
+    return summary.reset_index()

@@ -99,6 +99,26 @@ def _permuted_labels(treated: np.ndarray, strata: np.ndarray | None, draws: int,
     return labels
 
 
+_LABEL_CACHE: dict[tuple, list[np.ndarray]] = {}
+
+
+def _label_chunks(treated: np.ndarray, strata: np.ndarray | None, n_permutations: int,
+                  seed: int, chunk: int) -> list[np.ndarray]:
+    """The drawn label matrices, in chunks. Outcomes with the same counties (the
+    three crime rates, say) draw exactly the same labels from the same seed, so
+    the draws are kept for the last few label vectors seen."""
+    key = (treated.tobytes(), None if strata is None else np.asarray(strata).tobytes(),
+           n_permutations, seed, chunk)
+    if key not in _LABEL_CACHE:
+        rng = np.random.default_rng(seed)
+        _LABEL_CACHE[key] = [
+            _permuted_labels(treated, strata, min(chunk, n_permutations - start), rng)
+            for start in range(0, n_permutations, chunk)]
+        while len(_LABEL_CACHE) > 3:
+            _LABEL_CACHE.pop(next(iter(_LABEL_CACHE)))
+    return _LABEL_CACHE[key]
+
+
 def permutation_draws(y: np.ndarray, treated: np.ndarray, weights: np.ndarray | None = None,
                       strata: np.ndarray | None = None, n_permutations: int = 2000,
                       seed: int = 0, chunk: int = 500) -> tuple[float, np.ndarray, np.ndarray]:
@@ -106,7 +126,6 @@ def permutation_draws(y: np.ndarray, treated: np.ndarray, weights: np.ndarray | 
     difference of y and the difference of the focal indicator itself (the
     second makes the shifted statistic linear in the shift: for y - d*focal
     the drawn statistic is a - d*c)."""
-    rng = np.random.default_rng(seed)
     y = np.asarray(y, dtype=float)
     w = np.ones_like(y) if weights is None else np.asarray(weights, dtype=float)
     d = treated.astype(float)
@@ -121,10 +140,8 @@ def permutation_draws(y: np.ndarray, treated: np.ndarray, weights: np.ndarray | 
 
     observed, _ = stat(d[None, :])
     a_parts, c_parts = [], []
-    for start in range(0, n_permutations, chunk):
-        size = min(chunk, n_permutations - start)
-        labels = _permuted_labels(treated, strata, size, rng).astype(float)
-        a, c = stat(labels)
+    for labels in _label_chunks(treated, strata, n_permutations, seed, chunk):
+        a, c = stat(labels.astype(float))
         a_parts.append(a)
         c_parts.append(c)
     return float(observed[0]), np.concatenate(a_parts), np.concatenate(c_parts)

@@ -11,6 +11,7 @@ and how it resolved).
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pandas as pd
@@ -35,6 +36,12 @@ def log_path() -> Path:
 def _read(path: Path) -> pd.DataFrame:
     if not path.exists():
         raise AnalysisError(f"{paths.relative(path)} does not exist yet: run `make data`.")
+    return _cached_read(path, path.stat().st_mtime_ns).copy()
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_read(path: Path, mtime_ns: int) -> pd.DataFrame:
+    # Notebooks ask for several definitions in a row; a rebuilt file has a new mtime.
     return pd.read_parquet(path)
 
 
@@ -77,10 +84,11 @@ def list_definitions() -> pd.DataFrame:
         "methods": ", ".join(d.methods), "year": d.year, "as_of": d.as_of, "caveats": d.caveats,
     } for d in definitions]).set_index("id")
     if definitions_path().exists():
-        table = pd.read_parquet(definitions_path())
+        table = _read(definitions_path())
         marked = table[table["status"] != OTHER].groupby("definition").size()
         frame["counties"] = marked.reindex(frame.index).fillna(0).astype("Int64")
-        frame.loc[~frame.index.isin(table["definition"]), "counties"] = pd.NA
+        built = set(table["definition"].unique())
+        frame.loc[[d not in built for d in frame.index], "counties"] = pd.NA
     return frame
 
 
