@@ -49,6 +49,10 @@ def main(selected: list[str]) -> int:
                         "timings_s": bench.timings, "note": bench.note})
     out = HERE / "results" / "latest.json"
     out.parent.mkdir(exist_ok=True)
+    if selected and out.exists():  # a partial run updates its own entries, keeps the rest
+        ran = {r["name"] for r in results}
+        kept = [r for r in json.loads(out.read_text())["results"] if r["name"] not in ran]
+        results = kept + results
     tmp = out.with_suffix(".tmp")
     tmp.write_text(json.dumps({
         "when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),

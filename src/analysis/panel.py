@@ -19,14 +19,9 @@ from .atomic import write_parquet
 from .buildlog import BuildLog
 from .errors import AnalysisError, ValidationError
 from .readers import acs, census_codes, covariates, elections, laus, popest, saipe, ucr, urban
+from .years import (CRIME_YEARS, LAUS_FILES, SAIPE_COMPILED_YEARS, SAIPE_FILES,  # noqa: F401
+                    UCR_FILES, URBAN_CRIME_YEARS, YEARS)
 
-YEARS = list(range(2010, 2018))
-UCR_FILES = {2010: "ucr-2010", 2012: "ucr-2012", 2016: "ucr-2016"}
-URBAN_CRIME_YEARS = [2015, 2017]
-CRIME_YEARS = sorted([*UCR_FILES, *URBAN_CRIME_YEARS])
-SAIPE_FILES = {y: f"saipe-{y}" for y in [2010, 2012, 2013, 2014, 2015, 2016, 2017]}
-SAIPE_COMPILED_YEARS = [2011]
-LAUS_FILES = {y: f"laus-{y}" for y in YEARS}
 
 # Column order and meaning of the panel; units are in the names.
 COLUMNS: dict[str, str] = {

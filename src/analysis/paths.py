@@ -23,6 +23,11 @@ def registry_file() -> Path:
     return REPO_DIR / "data" / "sources.toml"
 
 
+def definitions_file() -> Path:
+    """The committed sanctuary and cooperating definitions (always the repository's own)."""
+    return REPO_DIR / "data" / "definitions.toml"
+
+
 def raw_dir() -> Path:
     return root() / "data" / "raw"
 

@@ -124,14 +124,14 @@ def _valid_values() -> dict[str, object]:
     """For each notebook parameter name with a closed set of values, a function
     returning that set. Lists (e.g. `outcomes`) are checked element by element."""
     def definitions():
-        from .jurisdictions import list_definitions
+        import tomllib
 
-        return list(list_definitions().index)
+        # Read here, not through analysis.jurisdictions, which needs pandas: a check stays instant.
+        with open(paths.definitions_file(), "rb") as fh:
+            return [d["id"] for d in tomllib.load(fh).get("definition", [])]
 
     def comparisons():
-        from .compare.definitions import comparison_choices
-
-        return comparison_choices()
+        return ["all", "cooperating", *[d for d in definitions() if d.startswith("g287_")]]
 
     def compare_choices(attr):
         def valid():

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from ..errors import AnalysisError, UnknownChoice
+from ..years import CRIME_YEARS, YEARS
 
 # Outcome -> (description, source family). The years each family exists come
 # from the panel module, the one place that knows which files were read.
@@ -71,15 +72,11 @@ WEIGHTS = ("none", "population")
 
 def outcome_years(outcome: str) -> list[int]:
     """The panel years in which `outcome` exists."""
-    from ..panel import CRIME_YEARS, YEARS
-
     check_outcome(outcome)
     return list(CRIME_YEARS) if outcome in CRIME_OUTCOMES else list(YEARS)
 
 
 def panel_years() -> list[int]:
-    from ..panel import YEARS
-
     return list(YEARS)
 
 

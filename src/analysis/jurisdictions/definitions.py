@@ -31,8 +31,7 @@ ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
 
 
 def definitions_file() -> Path:
-    """The committed definitions (always the repository's own)."""
-    return paths.REPO_DIR / "data" / "definitions.toml"
+    return paths.definitions_file()
 
 
 @dataclass(frozen=True)
