@@ -52,8 +52,22 @@ def caption(fig, text: str, width: int = 110) -> None:
              fontsize=8.5, color="#57606a")
 
 
-def title(ax, text: str, width: int = 70) -> None:
-    ax.set_title("\n".join(textwrap.wrap(text, width)))
+def _characters_across(width_in: float, fontsize: float) -> int:
+    """About how many bold characters of `fontsize` points fit in `width_in` inches."""
+    return max(20, int(width_in * 72 / (fontsize * 0.62)))
+
+
+def title(ax, text: str) -> None:
+    """The axes title, wrapped to the axes' width."""
+    size = plt.rcParams["axes.titlesize"]
+    width = ax.get_position().width * ax.figure.get_figwidth()
+    ax.set_title("\n".join(textwrap.wrap(text, _characters_across(width * 1.05, size))))
+
+
+def headline(fig, text: str, fontsize: float = 12.5) -> None:
+    """The figure's title, stating its finding, wrapped to the figure's width."""
+    lines = textwrap.wrap(text, _characters_across(fig.get_figwidth() * 0.92, fontsize))
+    fig.suptitle("\n".join(lines), x=0.01, ha="left", fontsize=fontsize, fontweight="bold")
 
 
 def panel_grid(n: int, columns: int = 3) -> tuple[int, int]:

@@ -48,6 +48,29 @@ def _figure_title(fig) -> str:
     return titles[0].replace("\n", " ") if titles else ""
 
 
+def _html_table(frame, index: bool, float_format: str, uuid: str) -> str:
+    """A table as HTML: text columns left-aligned, numbers right-aligned and formatted
+    (thousands separators, except in codes such as years and row numbers)."""
+    import pandas as pd
+
+    numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])
+               and not pd.api.types.is_bool_dtype(frame[c])]
+
+    def fmt(column) -> str:
+        if pd.api.types.is_float_dtype(frame[column]):
+            return float_format
+        return "{}" if re.search(r"(^|_)(year|row|stratum)s?($|_)", str(column)) else "{:,}"
+
+    classes = pd.DataFrame("", index=frame.index, columns=frame.columns)
+    classes[numeric] = "num"
+    styler = frame.style.format({c: fmt(c) for c in numeric}, na_rep="").set_td_classes(classes)
+    styler = styler.set_uuid(uuid)
+    styler = styler.set_table_attributes('class="report-table"')
+    if not index:
+        styler = styler.hide(axis="index")
+    return styler.to_html()
+
+
 def check(**parameters) -> dict:
     """Stop at once, in JupyterLab too, when a parameter has a value outside its valid set."""
     from .reports import check_values
@@ -119,12 +142,14 @@ class Report:
             values = shown[column].dropna()
             if len(values) and (values == values.round()).all() and values.abs().max() < 1e15:
                 shown[column] = shown[column].astype("Int64")
+        notes = []
         if len(frame) > max_rows:
-            caption = f"{caption} (first {max_rows} of {len(frame):,} rows; the CSV has all)".strip()
+            notes.append(f"first {max_rows} of {len(frame):,} rows shown; the CSV has all")
         if csv_only:
-            caption = f"{caption} The CSV also has: {', '.join(csv_only)}.".strip()
-        styled = shown.to_html(index=index, border=0, classes="report-table", na_rep="",
-                               float_format=float_format.format)
+            notes.append(f"the CSV also has {', '.join(csv_only)}")
+        if notes:
+            caption = f"{caption} ({'; '.join(notes)})".strip()
+        styled = _html_table(shown, index, float_format, uuid=slug)
         link = (f'<a class="download" download="{html.escape(self.name or "table")}-{slug}.csv" '
                 f'href="data:text/csv;charset=utf-8;base64,'
                 f'{base64.b64encode(csv.encode()).decode()}">Download this table (CSV)</a>')
