@@ -1,0 +1,37 @@
+"""The README quotes the reports' findings and a command's output: both must be what
+the code gives on the real data now, not what it gave once."""
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+
+from analysis import paths
+
+pytestmark = pytest.mark.integration
+
+README = (paths.REPO_DIR / "README.md").read_text()
+
+
+def test_quoted_findings_are_the_built_reports_findings():
+    block = README.split("<!-- findings -->")[1].split("<!-- /findings -->")[0]
+    quoted = re.findall(r"^- \*\*(\S+)\*\*: (.+)$", block, flags=re.M)
+    assert len(quoted) >= 5
+    for name, sentence in quoted:
+        meta = json.loads((paths.reports_dir() / "meta" / f"{name}.json").read_text())
+        assert meta["finding"] == sentence, f"README's finding for {name} is out of date"
+
+
+def test_example_command_output_is_current():
+    example = README.split("```console\n")[1].split("```")[0]
+    command, _, expected = example.partition("\n")
+    while command.endswith("\\"):
+        more, _, expected = expected.partition("\n")
+        command = command[:-1] + more
+    args = command.removeprefix("$ ").split()
+    assert args[:3] == [".venv/bin/python", "-m", "analysis"]
+    result = subprocess.run([sys.executable, *args[1:]], cwd=paths.REPO_DIR, capture_output=True,
+                            text=True, check=True)
+    assert result.stdout.strip() == expected.strip()
