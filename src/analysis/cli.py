@@ -10,6 +10,8 @@ import argparse
 import sys
 import time
 
+from .compare.command import add_parser as add_compare_parser
+
 
 def _fetch(args) -> None:
     from . import sources
@@ -99,8 +101,6 @@ def parser() -> argparse.ArgumentParser:
     rr = sub.add_parser("report-rules", help="write the Make rules for the reports")
     rr.add_argument("output", help="the makefile to write")
     rr.set_defaults(run=_report_rules)
-
-    from .compare.command import add_parser as add_compare_parser
 
     add_compare_parser(sub)
 
