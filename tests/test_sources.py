@@ -7,13 +7,11 @@ import shutil
 import subprocess
 import sys
 import threading
-from pathlib import Path
 
 import pytest
 
 from analysis import paths, sources
-from analysis.errors import (AnalysisError, ChecksumMismatch, FetchError,
-                             ManualDownloadRequired)
+from analysis.errors import (AnalysisError, ChecksumMismatch)
 
 REPO = paths.REPO_DIR
 SMALL = "county-codes-2010"      # a small file with an official URL

@@ -14,7 +14,7 @@ from pathlib import Path
 from . import paths
 from .atomic import write_parquet
 from .buildlog import BuildLog
-from .errors import AnalysisError, ValidationError
+from .errors import ValidationError
 from .readers import geo
 from .schema import N_COUNTIES
 
@@ -85,9 +85,7 @@ def build_geometry(raw_dir: Path | None = None) -> dict[Path, int]:
 def _load(path: Path):
     import geopandas as gpd
 
-    if not path.exists():
-        raise AnalysisError(f"{paths.relative(path)} does not exist yet: run `make data`.")
-    return gpd.read_parquet(path)
+    return gpd.read_parquet(paths.built(path))
 
 
 def load_counties():

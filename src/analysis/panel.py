@@ -17,7 +17,7 @@ import pandas as pd
 from . import paths
 from .atomic import write_parquet
 from .buildlog import BuildLog
-from .errors import AnalysisError, ValidationError
+from .errors import ValidationError
 from .readers import acs, census_codes, covariates, elections, laus, popest, saipe, ucr, urban
 from .years import (CRIME_YEARS, LAUS_FILES, SAIPE_COMPILED_YEARS, SAIPE_FILES,  # noqa: F401
                     UCR_FILES, URBAN_CRIME_YEARS, YEARS)
@@ -265,9 +265,7 @@ def load_panel(years: list[int] | None = None, columns: list[str] | None = None,
     years: keep only these years; columns: keep only these columns (fips and
     year are always kept).
     """
-    path = path or panel_path()
-    if not path.exists():
-        raise AnalysisError(f"{paths.relative(path)} does not exist yet: run `make data`.")
+    path = paths.built(path or panel_path())
     if columns is not None:
         from .errors import UnknownChoice
 

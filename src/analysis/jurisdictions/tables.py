@@ -34,9 +34,7 @@ def log_path() -> Path:
 
 
 def _read(path: Path) -> pd.DataFrame:
-    if not path.exists():
-        raise AnalysisError(f"{paths.relative(path)} does not exist yet: run `make data`.")
-    return _cached_read(path, path.stat().st_mtime_ns).copy()
+    return _cached_read(path, paths.built(path).stat().st_mtime_ns).copy()
 
 
 @functools.lru_cache(maxsize=4)
