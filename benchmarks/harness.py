@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,9 +32,6 @@ def command(*args: str, env: dict | None = None) -> Callable[[], None]:
             raise RuntimeError(f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return run
 
-
-def python(*args: str) -> Callable[[], None]:
-    return command(sys.executable, *args)
 
 
 def timed(fn: Callable[[], object]) -> float:

@@ -40,9 +40,6 @@ def reports_dir() -> Path:
     return root() / "reports"
 
 
-def notebooks_dir() -> Path:
-    return REPO_DIR / "notebooks"
-
 
 def built(path: Path) -> Path:
     """The path of a processed product, or an error saying how to build it."""

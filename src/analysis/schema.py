@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .buildlog import BuildLog
+from .counties import FIPS_PATTERN
 from .errors import ValidationError
 
 N_COUNTIES = 3142  # 50 states and DC, 2015 boundaries
@@ -90,7 +91,7 @@ def _schema():
 
     return pa.DataFrameSchema(
         {
-            "fips": pa.Column("string", pa.Check.str_matches(r"^\d{5}$")),
+            "fips": pa.Column("string", pa.Check.str_matches(FIPS_PATTERN)),
             "year": pa.Column("int64", pa.Check.isin(YEARS)),
             "state_fips": pa.Column("string", pa.Check.str_matches(r"^\d{2}$")),
             "state_abbr": pa.Column("string", pa.Check.str_matches(r"^[A-Z]{2}$")),

@@ -76,9 +76,6 @@ def source_file(file_id: str) -> SourceFile:
     return by_id[file_id]
 
 
-def source_of(file_id: str) -> Source:
-    return registry()[source_file(file_id).source_id]
-
 
 def sha256_of(path: Path) -> str:
     with open(path, "rb") as fh:
