@@ -27,28 +27,52 @@ RUN := $(PYTHON) -m analysis
 
 # --- data ----------------------------------------------------------------------
 # The raw file list comes from the registry's `path = "..."` lines, read
-# without starting Python so a no-op `make data` stays instant.
+# without starting Python so a no-op `make data` stays instant. Files of the
+# sources marked `optional = true` (the ICPSR crime years) may be absent: the
+# build then leaves their years out and says so.
 RAW_PATHS := $(shell sed -n 's/^ *path = "\(.*\)"$$/\1/p' data/sources.toml)
 RAW := $(addprefix data/raw/,$(RAW_PATHS))
-RAW_PANEL := $(filter data/raw/crime/% data/raw/socio/%,$(RAW))
-RAW_GEOMETRY := $(filter data/raw/geo/census-cb-2015/%,$(RAW))
+RAW_OPTIONAL := $(addprefix data/raw/,$(shell awk -F'"' '/^\[\[source\]\]/ {o = 0} \
+	/^optional = true/ {o = 1} o && /^ *path = "/ {print $$2}' data/sources.toml))
+RAW_REQUIRED := $(filter-out $(RAW_OPTIONAL),$(RAW))
+RAW_PANEL := $(filter data/raw/crime/% data/raw/socio/%,$(RAW_REQUIRED))
+RAW_GEOMETRY := $(filter data/raw/geo/census-cb-2015/%,$(RAW_REQUIRED))
 # The lists, and the Census names that resolve them to counties.
 RAW_DEFINITIONS := $(filter data/raw/jurisdictions/% data/raw/geo/census-places-2010/% \
 	data/raw/geo/places-2020-index/% data/raw/socio/covariates/national_county.txt \
-	data/raw/geo/census-cb-2015/%,$(RAW))
+	data/raw/geo/census-cb-2015/%,$(RAW_REQUIRED))
+
+# Which optional files are here, as the last fetch saw them. The fetch rewrites
+# this file only when that changes, so adding the files later rebuilds exactly
+# what reads them, and a look that finds nothing new rebuilds nothing.
+OPTIONAL_STAMP := .make/optional-sources.txt
+OPTIONAL_PRESENT := $(wildcard $(RAW_OPTIONAL))
+OPTIONAL_RECORDED := $(addprefix data/raw/,$(file <$(OPTIONAL_STAMP)))
+# Look again when an optional file is absent and a mirror may hold it, or when
+# optional files were added or removed by hand since the last look.
+RAW_RECHECK := $(if $(and $(DATA_MIRROR),$(filter-out $(OPTIONAL_PRESENT),$(RAW_OPTIONAL))),FORCE,\
+	$(if $(filter-out $(OPTIONAL_RECORDED),$(OPTIONAL_PRESENT))$(filter-out $(OPTIONAL_PRESENT),$(OPTIONAL_RECORDED)),FORCE))
 
 PANEL := data/processed/county_panel.parquet
 GEOMETRY := $(addprefix data/processed/,counties.parquet states.parquet map_counties.parquet map_states.parquet)
 DEFINITIONS := data/processed/definitions.parquet data/processed/jurisdictions.parquet
 DATA := $(PANEL) $(GEOMETRY) $(DEFINITIONS)
 
+# Each build records its products' sha256 in its log (data/processed/*.log.json).
+# A product whose bytes no longer match (truncated, edited, or from an older
+# layout without a record) is rebuilt, never trusted.
+PRODUCTS_OK := $(shell cd data/processed 2>/dev/null && \
+	sed -n 's/^ *"\([^"/]*\.parquet\)": "\([0-9a-f]\{64\}\)",\{0,1\}$$/\2  \1/p' *.log.json 2>/dev/null \
+	| sha256sum --check 2>/dev/null | sed -n 's/: OK$$//p')
+UNTRUSTED := $(filter-out $(addprefix data/processed/,$(PRODUCTS_OK)),$(wildcard $(DATA)))
+
 CORE_CODE := $(addprefix src/analysis/,paths.py errors.py atomic.py sources.py buildlog.py counties.py schema.py)
-PANEL_CODE := $(CORE_CODE) src/analysis/panel.py $(wildcard src/analysis/readers/*.py)
+PANEL_CODE := $(CORE_CODE) src/analysis/panel.py src/analysis/years.py $(wildcard src/analysis/readers/*.py)
 GEOMETRY_CODE := $(CORE_CODE) src/analysis/geometry.py src/analysis/readers/geo.py
 DEFINITIONS_CODE := $(CORE_CODE) $(wildcard src/analysis/jurisdictions/*.py) \
 	$(addprefix src/analysis/readers/,__init__.py _common.py geo.py census_codes.py)
 
-.PHONY: help setup data reports test lab bench clean clean-all
+.PHONY: help setup fetch data reports test lab bench clean clean-all FORCE
 
 help: ## list the targets
 	@echo "Sanctuary counties. Usage: make TARGET [DATA_MIRROR=folder-or-url] [PYTHON=python]"
@@ -70,14 +94,19 @@ $(ENV_STAMP): pyproject.toml
 	$(PYTHON) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python ($(KERNEL))" >/dev/null
 	@touch $@
 
+fetch: | $(ENV_STAMP) ## fetch and verify the source files (keeps every verified file; a rerun fetches only what is missing)
+	$(RUN) fetch --record $(OPTIONAL_STAMP)
+
 data: $(DATA) ## fetch and verify the sources, build the county panel, maps' geometry and sanctuary definitions
 
-# One recipe fetches every missing raw file (verifying each sha256); files
-# already present are left alone, and checked again by the builds that read them.
-$(RAW) &: | $(ENV_STAMP)
-	$(RUN) fetch
+# One fetch makes every missing file present and verified, a line per file;
+# files already here are checked, not fetched again. A failed fetch keeps every
+# file it verified: .PRECIOUS exempts them from .DELETE_ON_ERROR.
+.PRECIOUS: $(RAW) $(OPTIONAL_STAMP)
+$(RAW_REQUIRED) $(OPTIONAL_STAMP) &: $(RAW_RECHECK) | $(ENV_STAMP)
+	$(RUN) fetch --record $(OPTIONAL_STAMP)
 
-$(PANEL): $(RAW_PANEL) data/sources.toml $(PANEL_CODE) | $(ENV_STAMP)
+$(PANEL): $(RAW_PANEL) $(OPTIONAL_STAMP) data/sources.toml $(PANEL_CODE) | $(ENV_STAMP)
 	$(RUN) build panel
 
 $(GEOMETRY) &: $(RAW_GEOMETRY) data/sources.toml $(GEOMETRY_CODE) | $(ENV_STAMP)
@@ -86,6 +115,9 @@ $(GEOMETRY) &: $(RAW_GEOMETRY) data/sources.toml $(GEOMETRY_CODE) | $(ENV_STAMP)
 $(DEFINITIONS) &: $(RAW_DEFINITIONS) data/sources.toml data/definitions.toml data/aliases.csv \
 		$(DEFINITIONS_CODE) | $(ENV_STAMP)
 	$(RUN) build definitions
+
+$(UNTRUSTED): FORCE
+FORCE:
 
 # --- reports -------------------------------------------------------------------
 # Per-report rules are generated from reports/reports.yml: each report depends

@@ -1,5 +1,7 @@
 """A build on damaged or interrupted input: it stops clearly and leaves nothing half-written."""
 
+import os
+import stat
 import subprocess
 
 import pandas as pd
@@ -73,3 +75,63 @@ def test_interrupted_build_leaves_no_panel_and_the_next_one_completes(project_co
 def test_second_make_data_has_nothing_to_do():
     result = subprocess.run(["make", "-q", "data"], cwd=paths.REPO_DIR, capture_output=True)
     assert result.returncode == 0, "make data would rebuild although nothing changed"
+
+
+@pytest.mark.integration
+def test_a_failed_fetch_keeps_every_verified_file_and_names_the_missing_one(tmp_path):
+    import scratch
+
+    missing = sources.source_file("laus-2014")
+    view = scratch.mirror_view(tmp_path / "mirror", optional=False, leave_out=(missing.id,))
+    root = scratch.project(tmp_path / "project")
+    raw = root / "data" / "raw"
+    wanted = [f for f in sources.all_files() if f.path not in scratch.optional_paths()]
+
+    failed = scratch.make(root, "fetch", mirror=view, check=False)
+    assert failed.returncode != 0
+    assert f"'{missing.id}'" in failed.stderr and "laucnty14.txt" in failed.stderr
+    kept = sorted(f.path for f in wanted if (raw / f.path).exists())
+    assert kept == sorted(f.path for f in wanted if f.id != missing.id)
+    assert not [p for p in raw.rglob("*") if ".tmp" in p.name]
+    lines = [line for line in failed.stdout.splitlines() if line.lstrip().startswith("[")]
+    assert len(lines) == len(sources.all_files()), "one progress line per file"
+
+    full = scratch.mirror_view(tmp_path / "mirror-full", optional=False)
+    again = scratch.make(root, "fetch", mirror=full)
+    fetched = [line for line in again.stdout.splitlines() if "copied from mirror" in line]
+    assert len(fetched) == 1 and missing.id in fetched[0]
+    assert sources.sha256_of(raw / missing.path) == missing.sha256
+
+
+def test_an_interrupted_fetch_leaves_no_partial_file(tmp_path, monkeypatch):
+    import shutil
+
+    spec = sources.source_file("county-codes-2010")
+    mirror = tmp_path / "mirror" / spec.path
+    mirror.parent.mkdir(parents=True)
+    mirror.write_bytes(b"x" * (3 << 20))
+
+    def interrupted(src, dst, length=0):
+        dst.write(src.read(1 << 20))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(shutil, "copyfileobj", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        sources.fetch([spec.id], raw_dir=tmp_path / "raw", mirror=str(tmp_path / "mirror"),
+                      progress=False)
+    folder = (tmp_path / "raw" / spec.path).parent
+    assert not folder.exists() or list(folder.iterdir()) == []
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o002])
+def test_written_files_take_their_mode_from_the_umask(tmp_path, umask):
+    from analysis.atomic import write_text
+
+    old = os.umask(umask)
+    try:
+        write_text(tmp_path / "out.txt", "x")
+        write_parquet(tmp_path / "out.parquet", pd.DataFrame({"a": [1]}))
+    finally:
+        os.umask(old)
+    for name in ["out.txt", "out.parquet"]:
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o666 & ~umask, name

@@ -10,6 +10,7 @@ import pytest
 
 from analysis import paths
 from analysis.atomic import write_parquet
+from analysis.buildlog import BuildLog
 from analysis.errors import AnalysisError, SourceFormatError, UnknownChoice, ValidationError
 from analysis.jurisdictions import definitions as defs
 from analysis.jurisdictions import tables
@@ -206,6 +207,8 @@ def built(tmp_path, monkeypatch):
     table = defs.classify(resolved(), defs.load_definitions(), UNIVERSE)
     write_parquet(tables.definitions_path(), table)
     write_parquet(tables.resolution_path(), resolved())
+    BuildLog("definitions").write(tables.log_path(),
+                                  outputs=[tables.definitions_path(), tables.resolution_path()])
     return table
 
 

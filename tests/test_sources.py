@@ -15,7 +15,8 @@ from analysis.errors import (AnalysisError, ChecksumMismatch)
 
 REPO = paths.REPO_DIR
 SMALL = "county-codes-2010"      # a small file with an official URL
-MANUAL = "ucr-2010"              # ICPSR: users download it themselves
+MANUAL = "doj-list-2025"         # no file to download: a mirror or a transcription
+OPTIONAL = "ucr-2010"            # ICPSR: users download it themselves, or go without
 NO_URL = "acs-s2301"             # no direct download anywhere official
 
 
@@ -31,16 +32,22 @@ def test_registry_entries_are_complete_and_unique():
             f"{s.id}: no way to fetch without a mirror, and no note saying why"
 
 
-def test_icpsr_files_are_manual_downloads():
+def test_icpsr_files_are_optional_manual_downloads():
     for sid in ["ucr-2010", "ucr-2012", "ucr-2016"]:
         source = sources.registry()[sid]
         assert "icpsr.umich.edu" in source.manual and "redistribution" in source.licence
+        assert source.optional
+    assert {f.source_id for f in sources.optional_files()} == {"ucr-2010", "ucr-2012", "ucr-2016"}
 
 
 def test_makefile_lists_exactly_the_registry_files():
-    out = subprocess.run(["make", "-s", "print-RAW_PATHS"], cwd=REPO, capture_output=True,
-                         text=True, check=True).stdout.split()
-    assert sorted(out) == sorted(f.path for f in sources.all_files())
+    def printed(variable):
+        return subprocess.run(["make", "-s", f"print-{variable}"], cwd=REPO, capture_output=True,
+                              text=True, check=True).stdout.split()
+
+    assert sorted(printed("RAW_PATHS")) == sorted(f.path for f in sources.all_files())
+    assert sorted(printed("RAW_OPTIONAL")) == sorted(f"data/raw/{f.path}"
+                                                     for f in sources.optional_files())
 
 
 @pytest.fixture()
@@ -141,8 +148,33 @@ def test_manual_download_says_where_to_get_and_put_it(tmp_path, monkeypatch):
     with pytest.raises(AnalysisError) as err:
         sources.fetch([MANUAL], raw_dir=tmp_path / "raw", progress=False)
     message = str(err.value)
-    assert "https://www.icpsr.umich.edu/web/NACJD/studies/33523" in message
-    assert "crime/icpsr-33523-2010/33523-0004-Data.rda" in message and "DATA_MIRROR" in message
+    assert "transcribe the page" in message
+    assert "jurisdictions/doj-sanctuary-2025/doj_sanctuary_jurisdictions_2025-08-05.csv" in message
+    assert "DATA_MIRROR" in message
+
+
+def test_a_mirror_without_an_optional_file_fails_only_for_the_required_ones(tmp_path):
+    seen = []
+    with pytest.raises(AnalysisError) as err:
+        sources.fetch([OPTIONAL, SMALL], raw_dir=tmp_path / "raw", mirror=str(tmp_path / "empty"),
+                      progress=False, report=lambda i, n, outcome: seen.append(outcome.status))
+    assert seen == ["absent", "failed"]
+    message = str(err.value)
+    assert message.startswith("1 of 2 source files could not be made ready")
+    assert f"'{SMALL}'" in message and OPTIONAL not in message
+
+
+def test_an_absent_optional_file_is_no_failure_and_says_how_to_add_it(tmp_path, monkeypatch):
+    monkeypatch.delenv("DATA_MIRROR", raising=False)
+    seen = []
+    done = sources.fetch([OPTIONAL], raw_dir=tmp_path / "raw", progress=False,
+                         report=lambda i, n, outcome: seen.append((i, n, outcome)))
+    (index, total, outcome), = seen
+    assert (index, total, outcome.status) == (1, 1, "absent")
+    assert done[OPTIONAL].startswith("ICPSR 33523 not present")
+    assert "https://www.icpsr.umich.edu/web/NACJD/studies/33523" in done[OPTIONAL]
+    assert "data/raw/crime/icpsr-33523-2010/33523-0004-Data.rda" in done[OPTIONAL]
+    assert not (tmp_path / "raw").exists() or not any((tmp_path / "raw").rglob("*.rda"))
 
 
 def test_file_without_a_download_url_points_to_the_producer(tmp_path, monkeypatch):
@@ -156,7 +188,7 @@ def test_all_failures_are_reported_together(tmp_path, monkeypatch):
     monkeypatch.delenv("DATA_MIRROR", raising=False)
     with pytest.raises(AnalysisError) as err:
         sources.fetch([MANUAL, NO_URL], raw_dir=tmp_path / "raw", progress=False)
-    assert "2 of 2 source files could not be made ready" in str(err.value)
+    assert str(err.value).startswith("2 of 2 source files could not be made ready")
 
 
 def test_cli_prints_the_error_without_a_traceback(tmp_path):

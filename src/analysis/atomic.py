@@ -1,14 +1,34 @@
 """Write-then-rename, so an interrupted build never leaves a half-written file
-that Make would take for a finished one."""
+that Make would take for a finished one.
+
+Files get their mode from the process umask (0644 under umask 022), like any
+tool's output, so a site copied to a web server or a panel on a shared drive
+is readable by others.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import json
 import os
-import tempfile
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
+
+
+def _temporary_beside(target: Path) -> Path:
+    """Create an empty, uniquely named file beside `target`.
+
+    Not tempfile.mkstemp: it creates files with mode 0600 whatever the umask.
+    The name keeps the target's suffix (tools check it) behind ".tmp".
+    """
+    while True:
+        tmp = target.with_name(f".{target.stem}.{secrets.token_hex(4)}.tmp{target.suffix}")
+        try:
+            os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+            return tmp
+        except FileExistsError:
+            continue
 
 
 @contextlib.contextmanager
@@ -16,11 +36,7 @@ def atomic_path(target: Path | str) -> Iterator[Path]:
     """Yield a temporary path beside `target`; rename it over `target` on success."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    # The temporary name keeps the target's suffix (tools check it) behind ".tmp".
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=f".tmp{target.suffix}",
-                               dir=target.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
+    tmp_path = _temporary_beside(target)
     try:
         yield tmp_path
         os.replace(tmp_path, target)

@@ -9,18 +9,46 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from pathlib import Path
 
+from . import paths
 from .compare.command import add_parser as add_compare_parser
 
 
 def _fetch(args) -> None:
     from . import sources
 
-    done = sources.fetch(args.files or None, progress=not args.quiet)
-    fetched = {k: v for k, v in done.items() if v != "present"}
-    for file_id, how in fetched.items():
-        print(f"  {file_id}: {how}")
-    print(f"{len(done)} source files verified ({len(fetched)} fetched now).")
+    started = time.perf_counter()
+    seen: list = []
+
+    def report(index: int, total: int, outcome) -> None:
+        seen.append(outcome)
+        detail = "present, verified" if outcome.status == "present" else outcome.detail
+        mark = {"absent": "not here (optional): ", "failed": "FAILED: "}.get(outcome.status, "")
+        print(f"[{index:>{len(str(total))}}/{total}] {outcome.file_id:26} {mark}{detail}", flush=True)
+
+    try:
+        sources.fetch(args.files or None, progress=not args.quiet, report=report)
+    finally:
+        counts = {k: sum(o.status == k for o in seen) for k in ("present", "fetched", "absent", "failed")}
+        copied = sum(o.bytes for o in seen if o.status == "fetched")
+        print(f"{len(seen)} source files: {counts['present'] + counts['fetched']} verified "
+              f"({counts['fetched']} fetched now, {counts['present']} already here), "
+              f"{counts['absent']} optional not here, {counts['failed']} failed; "
+              f"{copied / 1e6:.1f} MB fetched in {time.perf_counter() - started:.1f} s.", flush=True)
+        if args.record:
+            _record_optional(Path(args.record))
+
+
+def _record_optional(target: Path) -> None:
+    """Write the optional files present to `target`, only when that list changed,
+    so Make rebuilds what reads them exactly when they come or go."""
+    from . import sources
+    from .atomic import write_text
+
+    text = " ".join(sources.present_optional_files()) + "\n"
+    if not target.exists() or target.read_text() != text:
+        write_text(target, text)
 
 
 def _build(args) -> None:
@@ -28,14 +56,19 @@ def _build(args) -> None:
     if args.product == "panel":
         from .panel import build_panel, panel_path
 
+        from .availability import optional_status
+
         frame = build_panel()
-        print(f"wrote {panel_path()} ({len(frame):,} rows, "
+        for status in optional_status():
+            if not status["present"]:
+                print(status["reason"])
+        print(f"wrote {paths.relative(panel_path())} ({len(frame):,} rows, "
               f"{frame['fips'].nunique():,} counties) in {time.perf_counter() - started:.1f} s")
     elif args.product == "counties":
         from .geometry import build_geometry
 
         for path, n in build_geometry().items():
-            print(f"wrote {path} ({n:,} features)")
+            print(f"wrote {paths.relative(path)} ({n:,} features)")
     elif args.product == "definitions":
         from .jurisdictions.build import build_definitions
 
@@ -52,18 +85,16 @@ def _report(args) -> None:
 
     started = time.perf_counter()
     spec = run_report(args.name)
-    print(f"wrote {spec.html} in {time.perf_counter() - started:.1f} s")
+    print(f"wrote {paths.relative(spec.html)} in {time.perf_counter() - started:.1f} s")
 
 
 def _report_index(args) -> None:
     from .reports import build_index
 
-    print(f"wrote {build_index()}")
+    print(f"wrote {paths.relative(build_index())}")
 
 
 def _report_rules(args) -> None:
-    from pathlib import Path
-
     from .reports import write_make_rules
 
     write_make_rules(Path(args.output))
@@ -86,7 +117,9 @@ def parser() -> argparse.ArgumentParser:
 
     f = sub.add_parser("fetch", help="fetch and verify raw source files (DATA_MIRROR or official URLs)")
     f.add_argument("files", nargs="*", help="source file ids (default: all in data/sources.toml)")
-    f.add_argument("--quiet", action="store_true", help="no progress bars")
+    f.add_argument("--quiet", action="store_true", help="no progress bars for long downloads")
+    f.add_argument("--record", metavar="FILE",
+                   help="write the optional files present to FILE when that list changes (for Make)")
     f.set_defaults(run=_fetch)
 
     b = sub.add_parser("build", help="build a processed data product from the raw files")

@@ -84,3 +84,7 @@ class UnknownChoice(AnalysisError, ValueError):
         super().__init__(
             f"unknown {kind} {value!r}; valid {kind}s: {', '.join(self.valid)}"
         )
+
+
+class NotInBuild(AnalysisError):
+    """Data the sources give but this build does not have (an optional file is absent)."""

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import paths
 from .atomic import write_parquet
-from .buildlog import BuildLog
+from .buildlog import BuildLog, verified_product
 from .errors import ValidationError
 from .readers import geo
 from .schema import N_COUNTIES
@@ -78,14 +78,14 @@ def build_geometry(raw_dir: Path | None = None) -> dict[Path, int]:
                map_counties_path(): map_layout(counties), map_states_path(): map_layout(states)}
     for path, frame in outputs.items():
         write_parquet(path, frame)
-    log.write(counties_path().with_name("geometry.log.json"))
+    log.write(counties_path().with_name("geometry.log.json"), outputs=list(outputs))
     return {path: len(frame) for path, frame in outputs.items()}
 
 
 def _load(path: Path):
     import geopandas as gpd
 
-    return gpd.read_parquet(paths.built(path))
+    return gpd.read_parquet(verified_product(path))
 
 
 def load_counties():

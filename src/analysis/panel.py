@@ -14,9 +14,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import paths
+from . import paths, sources
 from .atomic import write_parquet
-from .buildlog import BuildLog
+from .buildlog import BuildLog, verified_product
 from .errors import ValidationError
 from .readers import acs, census_codes, covariates, elections, laus, popest, saipe, ucr, urban
 from .years import (CRIME_YEARS, LAUS_FILES, SAIPE_COMPILED_YEARS, SAIPE_FILES,  # noqa: F401
@@ -147,6 +147,10 @@ def build_panel(raw_dir: Path | None = None, out: Path | None = None) -> pd.Data
         path, account = log.open(file_id)
         return reader(path, account, *args)
 
+    def read_optional(reader, file_id, *args):
+        opened = log.open_optional(file_id)
+        return None if opened is None else reader(*opened, *args)
+
     pop = read(popest.read, "popest-2016")
     universe = pd.Index(sorted(pop["fips"].unique()), name="fips")
     panel = _Assembler(log, universe)
@@ -165,7 +169,7 @@ def build_panel(raw_dir: Path | None = None, out: Path | None = None) -> pd.Data
                                "state_abbr": state_fips.map(states).to_numpy()}),
                  ["state_fips", "state_abbr"], "county-codes-2010", years=YEARS)
 
-    _attach_crime(panel, read, urban_pop, log)
+    absent_years = _attach_crime(panel, read, read_optional, urban_pop, log)
 
     saipe_files = [(saipe.read_year, fid, year) for year, fid in SAIPE_FILES.items()]
     saipe_files += [(saipe.read_compiled, "saipe-compiled", y) for y in SAIPE_COMPILED_YEARS]
@@ -190,21 +194,31 @@ def build_panel(raw_dir: Path | None = None, out: Path | None = None) -> pd.Data
         panel.attach(frame, columns, file_id, years=YEARS)
 
     result = _finish(panel.frame().reset_index())
-    for year in CRIME_YEARS:
+    for year in sorted(set(CRIME_YEARS) - set(absent_years)):
         rows = result[result["year"] == year]
         log.record_missing("total_crime_per_10k", year,
                            rows.loc[rows["total_crime_per_10k"].isna(), "fips"].tolist(),
                            "violent or property rate missing (see those columns)")
-    validate_panel(result, log)
+    validate_panel(result, log, absent_crime_years=absent_years)
     write_parquet(out, result)
-    log.write(log_path(out))
+    log.write(log_path(out), outputs=[out])
     return result
 
 
-def _attach_crime(panel: _Assembler, read, urban_pop: pd.DataFrame, log: BuildLog) -> None:
+def _attach_crime(panel: _Assembler, read, read_optional, urban_pop: pd.DataFrame,
+                  log: BuildLog) -> list[int]:
+    """Attach every crime year; returns the years left out because their optional
+    file (ICPSR) is not here, each recorded in the log with the reason."""
     population = panel.column("population")
+    absent = []
     for year, file_id in UCR_FILES.items():
-        crime = read(ucr.read, file_id, year)
+        crime = read_optional(ucr.read, file_id, year)
+        if crime is None:
+            absent.append(year)
+            reason = sources.absent_notice(sources.source_file(file_id))
+            for col in CRIME_COLUMNS:
+                log.record_missing(col, year, list(panel.universe), reason)
+            continue
         crime.loc[crime["no_data"], ["violent_crimes", "property_crimes"]] = np.nan
         pop = population.xs(year, level="year").reindex(crime["fips"]).to_numpy()
         crime["violent_per_10k"] = crime["violent_crimes"] / pop * 1e4
@@ -239,9 +253,13 @@ def _attach_crime(panel: _Assembler, read, urban_pop: pd.DataFrame, log: BuildLo
     panel.attach(rates, ["violent_crimes", "property_crimes", "violent_per_10k",
                          "property_per_10k", "crime_quality", "crime_source"],
                  "urban-crime-rates", blank_reason="'urban-crime-rates' has no estimate (empty cell)")
+    return absent
 
 
 def _finish(frame: pd.DataFrame) -> pd.DataFrame:
+    # A column no source gave (crime_coverage when no ICPSR year is here) is all
+    # missing; the schema's known gaps say when that is allowed.
+    frame = frame.reindex(columns=list(dict.fromkeys([*frame.columns, *COLUMNS])))
     frame["total_crime_per_10k"] = frame["violent_per_10k"] + frame["property_per_10k"]
     frame["year"] = frame["year"].astype("int64")
     for col in ["nchs_urban_rural_2013", "rucc_2013"]:
@@ -265,7 +283,7 @@ def load_panel(years: list[int] | None = None, columns: list[str] | None = None,
     years: keep only these years; columns: keep only these columns (fips and
     year are always kept).
     """
-    path = paths.built(path or panel_path())
+    path = verified_product(path or panel_path())
     if columns is not None:
         from .errors import UnknownChoice
 

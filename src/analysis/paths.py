@@ -40,16 +40,6 @@ def reports_dir() -> Path:
     return root() / "reports"
 
 
-
-def built(path: Path) -> Path:
-    """The path of a processed product, or an error saying how to build it."""
-    if not path.exists():
-        from .errors import AnalysisError
-
-        raise AnalysisError(f"{relative(path)} does not exist yet: run `make data`.")
-    return path
-
-
 def relative(path: Path) -> str:
     """A path as users see it in messages: relative to the project when inside it."""
     path = Path(path)

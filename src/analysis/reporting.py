@@ -91,6 +91,7 @@ class Report:
         self.figures: list[str] = []
         self.tables: list[str] = []
         self.findings: list[str] = []
+        self.notices: list[str] = []
 
     @property
     def publishing(self) -> bool:
@@ -122,6 +123,7 @@ class Report:
 
         alt = _figure_title(fig) or slug.replace("-", " ")
         plt.close(fig)
+        self.save()
         display(Image(data=png.getvalue(), format="png", width=min(fig.get_figwidth() * 100, 900)),
                 metadata={"image/png": {"alt": alt}})
 
@@ -137,6 +139,7 @@ class Report:
         csv = frame.to_csv(index=index)
         if self.publishing:
             write_text(tables_dir(self.name) / f"{slug}.csv", csv)
+            self.save()
         shown = frame.drop(columns=[c for c in csv_only if c in frame.columns]).head(max_rows)
         for column in shown.select_dtypes("float").columns:  # counts read as counts
             values = shown[column].dropna()
@@ -162,6 +165,19 @@ class Report:
 
         display(Markdown(text))
 
+    def unavailable(self, text: str | None) -> None:
+        """Show, in place of a figure, table or estimate, the one line saying which
+        data this build lacks and how to add them (see analysis.availability);
+        recorded for the index. None shows nothing."""
+        from IPython.display import HTML, display
+
+        if not text:
+            return
+        self.notices.append(text)
+        body = re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text))
+        display(HTML(f'<p class="notice-missing">{body}</p>'))
+        self.save()
+
     def finding(self, text: str) -> None:
         """State a finding in the report; the first one is the report's line on the index page."""
         from IPython.display import Markdown, display
@@ -178,6 +194,7 @@ class Report:
             "title": self.title,
             "finding": self.findings[0] if self.findings else "",
             "findings": self.findings,
+            "notices": self.notices,
             "parameters": self.parameters,
             "sources": self.sources,
             "figures": self.figures,

@@ -232,9 +232,12 @@ def export_html(spec: ReportSpec) -> None:
 
 def _page_context(spec: ReportSpec, meta: dict) -> dict:
     from . import sources
+    from .availability import optional_status
 
     registry = sources.registry()
-    cited = [registry[s] for s in meta.get("sources", []) if s in registry]
+    absent = {s["source"] for s in optional_status() if not s["present"]}
+    # A source this build did not have contributed nothing to the page.
+    cited = [registry[s] for s in meta.get("sources", []) if s in registry and s not in absent]
     return {
         "title": spec.title or meta.get("title") or spec.name,
         "finding": meta.get("finding", ""),
@@ -261,12 +264,16 @@ def build_index(config: Path | None = None) -> Path:
         params = ", ".join(f"{k} {v}" for k, v in spec.parameters.items())
         tables = " ".join(f'<a href="tables/{spec.name}/{t}.csv">{html.escape(t)}.csv</a>'
                           for t in meta.get("tables", []))
+        notices = meta.get("notices", [])
+        missing = (f'<p class="meta">{len(notices)} part{"s" if len(notices) > 1 else ""} of this '
+                   'report need data this build does not have (the page says which).</p>'
+                   if notices else "")
         rows.append(
             f'<li><h3><a href="html/{spec.name}.html">{html.escape(spec.title or spec.name)}</a></h3>'
             f'<p class="finding">{html.escape(meta.get("finding", ""))}</p>'
             f'<p class="meta">{html.escape(params)}{" · " if params else ""}built '
             f'{html.escape(meta.get("built_at", "")[:10])}</p>'
-            + (f'<p class="meta">Tables: {tables}</p>' if tables else "") + "</li>"
+            + (f'<p class="meta">Tables: {tables}</p>' if tables else "") + missing + "</li>"
         )
     cited = [s for s in sources.registry().values()]
     source_rows = "".join(
@@ -274,10 +281,28 @@ def build_index(config: Path | None = None) -> Path:
         f"<td>{html.escape(s.years)}</td><td>{html.escape(s.licence)}</td></tr>" for s in cited)
     built = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     page = INDEX_TEMPLATE.format(reports="\n".join(rows), sources=source_rows, built=built,
+                                 optional=_optional_rows(),
                                  css=(template_dir() / "report" / "site.css").read_text())
     target = paths.reports_dir() / "index.html"
     write_text(target, page)
     return target
+
+
+def _optional_rows() -> str:
+    """The optional sources and whether this build had them, as table rows."""
+    from . import sources
+    from .availability import optional_status
+
+    rows = []
+    for status in optional_status():
+        source = sources.registry()[status["source"]]
+        state = ("in this build" if status["present"] else
+                 f'not in this build: download it from <a href="{html.escape(source.landing_page)}">'
+                 f"{html.escape(source.landing_page)}</a> and save it as "
+                 f"<code>{html.escape(status['path'])}</code>")
+        rows.append(f'<tr><td>{html.escape(source.title)}</td><td>{html.escape(source.years)}</td>'
+                    f'<td class="{"present" if status["present"] else "absent"}">{state}</td></tr>')
+    return "".join(rows)
 
 
 INDEX_TEMPLATE = """<!DOCTYPE html>
@@ -295,6 +320,13 @@ choices. A difference between groups of counties is not, by itself, an effect of
 <ul class="reports">
 {reports}
 </ul>
+<h2>Optional sources in this build</h2>
+<p>The FBI's county crime files for 2010, 2012 and 2016 come from ICPSR, a signed-in download that
+may not be redistributed, so the site builds without them and adds their years when they are
+present. The pages that need an absent year say so where the year would appear; the project's
+README explains the download (<em>Adding the 2010, 2012 and 2016 crime years</em>).</p>
+<table class="report-table optional-sources"><thead><tr><th>Source</th><th>Years</th>
+<th>This build</th></tr></thead><tbody>{optional}</tbody></table>
 <h2>Sources</h2>
 <table class="report-table"><thead><tr><th>Source</th><th>Producer</th><th>Years</th>
 <th>Licence</th></tr></thead><tbody>{sources}</tbody></table>
@@ -396,7 +428,7 @@ def _closure(start: set[Path], stop: set[Path]) -> set[Path]:
 def write_parameter_stamps(specs: list[ReportSpec]) -> dict[str, Path]:
     """One file per report holding its parameters, rewritten only when they change,
     so Make rebuilds just the reports whose parameters changed."""
-    folder = paths.REPO_DIR / ".make" / "reports"
+    folder = paths.root() / ".make" / "reports"
     folder.mkdir(parents=True, exist_ok=True)
     stamps = {}
     for spec in specs:
@@ -412,8 +444,13 @@ def write_parameter_stamps(specs: list[ReportSpec]) -> dict[str, Path]:
 def make_rules() -> str:
     specs = load_config()
     stamps = write_parameter_stamps(specs)
-    repo = paths.REPO_DIR
-    rel = lambda p: str(Path(p).relative_to(repo))  # noqa: E731
+    def rel(path) -> str:
+        # Outputs and stamps live under the project root (ANALYSIS_ROOT), code in
+        # the repository; Make runs from the root, which has the code at the same places.
+        for base in (paths.root(), paths.REPO_DIR):
+            if Path(path).is_relative_to(base):
+                return str(Path(path).relative_to(base))
+        raise AnalysisError(f"{path} is outside the project")
     template = " ".join(rel(p) for p in sorted(template_dir().rglob("*")) if p.is_file())
     lines = ["# Generated by `python -m analysis report-rules` from reports/reports.yml.",
              f"REPORT_NAMES := {' '.join(s.name for s in specs)}",

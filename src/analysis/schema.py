@@ -42,13 +42,17 @@ class KnownGap:
         return fips.isin(self.fips) | (fips.str[:2] == self.state)
 
 
-def known_gaps() -> list[KnownGap]:
+def known_gaps(absent_crime_years: tuple[int, ...] = ()) -> list[KnownGap]:
+    """The gaps the sources are known to have; `absent_crime_years` are the years
+    whose optional crime file (ICPSR) this build does not have."""
     from .panel import CRIME_COLUMNS, CRIME_YEARS, UCR_FILES, YEARS
 
     crime = tuple(CRIME_COLUMNS)
     counts_and_rates = tuple(c for c in CRIME_COLUMNS if c not in
                              ("crime_coverage", "crime_source"))
     return [
+        KnownGap(crime, "optional crime file (ICPSR) not present in this build",
+                 years=tuple(absent_crime_years), max_per_year=N_COUNTIES),
         KnownGap(crime, "no crime file for this year",
                  years=tuple(y for y in YEARS if y not in CRIME_YEARS), max_per_year=N_COUNTIES),
         KnownGap(("crime_quality",), "Urban's quality flag exists only for its years (2015, 2017)",
@@ -126,7 +130,8 @@ def _schema():
     )
 
 
-def validate_panel(panel: pd.DataFrame, log: BuildLog | None = None) -> None:
+def validate_panel(panel: pd.DataFrame, log: BuildLog | None = None,
+                   absent_crime_years: tuple[int, ...] = ()) -> None:
     import pandera.errors
 
     try:
@@ -140,7 +145,7 @@ def validate_panel(panel: pd.DataFrame, log: BuildLog | None = None) -> None:
     wrong = per_year[per_year != N_COUNTIES]
     if len(wrong):
         raise ValidationError(f"expected {N_COUNTIES} counties each year; got {wrong.to_dict()}")
-    unexplained = unexplained_gaps(panel)
+    unexplained = unexplained_gaps(panel, tuple(absent_crime_years))
     if unexplained:
         lines = [f"  {col} {year}: {len(f)} counties, e.g. {', '.join(f[:8])}"
                  for (col, year), f in unexplained.items()]
@@ -151,9 +156,10 @@ def validate_panel(panel: pd.DataFrame, log: BuildLog | None = None) -> None:
         )
 
 
-def unexplained_gaps(panel: pd.DataFrame) -> dict[tuple[str, int], list[str]]:
+def unexplained_gaps(panel: pd.DataFrame, absent_crime_years: tuple[int, ...] = ()
+                     ) -> dict[tuple[str, int], list[str]]:
     """Missing values per (column, year) that `known_gaps()` does not account for."""
-    gaps = known_gaps()
+    gaps = known_gaps(absent_crime_years)
     found = {}
     for year, rows in panel.groupby("year"):
         for column in panel.columns:

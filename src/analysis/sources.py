@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import shutil
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +50,7 @@ class Source:
     landing_page: str
     note: str = ""
     manual: str = ""
+    optional: bool = False
     files: tuple[SourceFile, ...] = field(default_factory=tuple)
 
 
@@ -104,42 +106,91 @@ def _check(path: Path, spec: SourceFile, shown: str, action: str) -> None:
 # --- fetching ---------------------------------------------------------------
 
 
+def optional_files() -> list[SourceFile]:
+    """Files of sources marked `optional`: a build without them leaves their years out."""
+    return [f for s in registry().values() if s.optional for f in s.files]
+
+
+def absent_notice(spec: SourceFile) -> str:
+    """Why an optional file is not here, and how to add it (one line)."""
+    source = registry()[spec.source_id]
+    study = source.landing_page.rstrip("/").rsplit("/", 1)[-1]
+    return (f"ICPSR {study} not present: {source.years} crime is left out (optional: a signed-in "
+            f"download that may not be redistributed). {source.manual} Put it at "
+            f"data/raw/{spec.path} and run `make reports` again.")
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """What a fetch did with one file."""
+
+    file_id: str
+    status: str  # "present", "fetched", "absent" (an optional file) or "failed"
+    detail: str
+    bytes: int = 0
+
+
 def fetch(
     file_ids: list[str] | None = None,
     raw_dir: Path | None = None,
     mirror: str | None = None,
     progress: bool = True,
+    report=None,
 ) -> dict[str, str]:
     """Make every requested raw file present and verified.
 
     Files already in data/raw are checked, not downloaded again. With a mirror
     (argument or DATA_MIRROR: a folder or an http(s) base URL) files come only
-    from there; otherwise from the producer's URL in the registry. Every file
-    is attempted; the failures are reported together at the end.
+    from there; otherwise from the producer's URL in the registry. An optional
+    file that cannot be had is left absent, with the reason. Every file is
+    attempted, and each verified file is kept even when others fail; the
+    failures are reported together at the end. `report(index, total, Fetched)`
+    is called after each file (the command line prints a line).
     Returns {file id: what happened}.
     """
     raw_dir = raw_dir or paths.raw_dir()
     mirror = mirror if mirror is not None else os.environ.get(MIRROR_ENV) or None
     wanted = [source_file(i) for i in file_ids] if file_ids else all_files()
+    optional = {f.id for f in optional_files()}
     done: dict[str, str] = {}
     failures: list[AnalysisError] = []
-    for spec in wanted:
+    for index, spec in enumerate(wanted, start=1):
         dest = raw_dir / spec.path
         try:
             if dest.exists():
                 _check(dest, spec, paths.relative(dest),
                        "Delete it and run `make data` to fetch a fresh copy.")
-                done[spec.id] = "present"
+                outcome = Fetched(spec.id, "present", "present", spec.bytes)
             else:
-                done[spec.id] = _download(spec, dest, mirror, progress)
+                outcome = Fetched(spec.id, "fetched", _download(spec, dest, mirror, progress),
+                                  spec.bytes)
+        except (ManualDownloadRequired, FetchError) as exc:
+            # Not to be had here (no mirror copy, no download): for an optional file that
+            # is no failure. A copy that is here but damaged always is (ChecksumMismatch).
+            if spec.id in optional:
+                outcome = Fetched(spec.id, "absent", absent_notice(spec))
+            else:
+                failures.append(exc)
+                outcome = Fetched(spec.id, "failed", str(exc).splitlines()[0])
         except AnalysisError as exc:
             failures.append(exc)
+            outcome = Fetched(spec.id, "failed", str(exc).splitlines()[0])
+        done[spec.id] = outcome.detail
+        if report:
+            report(index, len(wanted), outcome)
     if failures:
         raise AnalysisError(
-            f"{len(failures)} of {len(wanted)} source files could not be made ready:\n\n"
-            + "\n\n".join(str(e) for e in failures)
+            f"{len(failures)} of {len(wanted)} source files could not be made ready "
+            "(every file verified so far is kept; run `make data` again to fetch only the rest):"
+            "\n\n" + "\n\n".join(str(e) for e in failures)
         )
     return done
+
+
+def present_optional_files(raw_dir: Path | None = None) -> list[str]:
+    """Paths (under data/raw) of the optional files that are here."""
+    raw_dir = raw_dir or paths.raw_dir()
+    return sorted(f.path for f in optional_files() if (raw_dir / f.path).exists())
 
 
 def _download(spec: SourceFile, dest: Path, mirror: str | None, progress: bool) -> str:
@@ -150,7 +201,7 @@ def _download(spec: SourceFile, dest: Path, mirror: str | None, progress: bool) 
             _get_http(spec, location, dest, progress, where=f"mirror {location}")
         else:
             location = Path(mirror).expanduser().resolve() / spec.path
-            _copy_local(spec, location, dest, progress)
+            _copy_local(spec, location, dest)
         return f"copied from mirror {location}"
     if source.manual:
         raise ManualDownloadRequired(spec.id, paths.relative(dest), source.manual)
@@ -161,15 +212,13 @@ def _download(spec: SourceFile, dest: Path, mirror: str | None, progress: bool) 
     return f"downloaded from {spec.url}"
 
 
-def _copy_local(spec: SourceFile, location: Path, dest: Path, progress: bool) -> None:
+def _copy_local(spec: SourceFile, location: Path, dest: Path) -> None:
     if not location.is_file():
         raise FetchError(spec.id, [(f"mirror folder {location.parent}", f"no file {location.name}")],
                          f"Check {MIRROR_ENV} (it should be the folder holding MANIFEST.csv).")
     with atomic_path(dest) as tmp:
-        with open(location, "rb") as src, open(tmp, "wb") as out, _bar(spec, progress) as bar:
-            while chunk := src.read(1 << 20):
-                out.write(chunk)
-                bar.update(len(chunk))
+        with open(location, "rb") as src, open(tmp, "wb") as out:
+            shutil.copyfileobj(src, out)
         _check(tmp, spec, f"{location} (mirror copy)",
                "Replace the mirror's copy with the producer's file, or fix the registry entry.")
 
@@ -177,6 +226,7 @@ def _copy_local(spec: SourceFile, location: Path, dest: Path, progress: bool) ->
 def _get_http(spec: SourceFile, url: str, dest: Path, progress: bool, where: str) -> None:
     import pooch  # imported here: it pulls in requests, slow to import for the rest of the CLI
 
+    # pooch's bar shows a long download while it runs; the fetch prints a line when it ends.
     downloader = pooch.HTTPDownloader(progressbar=progress, timeout=60,
                                       headers={"User-Agent": "sanctuary-counties (research data fetch)"})
     with atomic_path(dest) as tmp:
@@ -187,11 +237,3 @@ def _get_http(spec: SourceFile, url: str, dest: Path, progress: bool, where: str
                              f"Check the network, or set {MIRROR_ENV} to a mirror.") from exc
         _check(tmp, spec, f"{url} (download)",
                "The producer may have re-issued the file: compare it, then update data/sources.toml.")
-
-
-def _bar(spec: SourceFile, progress: bool):
-    from tqdm import tqdm
-
-    return tqdm(total=spec.bytes, unit="B", unit_scale=True, desc=spec.id, disable=None if progress else True,
-                leave=False)
-

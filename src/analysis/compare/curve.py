@@ -6,7 +6,9 @@ the crime years; difference-in-differences has no single year and runs once
 per definition and outcome; raw and permutation take no covariates and run
 once per year and outcome). Combinations that exist but cannot be estimated
 (too few counties, a propensity model that separates) are kept as rows with
-the reason in `note`.
+the reason in `note`. Combinations the sources give but this panel has no
+value for (an optional source such as an ICPSR crime year is absent) are not
+run; `table.attrs["left_out"]` lists them with the reason, for pages to show.
 
 Work is grouped by (definition, comparison, year), so each group's design is
 built once, and outcomes with the same missing counties share their matches.
@@ -31,6 +33,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 import pandas as pd
 
+from ..availability import absent_years, notice, years_with_values
 from ..errors import AnalysisError
 from .choices import (COVARIATE_SETS, CONSTANT_OUTCOMES, OUTCOMES, check_method, check_year,
                       outcome_years, panel_years, resolve_covariates)
@@ -73,13 +76,15 @@ def _run_group(group: tuple) -> list[dict]:
 
 
 def _tasks(definition, comparison, years, outcomes, methods, covariate_sets,
-           options) -> list[tuple]:
+           options, has_values) -> list[tuple]:
+    """The work for one definition and comparison, grouped by year; `has_values`
+    gives the years the panel has each outcome in (see `_left_out`)."""
     groups = []
     did_tasks = []
     for year in years:
         tasks = []
         for outcome in outcomes:
-            if year not in outcome_years(outcome):
+            if year not in has_values[outcome]:
                 continue
             for method in methods:
                 if method == "did":
@@ -101,7 +106,7 @@ def _tasks(definition, comparison, years, outcomes, methods, covariate_sets,
         did_options = options.get("did", {})
         needed = {*did_options.get("pre", PRE_YEARS), *did_options.get("post", POST_YEARS)}
         for outcome in outcomes:
-            if needed <= set(outcome_years(outcome)) and outcome not in CONSTANT_OUTCOMES:
+            if needed <= has_values[outcome] and outcome not in CONSTANT_OUTCOMES:
                 did_tasks.append(("did", outcome, None, did_options))
         if did_tasks:
             groups.append((definition, comparison, None, did_tasks))
@@ -172,12 +177,13 @@ def specification_curve(panel: pd.DataFrame | None = None,
     comparison_table = {f"{d}|{c}": s for (d, c), s in comparison_by_definition.items()}
     comparison_table.update({"all": None})
 
+    has_values = {o: years_with_values(panel, o) & set(outcome_years(o)) for o in outcomes}
     groups = []
     for definition in statuses:
         for comparison in comparisons:
             key = "all" if comparison == "all" else f"{definition}|{comparison}"
             groups += _tasks(definition, key, years, outcomes, methods, covariate_sets,
-                             options)
+                             options, has_values)
     n_specs = sum(len(g[3]) for g in groups)
     if workers is None:
         workers = min(2, os.cpu_count() or 1) if n_specs >= PARALLEL_THRESHOLD else 1
@@ -198,7 +204,27 @@ def specification_curve(panel: pd.DataFrame | None = None,
                                  initargs=(panel, statuses, comparison_table, True)) as pool:
             done = dict(zip(order, pool.map(_run_group, [groups[i] for i in order])))
         chunks = [done[i] for i in range(len(groups))]
-    return result_table([row for chunk in chunks for row in chunk])
+    table = result_table([row for chunk in chunks for row in chunk])
+    table.attrs["left_out"] = _left_out(panel, outcomes, years, methods, options)
+    return table
+
+
+def _left_out(panel, outcomes, years, methods, options) -> list[dict]:
+    """The (outcome, year) pairs the sources give but this panel has no value
+    for (an optional source absent), so no specification was run for them; the
+    difference-in-differences counts when a year it needs is among them."""
+    rows = []
+    for outcome in outcomes:
+        wanted = set(years) & set(outcome_years(outcome))
+        if "did" in methods and outcome not in CONSTANT_OUTCOMES:
+            from .did import POST_YEARS, PRE_YEARS
+
+            did_options = options.get("did", {})
+            wanted |= {*did_options.get("pre", PRE_YEARS), *did_options.get("post", POST_YEARS)}
+        gone = absent_years(panel, outcome, wanted & set(outcome_years(outcome)))
+        if gone:
+            rows.append({"outcome": outcome, "years": gone, "reason": notice(gone)})
+    return rows
 
 
 def sign_agreement(table: pd.DataFrame) -> pd.DataFrame:

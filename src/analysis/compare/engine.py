@@ -10,8 +10,9 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from ..errors import AnalysisError, UnknownChoice
-from .choices import (METHODS, check_method, check_year, resolve_covariates,
+from ..availability import absent_years, notice
+from ..errors import AnalysisError, NotInBuild, UnknownChoice
+from .choices import (METHODS, check_method, check_year, outcome_years, resolve_covariates,
                       resolve_outcomes)
 from .design import Design, result_table
 from .groups import make_groups
@@ -89,7 +90,7 @@ def estimate(panel: pd.DataFrame, status: pd.Series, method: str = "raw",
     year_used = None if method == "did" else check_year(year)
     names = resolve_outcomes(outcomes, year_used)
     if method == "did":
-        from .choices import CONSTANT_OUTCOMES, outcome_years
+        from .choices import CONSTANT_OUTCOMES
         from .did import POST_YEARS, PRE_YEARS
 
         needed = {*options.get("pre", PRE_YEARS), *options.get("post", POST_YEARS)}
@@ -106,7 +107,16 @@ def estimate(panel: pd.DataFrame, status: pd.Series, method: str = "raw",
         raise AnalysisError(f"method {method!r} takes no covariates; methods that do: "
                             f"{', '.join(sorted(USES_COVARIATES))}")
     rows, extra = [], ([] if details else None)
+    needed = design.years if method == "did" else (year_used,)
     for outcome in names:
+        # Years the sources give but this panel lacks: an optional source (ICPSR) is
+        # absent. Years no source gives are the estimators' own error.
+        gone = absent_years(panel, outcome, set(needed) & set(outcome_years(outcome)))
+        if gone:
+            if outcomes is not None:
+                raise NotInBuild(f"{outcome}: {notice(gone)}")
+            rows.append(design.failed_row(None, outcome, method, notice(gone)))
+            continue
         rows.extend(method_rows(method, design, outcome, details=extra, **options))
     table = result_table(rows)
     if details:

@@ -67,13 +67,14 @@ def build_definitions(raw_dir: Path | None = None, definitions: Path | None = No
     if write:
         write_parquet(resolution_path(), resolved)
         write_parquet(definitions_path(), table)
-        write_json(log_path(), _log(log, resolved, table, disagreements, seconds))
+        write_json(log_path(), _log(log, resolved, table, disagreements, seconds,
+                                    outputs=[resolution_path(), definitions_path()]))
     return Built(table, resolved, seconds)
 
 
 def _log(log: BuildLog, resolved: pd.DataFrame, table: pd.DataFrame,
-         disagreements: list[dict], seconds: float) -> dict:
-    doc = log.as_dict()
+         disagreements: list[dict], seconds: float, outputs: list[Path]) -> dict:
+    doc = log.as_dict(outputs)
     by_method = resolved.groupby(["source", "method"]).size()
     unresolved = resolved[resolved["method"] == UNRESOLVED]
     doc["resolution"] = {

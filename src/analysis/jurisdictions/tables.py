@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import paths
+from ..buildlog import verified_product
 from ..errors import AnalysisError, UnknownChoice
 from .definitions import OTHER, Definition, load_definitions
 
@@ -34,7 +35,7 @@ def log_path() -> Path:
 
 
 def _read(path: Path) -> pd.DataFrame:
-    return _cached_read(path, paths.built(path).stat().st_mtime_ns).copy()
+    return _cached_read(path, verified_product(path).stat().st_mtime_ns).copy()
 
 
 @functools.lru_cache(maxsize=4)

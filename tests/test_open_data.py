@@ -1,0 +1,157 @@
+"""A new user with only the openly downloadable files: the whole site builds.
+
+The ICPSR crime files (2010, 2012, 2016) need a signed-in download and may not
+be redistributed, so a new user starts without them. In a scratch copy of the
+project, `make reports` runs with a mirror view that lacks them; every
+configured report must build, each page that needs an absent year must say
+so in one line, and the index must say which optional sources the build had.
+Then the ICPSR files arrive (a mirror that has them) and a second
+`make reports` adds their years, rebuilding only what reads the panel.
+"""
+
+from __future__ import annotations
+
+import json
+import stat
+
+import pytest
+import scratch
+
+from analysis import paths, reports, sources
+
+pytestmark = pytest.mark.integration
+
+SPECS = reports.load_config()
+OPTIONAL_FILES = sorted(scratch.optional_paths())
+# The configured reports whose parameters ask for crime in 2010, 2012 or 2016
+# (reports/reports.yml and each notebook's defaults): compare pages for 2016,
+# the before/after report (2010/2012 before, 2016 after), the robustness report
+# (years 2010-2017) and the maps (a 2010 comparison map).
+NEEDS_ICPSR = {"compare-ice2014-2016", "compare-dhs2025-2016", "compare-doj2025_broad-2016",
+               "before-after-ice2014", "robustness", "maps-ice2014-2015"}
+NOTICE = "not in this build"
+
+
+def page(root, name: str) -> str:
+    return (root / "reports" / "html" / f"{name}.html").read_text()
+
+
+@pytest.fixture(scope="module")
+def open_build(tmp_path_factory):
+    """A scratch project after `make reports` with the open data only."""
+    base = tmp_path_factory.mktemp("open-data")
+    view = scratch.mirror_view(base / "mirror", optional=False)
+    root = scratch.project(base / "project")
+    result = scratch.make(root, "reports", mirror=view)
+    return root, result
+
+
+def test_every_configured_report_builds_without_the_icpsr_files(open_build):
+    root, _ = open_build
+    assert not any((root / "data" / "raw" / p).exists() for p in OPTIONAL_FILES)
+    missing = [s.name for s in SPECS if not (root / "reports" / "html" / f"{s.name}.html").exists()]
+    assert missing == []
+    assert (root / "reports" / "index.html").exists()
+
+
+def test_the_build_log_gives_the_reason_and_keeps_the_years_missing(open_build):
+    root, result = open_build
+    log = json.loads((root / "data" / "processed" / "county_panel.log.json").read_text())
+    status = {s["source"]: s for s in log["optional_sources"]}
+    assert {k: v["present"] for k, v in status.items()} == {
+        "ucr-2010": False, "ucr-2012": False, "ucr-2016": False}
+    assert status["ucr-2010"]["reason"].startswith("ICPSR 33523 not present")
+    crime_gaps = {(m["column"], m["year"]) for m in log["missing_values"]
+                  if m["reason"].startswith("ICPSR") and m["count"] == 3142}
+    assert ("total_crime_per_10k", 2016) in crime_gaps and ("violent_crimes", 2010) in crime_gaps
+    assert "ICPSR 37059 not present" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("name", sorted(NEEDS_ICPSR))
+def test_pages_that_need_an_absent_year_say_so_in_one_line(open_build, name):
+    root, _ = open_build
+    text = page(root, name)
+    notices = [line for line in text.splitlines() if 'class="notice-missing"' in line]
+    assert notices, f"{name}: no missing-year notice"
+    for line in notices:
+        assert NOTICE in line and "icpsr.umich.edu" in line and "data/raw/crime/icpsr-" in line
+    meta = json.loads((root / "reports" / "meta" / f"{name}.json").read_text())
+    assert meta["notices"], f"{name}: the notice is not recorded for the index"
+
+
+@pytest.mark.parametrize("name", sorted({s.name for s in SPECS} - NEEDS_ICPSR))
+def test_pages_that_need_no_absent_year_are_complete(open_build, name):
+    root, _ = open_build
+    assert NOTICE not in page(root, name)
+
+
+def test_the_index_says_which_optional_sources_the_build_had(open_build):
+    root, _ = open_build
+    index = (root / "reports" / "index.html").read_text()
+    assert "Optional sources" in index
+    for sid in ["ucr-2010", "ucr-2012", "ucr-2016"]:
+        assert sources.registry()[sid].landing_page in index
+    assert index.count("not in this build") >= 3
+
+
+def test_written_files_take_their_mode_from_the_umask(open_build):
+    root, _ = open_build
+    written = [root / "data" / "raw" / sources.source_file("laus-2014").path,
+               root / "data" / "processed" / "county_panel.parquet",
+               root / "reports" / "index.html",
+               root / "reports" / "html" / "definitions.html",
+               root / "reports" / "notebooks" / "definitions.ipynb"]
+    modes = {p.name: oct(stat.S_IMODE(p.stat().st_mode)) for p in written}
+    assert set(modes.values()) == {"0o644"}, modes
+
+
+def test_a_truncated_panel_is_refused_then_rebuilt_by_make_data(open_build, monkeypatch):
+    from analysis.errors import AnalysisError
+    from analysis.panel import load_panel
+
+    root, _ = open_build
+    monkeypatch.setenv("ANALYSIS_ROOT", str(root))
+    target = root / "data" / "processed" / "county_panel.parquet"
+    good = load_panel()
+    target.write_bytes(target.read_bytes()[: target.stat().st_size // 2])
+    with pytest.raises(AnalysisError) as err:
+        load_panel()
+    message = str(err.value)
+    assert "\n" not in message
+    assert "data/processed/county_panel.parquet" in message and "make data" in message
+
+    result = scratch.make(root, "data")
+    assert "build panel" in result.stdout
+    assert load_panel().equals(good)
+
+
+def test_adding_the_icpsr_files_later_rebuilds_what_reads_them(open_build, tmp_path):
+    root, _ = open_build
+    if not all((paths.raw_dir() / p).exists() for p in OPTIONAL_FILES):
+        pytest.skip("this checkout has no ICPSR files to add")
+    def mtimes(folder):
+        return {p.relative_to(root): p.stat().st_mtime_ns for p in (root / folder).rglob("*")
+                if p.is_file()}
+
+    before = {**mtimes("reports/html"), **mtimes("data")}
+    full = scratch.mirror_view(tmp_path / "mirror", optional=True)
+    result = scratch.make(root, "reports", mirror=full)
+
+    after = {**mtimes("reports/html"), **mtimes("data")}
+    changed = {str(p) for p in before if after[p] != before[p]}
+    added = {str(p) for p in after if p not in before}
+    # Only the panel (and its log) and the reports, which all read it, are made again;
+    # no raw file is fetched again and the geometry and definitions stay.
+    assert added == {f"data/raw/{p}" for p in OPTIONAL_FILES}
+    assert changed == {"data/processed/county_panel.parquet", "data/processed/county_panel.log.json",
+                       *(f"reports/html/{s.name}.html" for s in SPECS)}
+    assert result.stdout.count("copied from mirror") == len(OPTIONAL_FILES)
+    for name in NEEDS_ICPSR:
+        assert NOTICE not in page(root, name), name
+    meta = json.loads((root / "reports" / "meta" / "compare-ice2014-2016.json").read_text())
+    assert meta["finding"].startswith("ice2014, 2016: after matching on cap covariates, total crime")
+    log = json.loads((root / "data" / "processed" / "county_panel.log.json").read_text())
+    assert all(s["present"] for s in log["optional_sources"])
+    # Nothing left to do: a third run rebuilds nothing.
+    again = scratch.make(root, "reports", mirror=full)
+    assert "build panel" not in again.stdout and "analysis report " not in again.stdout
