@@ -58,7 +58,10 @@ def project(root: Path) -> Path:
 def make(root: Path, *args: str, mirror: Path | None = None, check: bool = True,
          umask: int = 0o022) -> subprocess.CompletedProcess:
     env = {**os.environ, "ANALYSIS_ROOT": str(root)}
-    env.pop("DATA_MIRROR", None)
+    # Under `make test` the parent make's flags (its DATA_MIRROR=..., its job server)
+    # would reach this make too: it runs as a user's own would.
+    for name in ("DATA_MIRROR", "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"):
+        env.pop(name, None)
     if mirror is not None:
         env["DATA_MIRROR"] = str(mirror)
     result = subprocess.run(["make", "-C", str(root), f"PYTHON={sys.executable}", *args],

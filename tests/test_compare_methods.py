@@ -365,6 +365,32 @@ def test_did_refuses_an_outcome_missing_in_its_years(did_panel):
         did(frame.assign(violent_per_10k=1.0), status, "violent_per_10k", pre=(2011, 2012))
 
 
+def test_a_year_this_build_lacks_is_named_with_how_to_add_it(did_panel):
+    from analysis.compare.engine import estimate
+    from analysis.errors import NotInBuild
+
+    frame, status = did_panel
+    # Crime everywhere but 2016, as in a build without the optional ICPSR 2016 file.
+    crime = np.where(frame["year"] == 2016, np.nan, 5.0)
+    frame = frame.assign(violent_per_10k=crime, property_per_10k=crime, total_crime_per_10k=crime,
+                         unemployment_pct=4.0, median_household_income=5e4,
+                         labor_force_participation_pct=60.0, population=1e4)
+    with pytest.raises(NotInBuild) as err:
+        did(frame, status, "violent_per_10k")
+    message = str(err.value)
+    assert message.startswith("violent_per_10k: 2016 crime is not in this build")
+    assert "studies/37059" in message and "data/raw/crime/icpsr-37059-2016/" in message
+    with pytest.raises(NotInBuild, match="2016 crime"):
+        estimate(frame, status, "raw", 2016, "violent_per_10k")
+    # Asked for every outcome, the table keeps a row saying why, instead of dropping it.
+    table = estimate(frame, status, "raw", 2016, None, weights="none")
+    rows = table.set_index("outcome")
+    assert np.isnan(rows.loc["violent_per_10k", "estimate"])
+    assert "2016 crime is not in this build" in rows.loc["violent_per_10k", "note"]
+    means = frame[frame["year"] == 2016].assign(s=frame["fips"].map(status)).groupby("s")["poverty_pct"].mean()
+    assert rows.loc["poverty_pct", "estimate"] == pytest.approx(means["sanctuary"] - means["other"])
+
+
 # --- groups, missing values and errors ------------------------------------------------
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from analysis import panel as panel_module
 from analysis.counties import BOUNDARY_CHANGES, RETIRED_CODES
+from analysis.availability import absent_crime_years
 from analysis.schema import N_COUNTIES, unexplained_gaps, validate_panel
 
 pytestmark = pytest.mark.integration
@@ -45,8 +46,18 @@ def test_one_row_per_county_and_year(panel):
 
 
 def test_schema_and_known_gaps_hold(panel):
-    validate_panel(panel)
-    assert unexplained_gaps(panel) == {}
+    absent = tuple(absent_crime_years())  # optional ICPSR years this build lacks, if any
+    validate_panel(panel, absent_crime_years=absent)
+    assert unexplained_gaps(panel, absent) == {}
+
+
+def test_an_absent_optional_year_is_a_gap_only_when_the_build_says_so(panel):
+    open_data = panel.copy()
+    crime = [c for c in panel_module.CRIME_COLUMNS]
+    open_data.loc[open_data["year"] == 2016, crime] = np.nan
+    assert ("total_crime_per_10k", 2016) in unexplained_gaps(open_data, ())
+    assert ("total_crime_per_10k", 2016) not in unexplained_gaps(open_data, (2016,))
+    assert ("total_crime_per_10k", 2015) not in unexplained_gaps(open_data, (2016,))
 
 
 def test_schema_catches_a_percentage_out_of_range(panel):
@@ -61,7 +72,7 @@ def test_schema_catches_a_percentage_out_of_range(panel):
 def test_a_new_gap_is_caught(panel):
     broken = panel.copy()
     broken.loc[(broken["fips"] == "06037") & (broken["year"] == 2015), "hispanic_pct"] = np.nan
-    assert unexplained_gaps(broken) == {("hispanic_pct", 2015): ["06037"]}
+    assert unexplained_gaps(broken, tuple(absent_crime_years())) == {("hispanic_pct", 2015): ["06037"]}
 
 
 @pytest.mark.parametrize("year", panel_module.YEARS)
@@ -118,6 +129,7 @@ def _icpsr(raw_dir, year):
 
 
 @pytest.mark.parametrize("year", [2010, 2012, 2016])
+@pytest.mark.needs_icpsr
 def test_crime_counts_and_rates_equal_icpsr(panel, raw_dir, year):
     icpsr = _icpsr(raw_dir, year)
     usable = icpsr[(icpsr["COVIND"] > 0) & ~icpsr["FIPS_CTY"].isin([777, 999])]
@@ -131,6 +143,7 @@ def test_crime_counts_and_rates_equal_icpsr(panel, raw_dir, year):
     assert (panel_values(panel, year, "crime_source", picks) == f"ucr-{year}").all()
 
 
+@pytest.mark.needs_icpsr
 def test_icpsr_no_data_rows_are_missing_not_zero(panel, raw_dir):
     icpsr = _icpsr(raw_dir, 2016)
     offences = ["VIOL", "PROPERTY", "MURDER", "RAPE", "ROBBERY", "AGASSLT", "BURGLRY",
@@ -142,6 +155,7 @@ def test_icpsr_no_data_rows_are_missing_not_zero(panel, raw_dir):
     assert (panel_values(panel, 2016, "crime_coverage", no_data) == 0).all()
 
 
+@pytest.mark.needs_icpsr
 def test_renamed_and_merged_counties_carry_their_old_codes_data(panel, raw_dir):
     icpsr = _icpsr(raw_dir, 2012)
     for new, old in [("46102", "46113"), ("02158", "02270")]:
@@ -228,6 +242,10 @@ def test_build_log_accounts_for_every_row(panel_log):
     for entry in panel_log["files"]:
         dropped = sum(d["count"] for d in entry.get("dropped", []))
         assert entry["rows_read"] == entry["rows_kept"] + dropped, entry["file_id"]
+
+
+@pytest.mark.needs_icpsr
+def test_build_log_lists_the_icpsr_rows_set_aside(panel_log):
     ucr_2010 = next(f for f in panel_log["files"] if f["file_id"] == "ucr-2010")
     reasons = {d["reason"].split(":")[0]: d["count"] for d in ucr_2010["dropped"]}
     assert reasons["county code 777"] == 30 and reasons["county code 999"] == 4

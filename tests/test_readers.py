@@ -80,6 +80,7 @@ def test_non_numeric_value_names_its_row(raw_dir, tmp_path):
 
 
 @pytest.mark.integration
+@pytest.mark.needs_icpsr
 def test_missing_column_in_an_icpsr_file(raw_dir, tmp_path):
     frame = pd.read_stata(raw_dir / "crime/icpsr-37059-2016/37059-0004-Data.dta",
                           convert_categoricals=False)

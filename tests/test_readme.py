@@ -15,6 +15,7 @@ pytestmark = pytest.mark.integration
 README = (paths.REPO_DIR / "README.md").read_text()
 
 
+@pytest.mark.needs_icpsr  # the README quotes the full build, ICPSR years included
 def test_quoted_findings_are_the_built_reports_findings():
     block = README.split("<!-- findings -->")[1].split("<!-- /findings -->")[0]
     quoted = re.findall(r"^- \*\*(\S+)\*\*: (.+)$", block, flags=re.M)
