@@ -28,12 +28,12 @@ RUN := $(PYTHON) -m analysis
 # --- data ----------------------------------------------------------------------
 # The raw file list comes from the registry's `path = "..."` lines, read
 # without starting Python so a no-op `make data` stays instant. Files of the
-# sources marked `optional = true` (the ICPSR crime years) may be absent: the
+# sources marked `optional = "..."` (the ICPSR crime years) may be absent: the
 # build then leaves their years out and says so.
 RAW_PATHS := $(shell sed -n 's/^ *path = "\(.*\)"$$/\1/p' data/sources.toml)
 RAW := $(addprefix data/raw/,$(RAW_PATHS))
 RAW_OPTIONAL := $(addprefix data/raw/,$(shell awk -F'"' '/^\[\[source\]\]/ {o = 0} \
-	/^optional = true/ {o = 1} o && /^ *path = "/ {print $$2}' data/sources.toml))
+	/^optional = "/ {o = 1} o && /^ *path = "/ {print $$2}' data/sources.toml))
 RAW_REQUIRED := $(filter-out $(RAW_OPTIONAL),$(RAW))
 RAW_PANEL := $(filter data/raw/crime/% data/raw/socio/%,$(RAW_REQUIRED))
 RAW_GEOMETRY := $(filter data/raw/geo/census-cb-2015/%,$(RAW_REQUIRED))

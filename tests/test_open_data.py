@@ -125,33 +125,55 @@ def test_a_truncated_panel_is_refused_then_rebuilt_by_make_data(open_build, monk
     assert load_panel().equals(good)
 
 
+def _mtimes(root, *folders):
+    return {str(p.relative_to(root)): p.stat().st_mtime_ns
+            for folder in folders for p in (root / folder).rglob("*") if p.is_file()}
+
+
+def _changes(root, build):
+    """(files added, files changed) under data/ and reports/html by `build()`."""
+    before = _mtimes(root, "data", "reports/html")
+    result = build()
+    after = _mtimes(root, "data", "reports/html")
+    return ({p for p in after if p not in before},
+            {p for p in before if after[p] != before[p]}, result)
+
+
 def test_adding_the_icpsr_files_later_rebuilds_what_reads_them(open_build, tmp_path):
+    import shutil
+
     root, _ = open_build
     if not all((paths.raw_dir() / p).exists() for p in OPTIONAL_FILES):
         pytest.skip("this checkout has no ICPSR files to add")
-    def mtimes(folder):
-        return {p.relative_to(root): p.stat().st_mtime_ns for p in (root / folder).rglob("*")
-                if p.is_file()}
-
-    before = {**mtimes("reports/html"), **mtimes("data")}
-    full = scratch.mirror_view(tmp_path / "mirror", optional=True)
-    result = scratch.make(root, "reports", mirror=full)
-
-    after = {**mtimes("reports/html"), **mtimes("data")}
-    changed = {str(p) for p in before if after[p] != before[p]}
-    added = {str(p) for p in after if p not in before}
     # Only the panel (and its log) and the reports, which all read it, are made again;
-    # no raw file is fetched again and the geometry and definitions stay.
-    assert added == {f"data/raw/{p}" for p in OPTIONAL_FILES}
-    assert changed == {"data/processed/county_panel.parquet", "data/processed/county_panel.log.json",
-                       *(f"reports/html/{s.name}.html" for s in SPECS)}
-    assert result.stdout.count("copied from mirror") == len(OPTIONAL_FILES)
+    # no other raw file is fetched again, and the geometry and definitions stay.
+    rebuilt = {"data/processed/county_panel.parquet", "data/processed/county_panel.log.json",
+               *(f"reports/html/{s.name}.html" for s in SPECS)}
+
+    # By hand, one year, keeping the download's old timestamp, no mirror.
+    icpsr_2016 = sources.source_file("ucr-2016").path
+    by_hand = root / "data" / "raw" / icpsr_2016
+    by_hand.parent.mkdir(parents=True, exist_ok=True)
+    added, changed, _ = _changes(root, lambda: (shutil.copy2(paths.raw_dir() / icpsr_2016, by_hand),
+                                                scratch.make(root, "reports")))
+    assert added == {f"data/raw/{icpsr_2016}"} and changed == rebuilt
+    assert NOTICE not in page(root, "compare-ice2014-2016")
+    assert "Left out of the before-and-after comparison: 2010 and 2012 crime" in page(
+        root, "before-after-ice2014")
+
+    # The rest from a mirror that holds them.
+    full = scratch.mirror_view(tmp_path / "mirror", optional=True)
+    added, changed, result = _changes(root, lambda: scratch.make(root, "reports", mirror=full))
+    assert added == {f"data/raw/{p}" for p in OPTIONAL_FILES} - {f"data/raw/{icpsr_2016}"}
+    assert changed == rebuilt
+    assert result.stdout.count("copied from mirror") == len(OPTIONAL_FILES) - 1
     for name in NEEDS_ICPSR:
         assert NOTICE not in page(root, name), name
     meta = json.loads((root / "reports" / "meta" / "compare-ice2014-2016.json").read_text())
     assert meta["finding"].startswith("ice2014, 2016: after matching on cap covariates, total crime")
     log = json.loads((root / "data" / "processed" / "county_panel.log.json").read_text())
     assert all(s["present"] for s in log["optional_sources"])
+
     # Nothing left to do: a third run rebuilds nothing.
-    again = scratch.make(root, "reports", mirror=full)
-    assert "build panel" not in again.stdout and "analysis report " not in again.stdout
+    added, changed, _ = _changes(root, lambda: scratch.make(root, "reports", mirror=full))
+    assert added == changed == set()

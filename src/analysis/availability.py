@@ -53,7 +53,8 @@ def absent_years(panel, outcome: str, years: Iterable[int]) -> list[int]:
     return sorted({int(y) for y in years} - have)
 
 
-def _and(items: list[str]) -> str:
+def listed(items: list[str]) -> str:
+    """Items joined as "a", "a and b" or "a, b and c"."""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
@@ -62,7 +63,7 @@ def notice(years: Iterable[int], what: str = "") -> str:
     and where to put them. `what` says what is left out because of them
     ("Crime outcomes left out"); the line then starts with it."""
     years = sorted({int(y) for y in years})
-    shown = _and([str(y) for y in years])
+    shown = listed([str(y) for y in years])
     verb = "is" if len(years) == 1 else "are"
     head = f"{what + ': ' if what else ''}{shown} crime {verb} not in this build"
     optional = [y for y in years if y in UCR_FILES]
@@ -81,6 +82,6 @@ def notice(years: Iterable[int], what: str = "") -> str:
                + "; ".join(f"{year} from {url} as {path}" for year, url, path in where))
     files = "file" if len(optional) == 1 else "files"
     come = "comes" if len(optional) == 1 else "come"
-    return (f"{head}. The FBI's county {files} for {_and([str(y) for y in optional])} {come} from "
+    return (f"{head}. The FBI's county {files} for {listed([str(y) for y in optional])} {come} from "
             f"ICPSR, a signed-in download that may not be redistributed. {how}; then run "
             f"`make reports` (README: '{README_SECTION}').")

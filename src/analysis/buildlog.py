@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import paths, sources
-from .errors import AnalysisError
 from .atomic import write_json
+from .errors import AnalysisError
 
 
 @dataclass

@@ -54,9 +54,8 @@ def _record_optional(target: Path) -> None:
 def _build(args) -> None:
     started = time.perf_counter()
     if args.product == "panel":
-        from .panel import build_panel, panel_path
-
         from .availability import optional_status
+        from .panel import build_panel, panel_path
 
         frame = build_panel()
         for status in optional_status():

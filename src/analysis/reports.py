@@ -255,6 +255,7 @@ def _page_context(spec: ReportSpec, meta: dict) -> dict:
 
 def build_index(config: Path | None = None) -> Path:
     from . import sources
+    from .availability import absent_crime_years, listed
     from .reporting import meta_path
 
     specs = load_config(config)
@@ -266,8 +267,8 @@ def build_index(config: Path | None = None) -> Path:
                           for t in meta.get("tables", []))
         notices = meta.get("notices", [])
         missing = (f'<p class="meta">{len(notices)} part{"s" if len(notices) > 1 else ""} of this '
-                   'report need data this build does not have (the page says which).</p>'
-                   if notices else "")
+                   f'report need{"" if len(notices) > 1 else "s"} data this build does not have '
+                   '(the page says which).</p>' if notices else "")
         rows.append(
             f'<li><h3><a href="html/{spec.name}.html">{html.escape(spec.title or spec.name)}</a></h3>'
             f'<p class="finding">{html.escape(meta.get("finding", ""))}</p>'
@@ -280,8 +281,12 @@ def build_index(config: Path | None = None) -> Path:
         f"<tr><td>{html.escape(s.title)}</td><td>{html.escape(s.producer)}</td>"
         f"<td>{html.escape(s.years)}</td><td>{html.escape(s.licence)}</td></tr>" for s in cited)
     built = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    absent = absent_crime_years()
+    summary = (f'<p class="notice-missing">This build has no crime for '
+               f'{listed([str(y) for y in absent])}: those years come from optional ICPSR files '
+               '(see <a href="#optional-sources">Optional sources</a> below).</p>' if absent else "")
     page = INDEX_TEMPLATE.format(reports="\n".join(rows), sources=source_rows, built=built,
-                                 optional=_optional_rows(),
+                                 optional=_optional_rows(), absent=summary,
                                  css=(template_dir() / "report" / "site.css").read_text())
     target = paths.reports_dir() / "index.html"
     write_text(target, page)
@@ -317,10 +322,11 @@ from other counties? Each report below answers for one definition of "sanctuary"
 one method, from public data; read them together to see how much the answer depends on those
 choices. A difference between groups of counties is not, by itself, an effect of the policy.</p>
 <p class="meta">Built {built}.</p>
+{absent}
 <ul class="reports">
 {reports}
 </ul>
-<h2>Optional sources in this build</h2>
+<h2 id="optional-sources">Optional sources in this build</h2>
 <p>The FBI's county crime files for 2010, 2012 and 2016 come from ICPSR, a signed-in download that
 may not be redistributed, so the site builds without them and adds their years when they are
 present. The pages that need an absent year say so where the year would appear; the project's

@@ -50,7 +50,8 @@ class Source:
     landing_page: str
     note: str = ""
     manual: str = ""
-    optional: bool = False
+    optional: str = ""  # what a build without this source lacks ("2010 crime"); empty: required
+    short_title: str = ""
     files: tuple[SourceFile, ...] = field(default_factory=tuple)
 
 
@@ -114,10 +115,9 @@ def optional_files() -> list[SourceFile]:
 def absent_notice(spec: SourceFile) -> str:
     """Why an optional file is not here, and how to add it (one line)."""
     source = registry()[spec.source_id]
-    study = source.landing_page.rstrip("/").rsplit("/", 1)[-1]
-    return (f"ICPSR {study} not present: {source.years} crime is left out (optional: a signed-in "
-            f"download that may not be redistributed). {source.manual} Put it at "
-            f"data/raw/{spec.path} and run `make reports` again.")
+    return (f"{source.short_title or source.id} not present: {source.optional} is left out "
+            f"(an optional source). {source.manual} Put it at data/raw/{spec.path} and run "
+            "`make reports` again.")
 
 
 @dataclass(frozen=True)
