@@ -67,7 +67,7 @@ PRODUCTS_OK := $(shell cd data/processed 2>/dev/null && \
 UNTRUSTED := $(filter-out $(addprefix data/processed/,$(PRODUCTS_OK)),$(wildcard $(DATA)))
 
 CORE_CODE := $(addprefix src/analysis/,paths.py errors.py atomic.py sources.py buildlog.py counties.py schema.py)
-PANEL_CODE := $(CORE_CODE) src/analysis/panel.py src/analysis/years.py $(wildcard src/analysis/readers/*.py)
+PANEL_CODE := $(CORE_CODE) src/analysis/panel.py src/analysis/panel_build.py src/analysis/years.py $(wildcard src/analysis/readers/*.py)
 GEOMETRY_CODE := $(CORE_CODE) src/analysis/geometry.py src/analysis/readers/geo.py
 DEFINITIONS_CODE := $(CORE_CODE) $(wildcard src/analysis/jurisdictions/*.py) \
 	$(addprefix src/analysis/readers/,__init__.py _common.py geo.py census_codes.py)
@@ -134,7 +134,7 @@ $(REPORT_RULES): reports/reports.yml $(wildcard notebooks/*.ipynb) $(shell find 
 
 reports: reports/index.html ## run every configured notebook and build the HTML report site
 
-reports/index.html: $(REPORT_HTML) reports/reports.yml src/analysis/reports.py $(wildcard src/analysis/templates/report/*) | $(ENV_STAMP)
+reports/index.html: $(REPORT_HTML) reports/reports.yml $(wildcard src/analysis/reports/*.py) $(wildcard src/analysis/templates/report/*) | $(ENV_STAMP)
 	$(RUN) report-index
 
 # The browser tests drive Debian's chromium (playwright with the system browser,

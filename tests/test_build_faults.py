@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from analysis import panel as panel_module
+from analysis import panel_build
 from analysis import paths, sources
 from analysis.atomic import atomic_path, write_parquet
 from analysis.errors import ChecksumMismatch
@@ -42,7 +43,7 @@ def test_altered_raw_file_stops_the_build_before_anything_is_written(project_cop
     data[5000] ^= 0x20
     laus.write_bytes(bytes(data))
     with pytest.raises(ChecksumMismatch) as err:
-        panel_module.build_panel(raw_dir=raw)
+        panel_build.build_panel(raw_dir=raw)
     assert "laucnty14.txt" in str(err.value)
     assert err.value.expected == sources.source_file("laus-2014").sha256
     assert err.value.actual == sources.sha256_of(laus)
@@ -61,13 +62,13 @@ def test_interrupted_build_leaves_no_panel_and_the_next_one_completes(project_co
 
     monkeypatch.setattr(pd.DataFrame, "to_parquet", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        panel_module.build_panel(raw_dir=raw)
+        panel_build.build_panel(raw_dir=raw)
     out_dir = panel_module.panel_path().parent
     assert not panel_module.panel_path().exists()
     assert not any(".tmp" in p.name for p in out_dir.iterdir())
 
     monkeypatch.setattr(pd.DataFrame, "to_parquet", real_to_parquet)
-    frame = panel_module.build_panel(raw_dir=raw)
+    frame = panel_build.build_panel(raw_dir=raw)
     assert panel_module.load_panel().equals(frame)
     assert panel_module.log_path().exists()
 

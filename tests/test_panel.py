@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from analysis import panel as panel_module
+from analysis import years
 from analysis.counties import BOUNDARY_CHANGES, RETIRED_CODES
 from analysis.availability import absent_crime_years
 from analysis.schema import N_COUNTIES, unexplained_gaps, validate_panel
@@ -37,7 +38,7 @@ def assert_same(actual, expected, rel=1e-9):
 
 
 def test_one_row_per_county_and_year(panel):
-    assert len(panel) == N_COUNTIES * len(panel_module.YEARS)
+    assert len(panel) == N_COUNTIES * len(years.YEARS)
     assert not panel.duplicated(["fips", "year"]).any()
     assert panel.groupby("year")["fips"].nunique().eq(N_COUNTIES).all()
     assert list(panel.columns) == list(panel_module.COLUMNS)
@@ -75,7 +76,7 @@ def test_a_new_gap_is_caught(panel):
     assert unexplained_gaps(broken, tuple(absent_crime_years())) == {("hispanic_pct", 2015): ["06037"]}
 
 
-@pytest.mark.parametrize("year", panel_module.YEARS)
+@pytest.mark.parametrize("year", years.YEARS)
 def test_unemployment_and_labor_force_equal_laus(panel, raw_dir, year):
     rows = {}
     path = raw_dir / f"socio/laus/laucnty{year % 100:02d}.txt"
@@ -254,9 +255,9 @@ def test_build_log_lists_the_icpsr_rows_set_aside(panel_log):
 def test_every_missing_value_has_a_logged_reason(panel, panel_log):
     logged = {(m["column"], m["year"], f) for m in panel_log["missing_values"] for f in m["fips"]}
     structural = {  # columns that exist only for some years, by design
-        **{c: set(panel_module.CRIME_YEARS) for c in panel_module.CRIME_COLUMNS},
-        "crime_coverage": set(panel_module.UCR_FILES),
-        "crime_quality": set(panel_module.URBAN_CRIME_YEARS),
+        **{c: set(years.CRIME_YEARS) for c in panel_module.CRIME_COLUMNS},
+        "crime_coverage": set(years.UCR_FILES),
+        "crime_quality": set(years.URBAN_CRIME_YEARS),
     }
     unexplained = []
     for column in panel.columns:

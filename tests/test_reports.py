@@ -122,5 +122,6 @@ def test_failing_notebook_names_the_cell_and_leaves_no_page(site):
 
 def test_library_dependencies_follow_the_package_imports():
     modules = {p.name for p in reports.library_modules(SITE / "notebooks" / "demo.ipynb")}
-    assert {"__init__.py", "reporting.py", "reports.py", "atomic.py", "paths.py"} <= modules
+    assert {"__init__.py", "reporting.py", "layout.py", "parameters.py", "atomic.py",
+            "paths.py"} <= modules
     assert "panel.py" not in modules and "ucr.py" not in modules

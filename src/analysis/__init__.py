@@ -15,7 +15,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "load_panel": "panel",
     "load_build_log": "panel",
-    "build_panel": "panel",
+    "build_panel": "panel_build",
     "PANEL_COLUMNS": ("panel", "COLUMNS"),
     "load_counties": "geometry",
     "load_states": "geometry",

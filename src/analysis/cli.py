@@ -55,7 +55,8 @@ def _build(args) -> None:
     started = time.perf_counter()
     if args.product == "panel":
         from .availability import optional_status
-        from .panel import build_panel, panel_path
+        from .panel import panel_path
+        from .panel_build import build_panel
 
         frame = build_panel()
         for status in optional_status():

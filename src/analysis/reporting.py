@@ -19,25 +19,12 @@ import datetime as dt
 import html
 import io
 import re
-from pathlib import Path
 
-from . import paths
 from .atomic import write_json, write_text
+from .reports.layout import figures_dir, meta_path, tables_dir
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 PNG_DPI = 120  # sharp at the page's 900-pixel width
-
-
-def figures_dir(name: str) -> Path:
-    return paths.reports_dir() / "figures" / name
-
-
-def tables_dir(name: str) -> Path:
-    return paths.reports_dir() / "tables" / name
-
-
-def meta_path(name: str) -> Path:
-    return paths.reports_dir() / "meta" / f"{name}.json"
 
 
 def _figure_title(fig) -> str:
@@ -73,7 +60,7 @@ def _html_table(frame, index: bool, float_format: str, uuid: str) -> str:
 
 def check(**parameters) -> dict:
     """Stop at once, in JupyterLab too, when a parameter has a value outside its valid set."""
-    from .reports import check_values
+    from .reports.parameters import check_values
 
     check_values(parameters, {}, where="notebook parameters")
     return parameters

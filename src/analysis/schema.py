@@ -1,4 +1,4 @@
-"""The county panel's contract, checked on every build.
+"""The county panel's contract: its columns and what each means, checked on every build.
 
 The pandera schema checks types, the FIPS pattern, ranges (percentages within
 0-100, positive population) and uniqueness of (fips, year); `validate_panel`
@@ -15,8 +15,56 @@ import pandas as pd
 from .buildlog import BuildLog
 from .counties import FIPS_PATTERN
 from .errors import ValidationError
+from .years import CRIME_YEARS, UCR_FILES, YEARS
 
 N_COUNTIES = 3142  # 50 states and DC, 2015 boundaries
+
+# Column order and meaning of the panel; units are in the names.
+COLUMNS: dict[str, str] = {
+    "fips": "County FIPS code, 5 characters, 2015 boundaries",
+    "year": "Calendar year of the estimate",
+    "state_fips": "State FIPS code, 2 characters",
+    "state_abbr": "State postal abbreviation (Census national_county.txt)",
+    "county_name": "County name (Census population estimates, vintage 2016)",
+    "population": "Resident population, July 1 (Census PEP vintage 2016 for 2010-2016; "
+                  "Urban Institute county file, Census PEP, for 2017)",
+    "violent_crimes": "Violent crimes known to police (FBI UCR; 2015 and 2017 recovered from "
+                      "Urban Institute rates x Urban's population)",
+    "property_crimes": "Property crimes known to police (as violent_crimes)",
+    "violent_per_10k": "Violent crimes per 10,000 residents (UCR years: counts / population; "
+                       "Urban years: Urban's rate per 100,000 / 10)",
+    "property_per_10k": "Property crimes per 10,000 residents (as violent_per_10k)",
+    "total_crime_per_10k": "Violent plus property crimes per 10,000 residents",
+    "crime_coverage": "ICPSR coverage indicator, 0-100: share of the county's population in "
+                      "agencies reporting 12 months (UCR years only)",
+    "crime_quality": "Urban Institute crime_rate_quality: 1 New York City (NY DCJS), "
+                     "2 coverage >= 80 %, 3 coverage < 80 % (2015 and 2017 only)",
+    "crime_source": "Registry id of the crime file behind the row's crime columns",
+    "poverty_pct": "Share of people in poverty, all ages, percent (Census SAIPE; 2011 from "
+                   "the Data4Democracy compilation of SAIPE)",
+    "median_household_income": "Median household income, current US dollars (SAIPE)",
+    "unemployment_pct": "Unemployment rate, annual average, percent (BLS LAUS)",
+    "labor_force": "Civilian labor force, annual average (BLS LAUS)",
+    "foreign_born_pct": "Foreign-born share of the population, percent; ACS 2011-2015, "
+                        "the same value in every year",
+    "noncitizen_pct": "Share of the population who are not US citizens, percent; "
+                      "ACS 2011-2015, the same value in every year",
+    "hispanic_pct": "Hispanic or Latino share of the population, percent; ACS 2011-2015 "
+                    "(B03003), the same value in every year",
+    "labor_force_participation_pct": "Labor force participation rate, population 16 and over, "
+                                     "percent; ACS 2011-2015 (S2301), the same value in every year",
+    "employment_population_pct": "Employment-population ratio, population 16 and over, percent; "
+                                 "ACS 2011-2015 (S2301), the same value in every year",
+    "nchs_urban_rural_2013": "NCHS 2013 urban-rural class: 1 large central metro, 2 large "
+                             "fringe metro, 3 medium metro, 4 small metro, 5 micropolitan, "
+                             "6 noncore; the same value in every year",
+    "rucc_2013": "USDA rural-urban continuum code 2013 (1 most urban .. 9 most rural); "
+                 "the same value in every year",
+    "trump_share_2016": "Republican (Trump) share of the 2016 presidential vote, percent "
+                        "(MIT Election Lab); the same value in every year",
+}
+CRIME_COLUMNS = ["violent_crimes", "property_crimes", "violent_per_10k", "property_per_10k",
+                 "total_crime_per_10k", "crime_coverage", "crime_quality", "crime_source"]
 
 KALAWAO = "15005"  # Kalawao County, HI: about 90 residents; most sources fold it into Maui
 
@@ -45,8 +93,6 @@ class KnownGap:
 def known_gaps(absent_crime_years: tuple[int, ...] = ()) -> list[KnownGap]:
     """The gaps the sources are known to have; `absent_crime_years` are the years
     whose optional crime file (ICPSR) this build does not have."""
-    from .panel import CRIME_COLUMNS, CRIME_YEARS, UCR_FILES, YEARS
-
     crime = tuple(CRIME_COLUMNS)
     counts_and_rates = tuple(c for c in CRIME_COLUMNS if c not in
                              ("crime_coverage", "crime_source"))
@@ -84,8 +130,6 @@ def known_gaps(absent_crime_years: tuple[int, ...] = ()) -> list[KnownGap]:
 
 def _schema():
     import pandera.pandas as pa
-
-    from .panel import COLUMNS, YEARS
 
     def pct(nullable=True):
         return pa.Column(float, pa.Check.in_range(0, 100), nullable=nullable)

@@ -1,0 +1,156 @@
+"""The Make rules for the reports (.make/reports.mk).
+
+Each report depends on exactly its notebook, its parameters (kept in
+.make/reports/NAME.json, rewritten only when they change), the library modules
+the notebook imports (followed through the package's own imports), this
+runner, and the processed data.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+from .. import paths
+from ..atomic import write_text
+from ..errors import AnalysisError
+from .config import ReportSpec, load_config, template_dir
+from .layout import parameter_stamps_dir
+
+RUNNER = Path(__file__).resolve().parent  # every report depends on all of it
+
+
+def library_modules(notebook: Path) -> list[Path]:
+    """The analysis modules a notebook uses, followed through the package's own imports.
+
+    The runner (this package) is a dependency of every report already. The
+    imports of its parameter checks, which only look up valid values, are not
+    followed.
+    """
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    lines = [line for line in code.splitlines() if not line.lstrip().startswith(("%", "!"))]
+    exports = _lazy_exports()
+    start: set[Path] = set(_files(("analysis",)))
+    for node in ast.walk(ast.parse("\n".join(lines))):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "analysis":
+            parts = tuple(node.module.split("."))
+            if len(parts) == 1:  # from analysis import name: a lazy export or a module
+                for alias in node.names:
+                    start |= set(_files(("analysis", exports.get(alias.name, alias.name))))
+            else:
+                start |= set(_files(parts, [a.name for a in node.names]))
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("analysis."):
+                    start |= set(_files(tuple(alias.name.split("."))))
+    return sorted(_closure(start, stop={RUNNER / "parameters.py"}))
+
+
+def _lazy_exports() -> dict[str, str]:
+    tree = ast.parse((paths.PACKAGE_DIR / "__init__.py").read_text())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "_EXPORTS":
+            table = ast.literal_eval(node.value)
+            return {k: (v[0] if isinstance(v, tuple) else v) for k, v in table.items()}
+    return {}
+
+
+def _files(module: tuple[str, ...], names: list[str] | None = None) -> list[Path]:
+    """Files executed by importing `module` (a tuple like ("analysis", "compare",
+    "matching")) and, from it, `names`: the module, the __init__ of every package
+    on the way, and any of `names` that is itself a submodule."""
+    found = []
+    folder = paths.PACKAGE_DIR.parent
+    for i, part in enumerate(module):
+        folder = folder / part
+        if (folder / "__init__.py").exists():
+            found.append(folder / "__init__.py")
+        elif folder.with_suffix(".py").exists() and i == len(module) - 1:
+            found.append(folder.with_suffix(".py"))
+        else:
+            return found
+    for name in names or []:
+        if (folder / f"{name}.py").exists():
+            found.append(folder / f"{name}.py")
+        elif (folder / name / "__init__.py").exists():
+            found.append(folder / name / "__init__.py")
+    return found
+
+
+def _closure(start: set[Path], stop: set[Path]) -> set[Path]:
+    """`start` and every analysis module they import, directly or lazily."""
+    seen: set[Path] = set()
+    todo = list(start)
+    root = paths.PACKAGE_DIR.parent
+    while todo:
+        path = todo.pop().resolve()
+        if path in seen:
+            continue
+        seen.add(path)
+        if path in stop:
+            continue
+        package = path.relative_to(root).parts[:-1]  # e.g. ("analysis", "compare")
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.ImportFrom):
+                continue
+            if node.level:
+                base = package[:len(package) - node.level + 1]
+                module = base + tuple((node.module or "").split(".")) if node.module else base
+            elif (node.module or "").startswith("analysis"):
+                module = tuple(node.module.split("."))
+            else:
+                continue
+            todo += _files(module, [a.name for a in node.names])
+    return seen
+
+
+def write_parameter_stamps(specs: list[ReportSpec]) -> dict[str, Path]:
+    """One file per report holding its parameters, rewritten only when they change,
+    so Make rebuilds just the reports whose parameters changed."""
+    folder = parameter_stamps_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    stamps = {}
+    for spec in specs:
+        stamp = folder / f"{spec.name}.json"
+        text = json.dumps({"notebook": spec.notebook.name, "title": spec.title,
+                           "parameters": spec.parameters}, sort_keys=True, indent=1) + "\n"
+        if not stamp.exists() or stamp.read_text() != text:
+            write_text(stamp, text)
+        stamps[spec.name] = stamp
+    return stamps
+
+
+def make_rules() -> str:
+    specs = load_config()
+    stamps = write_parameter_stamps(specs)
+
+    def rel(path) -> str:
+        # Outputs and stamps live under the project root (ANALYSIS_ROOT), code in
+        # the repository; Make runs from the root, which has the code at the same places.
+        for base in (paths.root(), paths.REPO_DIR):
+            if Path(path).is_relative_to(base):
+                return str(Path(path).relative_to(base))
+        raise AnalysisError(f"{path} is outside the project")
+    template = " ".join(rel(p) for p in sorted(template_dir().rglob("*")) if p.is_file())
+    runner = " ".join(rel(p) for p in [*sorted(RUNNER.glob("*.py")),
+                                        paths.PACKAGE_DIR / "reporting.py"])
+    lines = ["# Generated by `python -m analysis report-rules` from reports/reports.yml.",
+             f"REPORT_NAMES := {' '.join(s.name for s in specs)}",
+             f"REPORT_HTML := {' '.join(rel(s.html) for s in specs)}", ""]
+    modules_by_notebook = {nb: library_modules(nb) for nb in {s.notebook for s in specs}}
+    for spec in specs:
+        modules = " ".join(rel(m) for m in modules_by_notebook[spec.notebook])
+        lines += [
+            f"{rel(spec.html)}: {rel(spec.notebook)} {rel(stamps[spec.name])} {modules} "
+            f"{runner} {template} $(DATA) | $(ENV_STAMP)",
+            f"\t$(RUN) report {spec.name}", "",
+        ]
+    return "\n".join(lines)
+
+
+def write_make_rules(target: Path) -> None:
+    write_text(target, make_rules())
