@@ -79,8 +79,8 @@ def test_matcher_equals_a_brute_force_loop(panel, definition):
     control_fips = rows.loc[~focal, "fips"].to_numpy()
     expected = brute_force(X[focal], X[~focal], sd)
     found = matched_sets(panel, status, 2015, "poverty_pct")
-    assert list(found["fips_sanctuary"]) == list(rows.loc[focal, "fips"])
-    assert list(found["fips_control"]) == list(control_fips[expected])
+    assert list(found["fips_focal"]) == list(rows.loc[focal, "fips"])
+    assert list(found["fips_comparison"]) == list(control_fips[expected])
     assert found["distance"].max() > 0
 
 
@@ -91,8 +91,8 @@ def test_matcher_without_replacement_equals_a_brute_force_greedy_loop(panel):
     focal = rows["status"].eq("sanctuary").to_numpy()
     expected = brute_force_greedy(X[focal], X[~focal], X.std(axis=0, ddof=1))
     found = matched_sets(panel, status, 2015, "poverty_pct", replacement=False)
-    assert list(found["fips_control"]) == list(rows.loc[~focal, "fips"].to_numpy()[expected])
-    assert found["fips_control"].is_unique
+    assert list(found["fips_comparison"]) == list(rows.loc[~focal, "fips"].to_numpy()[expected])
+    assert found["fips_comparison"].is_unique
 
 
 def test_matcher_with_caliper_and_exact_class_equals_brute_force(panel):
@@ -111,9 +111,9 @@ def test_matcher_with_caliper_and_exact_class_equals_brute_force(panel):
     got = matched_sets(panel, status, 2015, "unemployment_pct", caliper=0.2,
                        exact=["nchs_urban_rural_2013"])
     pairs = {f: (c if isinstance(c, str) else None)
-             for f, c in zip(got["fips_sanctuary"], got["fips_control"])}
+             for f, c in zip(got["fips_focal"], got["fips_comparison"])}
     assert pairs == expected
-    assert got["fips_control"].isna().any()         # some have no match within 0.2 SD
+    assert got["fips_comparison"].isna().any()         # some have no match within 0.2 SD
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -132,7 +132,7 @@ def test_every_method_for_every_definition(panel, definitions, method):
         estimated = table[~table["note"].str.startswith("not estimated")]
         if method != "strata":
             assert len(estimated) == len(table), table["note"].tolist()
-            assert (estimated["n_sanctuary"] + estimated["n_dropped_sanctuary"] == n_focal).all()
+            assert (estimated["n_focal"] + estimated["n_dropped_focal"] == n_focal).all()
         assert len(estimated) > 0
         assert np.isfinite(estimated["estimate"]).all()
         inside = (estimated["ci_low"] <= estimated["estimate"]) & (
@@ -161,7 +161,7 @@ def test_cooperating_comparison_uses_the_nearest_287g_list(panel):
         cooperating = definition_status(g287) == "cooperating"
         assert row["comparison"] == f"cooperating ({g287})"
         assert row["n_overlap_excluded"] == int((focal & cooperating).sum())
-        assert row["n_control"] + row["n_dropped_control"] == int((cooperating & ~focal).sum())
+        assert row["n_comparison"] + row["n_dropped_comparison"] == int((cooperating & ~focal).sum())
 
 
 @pytest.mark.needs_icpsr
@@ -171,7 +171,7 @@ def test_did_year_by_year_gaps(panel):
     assert list(gaps["year"]) == [2010, 2012, 2015, 2016]
     assert gaps.loc[gaps["year"] == 2012, "gap"].item() == 0
     assert 0 <= table.loc[0, "pretrend_p_value"] <= 1
-    assert table.loc[0, "n_sanctuary"] > 100
+    assert table.loc[0, "n_focal"] > 100
 
 
 @pytest.mark.parametrize("definition", ["ice2014", "ice2014_broad", "dhs2025", "doj2025",

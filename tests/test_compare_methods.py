@@ -12,7 +12,7 @@ import pytest
 
 from analysis.compare import (did, estimate, ipw, make_groups, match, matched_sets,
                               permutation, raw, regression, strata)
-from analysis.compare.choices import OutcomeUnavailable
+from analysis.errors import OutcomeUnavailable
 from analysis.compare.descriptive import (_permuted_labels, permutation_draws,
                                           permutation_interval, permutation_p)
 from analysis.errors import AnalysisError, UnknownChoice
@@ -49,7 +49,7 @@ def test_raw_unweighted_is_the_welch_difference():
     assert (row["ci_low"], row["ci_high"]) == pytest.approx((-2 - q * se, -2 + q * se))
     welch = stats.ttest_ind(RAW["poverty_pct"][:4], RAW["poverty_pct"][4:], equal_var=False)
     assert row["p_value"] == pytest.approx(welch.pvalue)
-    assert (row["n_sanctuary"], row["n_control"]) == (4, 5)
+    assert (row["n_focal"], row["n_comparison"]) == (4, 5)
 
 
 def test_raw_population_weighted_equals_weighted_least_squares_hc2():
@@ -146,14 +146,14 @@ X_ONLY = ["foreign_born_pct"]
 
 def pairs(**options) -> dict[str, str]:
     found = matched_sets(MATCH, MATCH_STATUS, 2015, "poverty_pct", covariates=X_ONLY, **options)
-    return dict(zip(found["fips_sanctuary"], found["fips_control"]))
+    return dict(zip(found["fips_focal"], found["fips_comparison"]))
 
 
 def test_matching_with_replacement_and_the_tie_rule():
     assert pairs() == {"10001": "10003", "10002": "10005", "10007": "10005"}
     row = match(MATCH, MATCH_STATUS, 2015, "poverty_pct", covariates=X_ONLY).iloc[0]
     assert row["estimate"] == pytest.approx(25 / 3)
-    assert (row["n_controls_used"], row["max_control_reuse"]) == (2, 2)
+    assert (row["n_comparisons_used"], row["max_comparison_reuse"]) == (2, 2)
 
 
 def test_tie_goes_to_the_smaller_fips_whatever_the_row_order():
@@ -161,7 +161,7 @@ def test_tie_goes_to_the_smaller_fips_whatever_the_row_order():
     shuffled = renamed.sample(frac=1, random_state=4)
     status = status_of(["10001", "10002", "10007"], list(renamed["fips"]))
     found = matched_sets(shuffled, status, 2015, "poverty_pct", covariates=X_ONLY)
-    assert dict(zip(found["fips_sanctuary"], found["fips_control"]))["10001"] == "10004"
+    assert dict(zip(found["fips_focal"], found["fips_comparison"]))["10001"] == "10004"
 
 
 def test_abadie_imbens_standard_error_by_hand():
@@ -181,7 +181,7 @@ def test_matching_without_replacement_is_greedy_closest_first():
     row = match(MATCH, MATCH_STATUS, 2015, "poverty_pct", covariates=X_ONLY,
                 replacement=False).iloc[0]
     assert row["estimate"] == pytest.approx(32 / 3)
-    assert row["max_control_reuse"] == 1
+    assert row["max_comparison_reuse"] == 1
 
 
 def test_caliper_drops_focal_counties_without_a_close_match():
@@ -268,7 +268,7 @@ def test_ipw_through_the_library(generated):
     row = ipw(frame, status, 2015, "poverty_pct").iloc[0]
     assert row["estimand"].startswith("ATT")
     assert 0 < row["propensity_min"] < row["propensity_max"] < 1
-    assert row["effective_n_control"] <= row["n_control"]
+    assert row["effective_n_comparison"] <= row["n_comparison"]
     assert row["ci_low"] < row["estimate"] < row["ci_high"]
 
 
@@ -282,7 +282,7 @@ def test_strata_run_the_base_method_within_each_class(generated):
         control = ~status.eq("sanctuary").to_numpy() & inside.to_numpy()
         y = frame["poverty_pct"].to_numpy()
         assert row["estimate"] == pytest.approx(y[focal].mean() - y[control].mean())
-        assert row["n_sanctuary"] + row["n_control"] == inside.sum()
+        assert row["n_focal"] + row["n_comparison"] == inside.sum()
 
 
 def test_strata_report_a_class_too_small_to_estimate():
@@ -290,7 +290,7 @@ def test_strata_report_a_class_too_small_to_estimate():
     table = strata(frame, MATCH_STATUS, 2015, "poverty_pct", covariates=X_ONLY)
     small = table[table["stratum"] == 1].iloc[0]      # one focal and one comparison county
     assert np.isnan(small["estimate"]) and "too few" in small["note"]
-    assert table[table["stratum"] == 3].iloc[0]["n_sanctuary"] == 0
+    assert table[table["stratum"] == 3].iloc[0]["n_focal"] == 0
 
 
 # --- difference-in-differences ----------------------------------------------------------
@@ -333,7 +333,7 @@ def test_did_equals_two_way_fixed_effects_in_statsmodels(did_panel):
     # estimator does not (they are nested in the clusters): K = 1 + 3 years + 1.
     expected = fit.bse["focal_after"] * math.sqrt((n - k_full) / (n - 5))
     assert row["std_error"] == pytest.approx(expected, rel=1e-10)
-    assert (row["n_sanctuary"], row["n_control"]) == (3, 5)
+    assert (row["n_focal"], row["n_comparison"]) == (3, 5)
 
     events = {yr: (lambda yr: lambda d: (d["fips"].isin(focal) & (d["year"] == yr))
                    .astype(float))(yr) for yr in (2010, 2015, 2016)}
@@ -352,7 +352,7 @@ def test_did_unbalanced_panel_equals_statsmodels(did_panel):
     frame.loc[5, "poverty_pct"] = np.nan
     focal = set(status.index[status == "sanctuary"])
     balanced = did(frame, status, "poverty_pct").iloc[0]
-    assert balanced["n_dropped_sanctuary"] + balanced["n_dropped_control"] == 1
+    assert balanced["n_dropped_focal"] + balanced["n_dropped_comparison"] == 1
     row = did(frame, status, "poverty_pct", balanced=False).iloc[0]
     fit, _, _ = statsmodels_twfe(frame.dropna(), focal, {
         "focal_after": lambda d: (d["fips"].isin(focal) & (d["year"] >= 2015)).astype(float)})
@@ -398,8 +398,8 @@ def test_missing_outcome_drops_the_county_from_that_outcome_only():
     frame = RAW.assign(unemployment_pct=[np.nan, 1, 2, 3, 4, 5, 6, 7, 8.0])
     table = raw(frame, RAW_STATUS, 2015, ["poverty_pct", "unemployment_pct"], weights="none")
     pov, unemp = table.iloc[0], table.iloc[1]
-    assert (pov["n_sanctuary"], pov["n_dropped_sanctuary"]) == (4, 0)
-    assert (unemp["n_sanctuary"], unemp["n_dropped_sanctuary"]) == (3, 1)
+    assert (pov["n_focal"], pov["n_dropped_focal"]) == (4, 0)
+    assert (unemp["n_focal"], unemp["n_dropped_focal"]) == (3, 1)
     assert unemp["estimate"] == pytest.approx(2 - 6)
     assert "dropped 1 focal" in unemp["note"]
 
@@ -410,7 +410,7 @@ def test_cooperating_comparison_excludes_counties_also_sanctuary():
     table = raw(RAW, RAW_STATUS, 2015, "poverty_pct", comparison=cooperating, weights="none")
     row = table.iloc[0]
     assert row["comparison"] == "cooperating (g287_toy)"
-    assert (row["n_sanctuary"], row["n_control"], row["n_overlap_excluded"]) == (4, 2, 1)
+    assert (row["n_focal"], row["n_comparison"], row["n_overlap_excluded"]) == (4, 2, 1)
     assert row["estimate"] == pytest.approx(3 - 3)       # comparison y 2 and 4
     assert "also sanctuary" in row["note"]
 
@@ -431,6 +431,35 @@ def test_unknown_choices_list_the_valid_ones():
         estimate(RAW, RAW_STATUS, "raw", 2015, caliper=0.2)
     with pytest.raises(UnknownChoice, match="valid years: 2010"):
         raw(RAW, RAW_STATUS, 2031)
+
+
+@pytest.mark.parametrize("method,misspelt", [("raw", "weight"), ("ipw", "estimad"),
+                                             ("regression", "covtype"), ("did", "refrence"),
+                                             ("strata", "neighbours")])
+def test_a_misspelt_option_is_an_error_naming_the_valid_ones(method, misspelt):
+    from analysis.compare.engine import make_plan
+    from analysis.compare.methods import method as lookup
+
+    with pytest.raises(UnknownChoice) as err:
+        make_plan(method, options={misspelt: 1})
+    assert f"option for method {method!r}" in str(err.value)
+    valid = lookup(method).options | (lookup("match").options if method == "strata" else set())
+    assert set(err.value.valid) == set(valid)
+
+
+def test_the_rows_functions_take_no_option_they_do_not_use():
+    # Nothing swallows a stray keyword: every method's rows function refuses it.
+    import inspect
+
+    from analysis.compare.methods import METHOD_TABLE
+
+    for spec in METHOD_TABLE.values():
+        parameters = inspect.signature(spec.rows_function()).parameters
+        takes_any = any(p.kind is p.VAR_KEYWORD for p in parameters.values())
+        assert not takes_any or spec.name == "strata", spec.name  # strata passes its base's on
+        named = set(parameters) - {"design", "outcome", "covariates", "covariate_label",
+                                   "details", "base_options"}
+        assert named <= spec.options, (spec.name, named - spec.options)
 
 
 def test_an_outcome_missing_in_a_year_is_an_error_or_left_out():

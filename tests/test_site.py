@@ -99,7 +99,7 @@ def test_page_loads_offline_with_every_image_and_no_console_errors(browser, name
 def test_replication_table_holds_the_published_figure_beside_the_project_estimate():
     table = pd.read_csv(built(paths.reports_dir() / "tables" / "cap-replication" / "replication.csv"))
     expected = ["outcome", "published_estimate", "project_estimate", "ci_low", "ci_high",
-                "n_sanctuary", "n_control", "definition", "year", "method"]
+                "n_focal", "n_comparison", "definition", "year", "method"]
     assert list(table.columns[:len(expected)]) == expected
     crime = table[(table["outcome"] == "total_crime_per_10k") & (table["stratum"] == "all counties")]
     assert crime["published_estimate"].tolist() == [-35.5]

@@ -5,7 +5,7 @@ The command line prints these without a traceback; anything else is a bug.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 
 class AnalysisError(Exception):
@@ -84,6 +84,22 @@ class UnknownChoice(AnalysisError, ValueError):
         super().__init__(
             f"unknown {kind} {value!r}; valid {kind}s: {', '.join(self.valid)}"
         )
+
+
+class OutcomeUnavailable(AnalysisError):
+    """An outcome that the sources do not give for the requested year."""
+
+    def __init__(self, outcome: str, year: int, years: Sequence[int]):
+        self.outcome, self.year, self.years = outcome, year, list(years)
+        super().__init__(
+            f"outcome {outcome!r} is not available for {year}: the sources give it for "
+            f"{', '.join(map(str, years))} only. Choose one of those years, or another outcome."
+        )
+
+
+class EstimationError(AnalysisError):
+    """A method cannot give an estimate on this sample (too few counties,
+    collinear covariates, a propensity model that does not converge)."""
 
 
 class NotInBuild(AnalysisError):

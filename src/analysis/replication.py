@@ -20,7 +20,7 @@ CAP_STUDY = "Wong 2017"
 STRATA = {"all counties": None, "large central metro": 1, "large fringe metro": 2,
           "medium metro": 3, "small metro": 4, "micropolitan": 5, "noncore": 6}
 COLUMNS = ["outcome", "stratum", "published_estimate", "project_estimate", "ci_low", "ci_high",
-           "p_value", "n_sanctuary", "n_control", "published_n_sanctuary", "definition", "year",
+           "p_value", "n_focal", "n_comparison", "published_n_sanctuary", "definition", "year",
            "method", "unit", "note"]
 
 
@@ -65,6 +65,6 @@ def cap_replication(definition: str = "ice2014", year: int = 2015, covariates: s
             row["method"] = "match within NCHS class"
         rows.append({**row, "project_estimate": result["estimate"], "ci_low": result["ci_low"],
                      "ci_high": result["ci_high"], "p_value": result["p_value"],
-                     "n_sanctuary": result["n_sanctuary"], "n_control": result["n_control"],
+                     "n_focal": result["n_focal"], "n_comparison": result["n_comparison"],
                      "note": result["note"]})
     return pd.DataFrame(rows).reindex(columns=COLUMNS)

@@ -21,7 +21,8 @@ _EXPORTS = {
     "matched_sets": "api", "estimate": "engine", "specification_curve": "curve",
     "make_groups": "groups", "Groups": "groups", "EstimationError": "stats",
     "OUTCOMES": "choices", "COVARIATES": "choices", "COVARIATE_SETS": "choices",
-    "METHODS": "choices", "outcome_years": "choices",
+    "METHODS": "methods", "outcome_years": "choices", "panel_years": "choices",
+    "WEIGHTS": "choices",
 }
 
 __all__ = sorted(_EXPORTS)

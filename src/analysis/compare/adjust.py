@@ -28,16 +28,17 @@ import math
 
 import numpy as np
 
+from ..errors import EstimationError
 from .choices import check_choice
 from .design import Design
-from .stats import COV_TYPES, EstimationError, interval, linear_fit, logit_fit
+from .stats import COV_TYPES, interval, linear_fit, logit_fit
 
 ESTIMANDS = ("att", "ate")
 
 
 def regression_rows(design: Design, outcome: str, covariates: tuple[str, ...],
                     covariate_label: str, cov_type: str = "HC1", weights: str = "none",
-                    level: float = 0.95, **_ignored) -> list[dict]:
+                    level: float = 0.95) -> list[dict]:
     check_choice("covariance type", cov_type, COV_TYPES)
     sample = design.sample(outcome, covariates, weights=weights == "population")
     options = {"weights": weights, "covariates": covariate_label, "cov_type": cov_type,
@@ -98,15 +99,15 @@ def ipw_effect(y: np.ndarray, treated: np.ndarray, X: np.ndarray, estimand: str 
     wc = w[~treated]
     return {
         "estimate": effect, "std_error": float(math.sqrt(cov[0, 0])),
-        "mean_sanctuary": mu1, "mean_control_weighted": mu0,
+        "mean_focal": mu1, "mean_comparison_weighted": mu0,
         "propensity_min": float(p.min()), "propensity_max": float(p.max()),
-        "effective_n_control": float(wc.sum() ** 2 / (wc ** 2).sum()),
-        "max_control_weight_share": float(wc.max() / wc.sum()),
+        "effective_n_comparison": float(wc.sum() ** 2 / (wc ** 2).sum()),
+        "max_comparison_weight_share": float(wc.max() / wc.sum()),
     }
 
 
 def ipw_rows(design: Design, outcome: str, covariates: tuple[str, ...], covariate_label: str,
-             estimand: str = "att", level: float = 0.95, **_ignored) -> list[dict]:
+             estimand: str = "att", level: float = 0.95) -> list[dict]:
     check_choice("IPW estimand", estimand, ESTIMANDS)
     sample = design.sample(outcome, covariates)
     options = {"weights": "none", "covariates": covariate_label,

@@ -4,8 +4,8 @@ and returns a table with one row per outcome (raw: per outcome and
 weighting; strata: per outcome and NCHS class):
 
     definition, comparison, focal_group, year, outcome, method, estimand,
-    estimate, std_error, ci_low, ci_high, p_value, n_sanctuary, n_control,
-    n_dropped_sanctuary, n_dropped_control, n_overlap_excluded, weights,
+    estimate, std_error, ci_low, ci_high, p_value, n_focal, n_comparison,
+    n_dropped_focal, n_dropped_comparison, n_overlap_excluded, weights,
     covariates, se_method, note, and method-specific columns.
 
 `estimate` is focal minus comparison. `comparison` None compares with all
@@ -118,8 +118,8 @@ def compare(definition: str, method: str = "raw", year: int | None = 2015,
     comparison: "all" (every other county), "cooperating" (the 287(g) list
     nearest in date) or a g287_* id. The panel is loaded when not given.
     """
-    from .choices import check_method
     from .definitions import comparison_status, definition_status
+    from .methods import check_method
 
     check_method(method)
     if panel is None:
@@ -128,8 +128,6 @@ def compare(definition: str, method: str = "raw", year: int | None = 2015,
         panel = load_panel()
     status = definition_status(definition)
     other = comparison_status(definition, comparison)
-    if method in ("match", "regression", "ipw", "strata") and covariates is None:
-        covariates = "cap"
     return estimate(panel, status, method, year, outcomes, other, covariates, details,
                     **options)
 
@@ -139,7 +137,7 @@ def matched_sets(panel: pd.DataFrame, status: pd.Series, year: int, outcome: str
                  replacement: bool = True, caliper: float | None = None,
                  exact: Iterable[str] = (), metric: str = "standardized") -> pd.DataFrame:
     """Who is matched to whom: one row per focal county and match rank
-    (fips_sanctuary, rank, fips_control, distance), for maps and checks."""
+    (fips_focal, rank, fips_comparison, distance), for maps and checks."""
     from .choices import check_year, resolve_covariates, resolve_outcomes
     from .design import Design
     from .groups import make_groups

@@ -1,13 +1,13 @@
 """What can be compared: outcomes (and the years each exists), covariates,
-covariate sets, methods and comparison groups, with the checks that turn an
-unknown or impossible choice into an error naming the valid ones.
+covariate sets and weights, with the checks that turn an unknown or impossible
+choice into an error naming the valid ones. The methods are in `methods`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
-from ..errors import AnalysisError, UnknownChoice
+from ..errors import AnalysisError, OutcomeUnavailable, UnknownChoice
 from ..years import CRIME_YEARS, YEARS
 
 # Outcome -> (description, source family). The years each family exists come
@@ -52,15 +52,6 @@ COVARIATE_SETS: dict[str, tuple[str, ...]] = {
 }
 DEFAULT_COVARIATES = "cap"
 
-METHODS: dict[str, str] = {
-    "raw": "difference in means, unweighted and population-weighted",
-    "permutation": "difference in means with a permutation p-value and interval",
-    "match": "nearest-neighbour matching on covariates, ATT",
-    "regression": "OLS of the outcome on the group indicator and covariates, robust errors",
-    "ipw": "inverse-probability weighting with a logit propensity score",
-    "strata": "a base method run within each NCHS urban-rural class",
-    "did": "difference-in-differences around the 2014 policies, county and year effects",
-}
 
 NCHS_CLASSES: dict[int, str] = {
     1: "large central metro", 2: "large fringe metro", 3: "medium metro",
@@ -95,17 +86,6 @@ def check_year(year: int) -> int:
     if value != year or value not in years:
         raise UnknownChoice("year", year, years)
     return value
-
-
-class OutcomeUnavailable(AnalysisError):
-    """An outcome that the sources do not give for the requested year."""
-
-    def __init__(self, outcome: str, year: int, years: Sequence[int]):
-        self.outcome, self.year, self.years = outcome, year, list(years)
-        super().__init__(
-            f"outcome {outcome!r} is not available for {year}: the sources give it for "
-            f"{', '.join(map(str, years))} only. Choose one of those years, or another outcome."
-        )
 
 
 def check_outcome_year(outcome: str, year: int) -> None:
@@ -153,12 +133,6 @@ def resolve_covariates(covariates: str | Iterable[str] | None) -> tuple[str, tup
         if members == columns:
             return name, columns
     return "+".join(columns), columns
-
-
-def check_method(method: str) -> str:
-    if method not in METHODS:
-        raise UnknownChoice("method", method, METHODS)
-    return method
 
 
 def check_weights(weights: str) -> str:

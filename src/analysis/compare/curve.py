@@ -35,11 +35,12 @@ import pandas as pd
 
 from ..availability import absent_years, notice, years_with_values
 from ..errors import AnalysisError
-from .choices import (COVARIATE_SETS, CONSTANT_OUTCOMES, OUTCOMES, check_method, check_year,
-                      outcome_years, panel_years, resolve_covariates)
+from .choices import (COVARIATE_SETS, CONSTANT_OUTCOMES, OUTCOMES, check_year, outcome_years,
+                      panel_years, resolve_covariates)
 from .design import result_table
-from .engine import USES_COVARIATES, check_options, make_design, method_rows
+from .engine import make_design, make_plan, plan_rows
 from .groups import make_groups
+from .methods import check_method, method
 
 DEFAULT_METHODS = ("raw", "match", "regression", "ipw")
 PARALLEL_THRESHOLD = 1000   # specifications; below this process start outweighs the gain
@@ -60,18 +61,11 @@ def _run_group(group: tuple) -> list[dict]:
     panel, statuses, comparisons = _STATE["panel"], _STATE["statuses"], _STATE["comparisons"]
     groups = make_groups(statuses[definition], comparisons[comparison])
     rows: list[dict] = []
-    designs: dict[str, object] = {}
-    for method, outcome, covariates, options in tasks:
-        kind = "did" if method == "did" else "year"
-        if kind not in designs:
-            designs[kind] = make_design(method, panel, groups, year, options)
-        opts = dict(options)
-        if method == "did":
-            opts = {k: v for k, v in opts.items() if k not in ("pre", "post")}
-        if method in USES_COVARIATES:
-            label, columns = resolve_covariates(covariates)
-            opts.update(covariates=columns, covariate_label=label)
-        rows.extend(method_rows(method, designs[kind], outcome, **opts))
+    designs: dict[bool, object] = {}
+    for plan, outcome in tasks:
+        if plan.method.panel not in designs:  # one design per year, one for the panel years
+            designs[plan.method.panel] = make_design(plan, panel, groups, year)
+        rows.extend(plan_rows(plan, designs[plan.method.panel], outcome))
     return rows
 
 
@@ -86,18 +80,18 @@ def _tasks(definition, comparison, years, outcomes, methods, covariate_sets,
         for outcome in outcomes:
             if year not in has_values[outcome]:
                 continue
-            for method in methods:
-                if method == "did":
+            for name in methods:
+                if method(name).panel:
                     continue
-                sets = covariate_sets if method in USES_COVARIATES else (None,)
-                method_options = options.get(method, {})
+                sets = covariate_sets if method(name).covariates else (None,)
+                method_options = options.get(name, {})
                 variants = [method_options]
-                if method == "raw" and method_options.get("weights", "both") == "both":
+                if name == "raw" and method_options.get("weights", "both") == "both":
                     # One specification per weighting, so one task is one row.
                     variants = [{**method_options, "weights": w} for w in ("none", "population")]
                 for covariates in sets:
                     for variant in variants:
-                        tasks.append((method, outcome, covariates, variant))
+                        tasks.append((make_plan(name, covariates, variant), outcome))
         if tasks:
             groups.append((definition, comparison, year, tasks))
     if "did" in methods:
@@ -107,7 +101,7 @@ def _tasks(definition, comparison, years, outcomes, methods, covariate_sets,
         needed = {*did_options.get("pre", PRE_YEARS), *did_options.get("post", POST_YEARS)}
         for outcome in outcomes:
             if needed <= has_values[outcome] and outcome not in CONSTANT_OUTCOMES:
-                did_tasks.append(("did", outcome, None, did_options))
+                did_tasks.append((make_plan("did", None, did_options), outcome))
         if did_tasks:
             groups.append((definition, comparison, None, did_tasks))
     return groups
@@ -135,11 +129,10 @@ def specification_curve(panel: pd.DataFrame | None = None,
     """
     options = {m: dict(o) for m, o in (options or {}).items()}
     methods = tuple(methods)
-    for method in methods:
-        check_method(method)
-    for method, opts in options.items():
-        check_method(method)
-        check_options(method, opts)
+    for name in methods:
+        check_method(name)
+    for name, opts in options.items():
+        make_plan(name, options=opts)  # an unknown method or option stops here
     years = tuple(check_year(y) for y in (years if years is not None else panel_years()))
     outcomes = tuple(outcomes if outcomes is not None else OUTCOMES)
     for outcome in outcomes:

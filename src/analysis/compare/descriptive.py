@@ -21,8 +21,9 @@ import math
 
 import numpy as np
 
+from ..errors import EstimationError
 from .design import Design
-from .stats import EstimationError, interval, t_p, t_quantile
+from .stats import interval, t_p, t_quantile
 
 WEIGHTINGS = ("both", "none", "population")
 
@@ -40,8 +41,8 @@ def welch(y: np.ndarray, treated: np.ndarray, level: float = 0.95) -> dict:
     else:
         low = high = p = math.nan
     return {"estimate": estimate, "std_error": se, "ci_low": low, "ci_high": high,
-            "p_value": p, "df": df, "mean_sanctuary": float(a.mean()),
-            "mean_control": float(b.mean())}
+            "p_value": p, "df": df, "mean_focal": float(a.mean()),
+            "mean_comparison": float(b.mean())}
 
 
 def weighted_difference(y: np.ndarray, treated: np.ndarray, w: np.ndarray,
@@ -59,11 +60,10 @@ def weighted_difference(y: np.ndarray, treated: np.ndarray, w: np.ndarray,
     se = math.sqrt(sum(variances))
     low, high, p = interval(estimate, se, level)
     return {"estimate": estimate, "std_error": se, "ci_low": low, "ci_high": high,
-            "p_value": p, "mean_sanctuary": means[0], "mean_control": means[1]}
+            "p_value": p, "mean_focal": means[0], "mean_comparison": means[1]}
 
 
-def raw_rows(design: Design, outcome: str, weights: str = "both", level: float = 0.95,
-             **_ignored) -> list[dict]:
+def raw_rows(design: Design, outcome: str, weights: str = "both", level: float = 0.95) -> list[dict]:
     rows = []
     for weighting in (("none", "population") if weights == "both" else (weights,)):
         sample = design.sample(outcome, weights=weighting == "population")
@@ -188,7 +188,7 @@ def permutation_interval(observed: float, a: np.ndarray, c: np.ndarray, level: f
 
 def permutation_rows(design: Design, outcome: str, weights: str = "none",
                      n_permutations: int = 2000, within: str | None = None, seed: int = 0,
-                     level: float = 0.95, **_ignored) -> list[dict]:
+                     level: float = 0.95) -> list[dict]:
     extra = ("nchs_urban_rural_2013",) if within == "nchs" else ()
     sample = design.sample(outcome, weights=weights == "population", extra=extra)
     options = {"weights": weights, "covariates": "", "n_permutations": n_permutations,

@@ -14,14 +14,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..errors import AnalysisError, ValidationError
+from ..errors import AnalysisError, EstimationError, ValidationError
 from .groups import Groups
-from .stats import EstimationError
 
 RESULT_COLUMNS = [
     "definition", "comparison", "focal_group", "year", "outcome", "method", "estimand",
     "estimate", "std_error", "ci_low", "ci_high", "p_value",
-    "n_sanctuary", "n_control", "n_dropped_sanctuary", "n_dropped_control",
+    "n_focal", "n_comparison", "n_dropped_focal", "n_dropped_comparison",
     "n_overlap_excluded", "weights", "covariates", "se_method", "note",
 ]
 
@@ -38,7 +37,7 @@ class Sample:
     covariates: tuple[str, ...]
     weights: np.ndarray | None
     n_dropped_focal: int
-    n_dropped_control: int
+    n_dropped_comparison: int
     drop_note: str = ""
     extra: dict[str, np.ndarray] = field(default_factory=dict)
 
@@ -47,14 +46,14 @@ class Sample:
         return int(self.treated.sum())
 
     @property
-    def n_control(self) -> int:
+    def n_comparison(self) -> int:
         return int(len(self.treated) - self.treated.sum())
 
     def require(self, minimum: int = 2) -> None:
-        if self.n_focal < minimum or self.n_control < minimum:
+        if self.n_focal < minimum or self.n_comparison < minimum:
             raise EstimationError(
                 f"too few counties with a value for {self.outcome}: {self.n_focal} in the "
-                f"focal group and {self.n_control} in the comparison group (need {minimum} "
+                f"focal group and {self.n_comparison} in the comparison group (need {minimum} "
                 "in each)")
 
 
@@ -139,7 +138,7 @@ class Design:
             outcome=outcome, fips=self.fips[keep], treated=self.treated[keep], y=y[keep],
             X=X[keep], covariates=tuple(covariates),
             weights=self.column("population")[keep] if weights else None,
-            n_dropped_focal=dropped_focal, n_dropped_control=dropped_control, drop_note=note,
+            n_dropped_focal=dropped_focal, n_dropped_comparison=dropped_control, drop_note=note,
             extra={name: self.column(name)[keep] for name in extra},
         )
 
@@ -149,10 +148,10 @@ class Design:
             "definition": self.groups.definition, "comparison": self.groups.comparison,
             "focal_group": self.groups.focal_group, "year": self.year, "outcome": outcome,
             "method": method,
-            "n_sanctuary": sample.n_focal if sample else int(self.treated.sum()),
-            "n_control": sample.n_control if sample else int((~self.treated).sum()),
-            "n_dropped_sanctuary": sample.n_dropped_focal if sample else 0,
-            "n_dropped_control": sample.n_dropped_control if sample else 0,
+            "n_focal": sample.n_focal if sample else int(self.treated.sum()),
+            "n_comparison": sample.n_comparison if sample else int((~self.treated).sum()),
+            "n_dropped_focal": sample.n_dropped_focal if sample else 0,
+            "n_dropped_comparison": sample.n_dropped_comparison if sample else 0,
             "n_overlap_excluded": self.groups.n_overlap_excluded,
         }
         row.update(fields)
@@ -182,7 +181,7 @@ def result_table(rows: list[dict]) -> pd.DataFrame:
                 extra.setdefault(key, None)
     table = pd.DataFrame.from_records(rows, columns=[*RESULT_COLUMNS, *extra])
     table["year"] = table["year"].astype("Int64")
-    for col in ("n_sanctuary", "n_control", "n_dropped_sanctuary", "n_dropped_control",
+    for col in ("n_focal", "n_comparison", "n_dropped_focal", "n_dropped_comparison",
                 "n_overlap_excluded"):
         table[col] = table[col].astype("Int64")
     for col in ("estimate", "std_error", "ci_low", "ci_high", "p_value"):

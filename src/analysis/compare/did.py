@@ -30,10 +30,10 @@ import re
 import numpy as np
 import pandas as pd
 
-from ..errors import AnalysisError, ValidationError
+from ..errors import AnalysisError, EstimationError, ValidationError
 from .choices import CONSTANT_OUTCOMES, check_outcome_year
 from .groups import Groups
-from .stats import EstimationError, interval, linear_fit
+from .stats import interval, linear_fit
 
 PRE_YEARS = (2010, 2012)
 POST_YEARS = (2015, 2016)
@@ -95,8 +95,7 @@ def _wald_p(params: np.ndarray, cov: np.ndarray, df: int) -> float:
 
 
 def did_rows(design: PanelDesign, outcome: str, reference: int = REFERENCE_YEAR,
-             balanced: bool = True, level: float = 0.95, details: list | None = None,
-             **_ignored) -> list[dict]:
+             balanced: bool = True, level: float = 0.95, details: list | None = None) -> list[dict]:
     if outcome in CONSTANT_OUTCOMES:
         raise AnalysisError(f"outcome {outcome!r} has one value per county for every year "
                             "(ACS 2011-2015), so it has no change to compare")
@@ -116,7 +115,7 @@ def did_rows(design: PanelDesign, outcome: str, reference: int = REFERENCE_YEAR,
     dropped_focal = len(focal_ids - kept)
     dropped_control = len(set(design.fips[~design.treated]) - kept)
     fips, year_of, treated, y = design.fips[ok], design.year_of[ok], design.treated[ok], y_all[ok]
-    n_focal, n_control = len(set(fips[treated])), len(set(fips[~treated]))
+    n_focal, n_comparison = len(set(fips[treated])), len(set(fips[~treated]))
     options = {"weights": "none", "covariates": "county and year fixed effects",
                "estimand": "difference-in-differences (focal minus comparison change, after "
                            "minus before)",
@@ -137,13 +136,13 @@ def did_rows(design: PanelDesign, outcome: str, reference: int = REFERENCE_YEAR,
                      f"{groups.focal_group}; they count in the focal group only")
     row = {"definition": groups.definition, "comparison": groups.comparison,
            "focal_group": groups.focal_group, "year": None, "outcome": outcome,
-           "method": "did", "n_sanctuary": n_focal, "n_control": n_control,
-           "n_dropped_sanctuary": dropped_focal, "n_dropped_control": dropped_control,
+           "method": "did", "n_focal": n_focal, "n_comparison": n_comparison,
+           "n_dropped_focal": dropped_focal, "n_dropped_comparison": dropped_control,
            "n_overlap_excluded": groups.n_overlap_excluded, **options}
     try:
-        if n_focal < 2 or n_control < 2:
+        if n_focal < 2 or n_comparison < 2:
             raise EstimationError(f"too few counties with {outcome}: {n_focal} focal and "
-                                  f"{n_control} comparison")
+                                  f"{n_comparison} comparison")
         uniques, codes = np.unique(fips, return_inverse=True)
         codes = codes.ravel()
         years = design.years
@@ -177,8 +176,8 @@ def did_rows(design: PanelDesign, outcome: str, reference: int = REFERENCE_YEAR,
                         "before" if yr in design.pre else "after"),
                     "gap": gap, "std_error": gse, "ci_low": glow, "ci_high": ghigh,
                     "p_value": gp, "difference_in_means": gap_raw,
-                    "n_sanctuary": int((in_year & treated).sum()),
-                    "n_control": int((in_year & ~treated).sum()),
+                    "n_focal": int((in_year & treated).sum()),
+                    "n_comparison": int((in_year & ~treated).sum()),
                 })
         row.update(estimate=beta, std_error=se, ci_low=low, ci_high=high, p_value=p,
                    se_method=f"clustered by county ({main.n_groups} clusters), t with {df} df",

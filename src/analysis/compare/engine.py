@@ -1,71 +1,94 @@
-"""Dispatch: one method, one design, one outcome -> result rows; and the
-core entry `estimate(panel, status, method, ...)` that the per-method
-functions, the name-resolving layer and the specification curve share.
+"""The one path from a request to result rows, shared by `estimate` (and so
+every per-method function and `compare`) and by the specification curve:
+
+    plan = make_plan("match", covariates="cap", options={"caliper": 0.2})
+    design = make_design(plan, panel, groups, 2015)
+    rows = plan_rows(plan, design, "poverty_pct")
+
+`make_plan` checks the method, its options (an unknown or misspelt option is an
+error listing the valid ones) and its covariates once; `make_design` lays out
+the counties for one year or, for difference-in-differences, the panel years;
+`plan_rows` runs the method for one outcome.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from ..availability import absent_years, notice
 from ..errors import AnalysisError, NotInBuild, UnknownChoice
-from .choices import (METHODS, check_method, check_year, outcome_years, resolve_covariates,
+from .choices import (CONSTANT_OUTCOMES, check_year, outcome_years, resolve_covariates,
                       resolve_outcomes)
 from .design import Design, result_table
 from .groups import make_groups
-
-# method -> (module, rows function)
-_ROWS = {
-    "raw": ("descriptive", "raw_rows"),
-    "permutation": ("descriptive", "permutation_rows"),
-    "match": ("matching", "match_rows"),
-    "regression": ("adjust", "regression_rows"),
-    "ipw": ("adjust", "ipw_rows"),
-    "strata": ("strata", "strata_rows"),
-    "did": ("did", "did_rows"),
-}
-USES_COVARIATES = {"match", "regression", "ipw", "strata"}
-# Options each method accepts (besides covariates), so a misspelt option is an
-# error rather than silently ignored.
-OPTIONS: dict[str, set[str]] = {
-    "raw": {"weights", "level"},
-    "permutation": {"weights", "n_permutations", "within", "seed", "level"},
-    "match": {"n_neighbours", "replacement", "caliper", "exact", "metric", "se", "n_boot",
-              "variance_neighbours", "seed", "level"},
-    "regression": {"cov_type", "weights", "level"},
-    "ipw": {"estimand", "level"},
-    "did": {"pre", "post", "reference", "balanced", "level"},
-}
-DETAILS = {"match": "balance", "strata": "balance", "did": "year-by-year gaps"}
+from .methods import DESIGN_OPTIONS, METHOD_TABLE, USES_COVARIATES, Method
+from .methods import method as lookup_method
 
 
-def check_options(method: str, options: dict) -> None:
-    allowed = set(OPTIONS.get(method, ()))
-    if method == "strata":
+@dataclass(frozen=True)
+class Plan:
+    """A method with its options and covariates checked and resolved."""
+
+    method: Method
+    covariates: tuple[str, ...] = ()
+    covariate_label: str = ""
+    design_options: dict = field(default_factory=dict)  # the panel design's years (did)
+    options: dict = field(default_factory=dict)         # for the rows function
+
+    @property
+    def name(self) -> str:
+        return self.method.name
+
+
+def check_options(name: str, options: dict) -> None:
+    """Stop on an option the method does not take (strata: or its base method)."""
+    allowed = set(lookup_method(name).options)
+    if name == "strata":
         base = options.get("base", "match")
-        check_method(base)
-        allowed = {"base", *OPTIONS.get(base, ())}
-    for name in options:
-        if name not in allowed:
-            raise UnknownChoice(f"option for method {method!r}", name, allowed)
+        allowed |= lookup_method(base).options
+    for option in options:
+        if option not in allowed:
+            raise UnknownChoice(f"option for method {name!r}", option, allowed)
 
 
-def method_rows(method: str, design, outcome: str, **options) -> list[dict]:
-    module, name = _ROWS[method]
-    rows_fn = getattr(importlib.import_module(f".{module}", __package__), name)
-    return rows_fn(design, outcome, **options)
+def make_plan(name: str, covariates=None, options: dict | None = None,
+              covariate_label: str | None = None) -> Plan:
+    """Check `name`, `options` and `covariates` (a set name, a list of columns, or None
+    for the default set, for the methods that take covariates) once."""
+    spec = lookup_method(name)
+    options = dict(options or {})
+    check_options(name, options)
+    columns, label = (), ""
+    if spec.covariates:
+        label, columns = resolve_covariates(covariates)
+    elif covariates is not None:
+        raise AnalysisError(f"method {name!r} takes no covariates; methods that do: "
+                            f"{', '.join(sorted(USES_COVARIATES))}")
+    design_options = {k: tuple(options.pop(k)) for k in DESIGN_OPTIONS & set(options)}
+    return Plan(spec, tuple(columns), covariate_label or label, design_options, options)
 
 
-def make_design(method: str, panel: pd.DataFrame, groups, year: int | None, options: dict):
-    if method == "did":
+def make_design(plan: Plan, panel: pd.DataFrame, groups, year: int | None):
+    if plan.method.panel:
         from .did import POST_YEARS, PRE_YEARS, PanelDesign
 
-        return PanelDesign(panel, groups, tuple(options.get("pre", PRE_YEARS)),
-                           tuple(options.get("post", POST_YEARS)))
+        return PanelDesign(panel, groups, plan.design_options.get("pre", PRE_YEARS),
+                           plan.design_options.get("post", POST_YEARS))
     return Design(panel, groups, check_year(year))
+
+
+def plan_rows(plan: Plan, design, outcome: str, details: list | None = None) -> list[dict]:
+    """Result rows of the plan's method for one outcome; with a `details` list, the
+    method's second table (balance, year-by-year gaps) is appended to it."""
+    kwargs = dict(plan.options)
+    if plan.method.covariates:
+        kwargs.update(covariates=plan.covariates, covariate_label=plan.covariate_label)
+    if plan.method.details:
+        kwargs["details"] = details
+    return plan.method.rows_function()(design, outcome, **kwargs)
 
 
 def estimate(panel: pd.DataFrame, status: pd.Series, method: str = "raw",
@@ -78,36 +101,23 @@ def estimate(panel: pd.DataFrame, status: pd.Series, method: str = "raw",
     Returns the result table, or (table, details) with details=True: the
     balance table for match and strata, the year-by-year gaps for did.
     """
-    check_method(method)
-    check_options(method, options)
-    if details and method not in DETAILS:
+    plan = make_plan(method, covariates, options)
+    if details and not plan.method.details:
+        with_details = {m.name: m.details for m in METHOD_TABLE.values() if m.details}
         raise AnalysisError(f"method {method!r} has no details table; methods with one: "
-                            f"{', '.join(f'{m} ({d})' for m, d in DETAILS.items())}")
+                            f"{', '.join(f'{m} ({d})' for m, d in with_details.items())}")
     if not isinstance(panel, pd.DataFrame):
         raise AnalysisError("panel must be the county panel as a DataFrame "
                             "(analysis.load_panel())")
     groups = make_groups(status, comparison)
-    year_used = None if method == "did" else check_year(year)
+    year_used = None if plan.method.panel else check_year(year)
     names = resolve_outcomes(outcomes, year_used)
-    if method == "did":
-        from .choices import CONSTANT_OUTCOMES
-        from .did import POST_YEARS, PRE_YEARS
-
-        needed = {*options.get("pre", PRE_YEARS), *options.get("post", POST_YEARS)}
-        if outcomes is None:
-            names = [o for o in names if needed <= set(outcome_years(o))
-                     and o not in CONSTANT_OUTCOMES]
-    design = make_design(method, panel, groups, year_used, options)
-    if method in ("did",):
-        options = {k: v for k, v in options.items() if k not in ("pre", "post")}
-    if method in USES_COVARIATES:
-        label, columns = resolve_covariates(covariates)
-        options.update(covariates=columns, covariate_label=label)
-    elif covariates is not None:
-        raise AnalysisError(f"method {method!r} takes no covariates; methods that do: "
-                            f"{', '.join(sorted(USES_COVARIATES))}")
+    design = make_design(plan, panel, groups, year_used)
+    needed = design.years if plan.method.panel else (year_used,)
+    if plan.method.panel and outcomes is None:
+        names = [o for o in names if set(needed) <= set(outcome_years(o))
+                 and o not in CONSTANT_OUTCOMES]
     rows, extra = [], ([] if details else None)
-    needed = design.years if method == "did" else (year_used,)
     for outcome in names:
         # Years the sources give but this panel lacks: an optional source (ICPSR) is
         # absent. Years no source gives are the estimators' own error.
@@ -117,12 +127,8 @@ def estimate(panel: pd.DataFrame, status: pd.Series, method: str = "raw",
                 raise NotInBuild(f"{outcome}: {notice(gone)}")
             rows.append(design.failed_row(None, outcome, method, notice(gone)))
             continue
-        rows.extend(method_rows(method, design, outcome, details=extra, **options))
+        rows.extend(plan_rows(plan, design, outcome, extra))
     table = result_table(rows)
     if details:
         return table, pd.DataFrame.from_records(extra)
     return table
-
-
-def methods() -> dict[str, str]:
-    return dict(METHODS)

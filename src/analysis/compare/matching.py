@@ -35,7 +35,7 @@ Standard errors:
 - "bootstrap": focal counties are resampled with their matched sets held
   fixed (`n_boot` draws, vectorised); percentile interval and p-value. It
   treats matched sets as independent, which they are not when comparison
-  counties are reused; `max_control_reuse` shows how far that goes.
+  counties are reused; `max_comparison_reuse` shows how far that goes.
 
 Matching adjusts for the covariates only; it says nothing about differences
 that the covariates do not capture, so it is not a causal estimate by itself.
@@ -48,10 +48,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import AnalysisError
+from ..errors import AnalysisError, EstimationError
 from .choices import COVARIATES, check_choice
 from .design import Design, Sample
-from .stats import EstimationError, interval
+from .stats import interval
 
 METRICS = ("standardized", "mahalanobis")
 SE_METHODS = ("abadie-imbens", "bootstrap")
@@ -335,9 +335,9 @@ def balance_rows(design: Design, sample: Sample, matching: Matching, K: np.ndarr
         rows.append({
             "definition": design.groups.definition, "comparison": design.groups.comparison,
             "year": design.year, "outcome": sample.outcome, "covariate": name,
-            "mean_sanctuary": float(xt.mean()), "mean_control": float(xc.mean()),
-            "mean_sanctuary_matched": float(mean_after_t),
-            "mean_control_matched": float(mean_after_c), "sd_pooled": sd,
+            "mean_focal": float(xt.mean()), "mean_comparison": float(xc.mean()),
+            "mean_focal_matched": float(mean_after_t),
+            "mean_comparison_matched": float(mean_after_c), "sd_pooled": sd,
             "smd_before": float(before), "smd_after": float(after),
             "imbalanced_before": bool(abs(before) > SMD_THRESHOLD),
             "imbalanced_after": bool(abs(after) > SMD_THRESHOLD),
@@ -349,8 +349,7 @@ def match_rows(design: Design, outcome: str, covariates: tuple[str, ...], covari
                n_neighbours: int = 1, replacement: bool = True, caliper: float | None = None,
                exact: tuple[str, ...] = (), metric: str = "standardized",
                se: str = "abadie-imbens", n_boot: int = 1000, variance_neighbours: int = 2,
-               seed: int = 0, level: float = 0.95, details: list | None = None,
-               **_ignored) -> list[dict]:
+               seed: int = 0, level: float = 0.95, details: list | None = None) -> list[dict]:
     check_choice("metric", metric, METRICS)
     check_choice("standard error", se, SE_METHODS)
     if n_neighbours < 1:
@@ -419,8 +418,8 @@ def match_rows(design: Design, outcome: str, covariates: tuple[str, ...], covari
             estimand="ATT" if not n_unmatched else "ATT of the matched focal counties",
             estimate=estimate, std_error=std_error, ci_low=low, ci_high=high, p_value=p,
             se_method=se_method, note=note, **options,
-            n_unmatched=n_unmatched, n_controls_used=int(np.count_nonzero(K)),
-            max_control_reuse=int(np.max(np.bincount(
+            n_unmatched=n_unmatched, n_comparisons_used=int(np.count_nonzero(K)),
+            max_comparison_reuse=int(np.max(np.bincount(
                 matching.index[matching.index >= 0]))) if (matching.index >= 0).any() else 0,
             mean_match_distance=float(np.nanmean(matching.distance)),
             max_abs_smd_after=float(np.nanmax(np.abs(smd_after))),
@@ -436,7 +435,7 @@ def matched_pairs(design: Design, sample: Sample, matching: Matching) -> list[di
     for i, pos in enumerate(matching.focal):
         for m in range(matching.index.shape[1]):
             j = matching.index[i, m]
-            rows.append({"fips_sanctuary": sample.fips[pos], "rank": m + 1,
-                         "fips_control": sample.fips[j] if j >= 0 else None,
+            rows.append({"fips_focal": sample.fips[pos], "rank": m + 1,
+                         "fips_comparison": sample.fips[j] if j >= 0 else None,
                          "distance": float(matching.distance[i, m])})
     return rows

@@ -14,14 +14,9 @@ from statistics import NormalDist
 
 import numpy as np
 
-from ..errors import AnalysisError
+from ..errors import AnalysisError, EstimationError
 
 COV_TYPES = ("nonrobust", "HC0", "HC1", "HC2", "HC3")
-
-
-class EstimationError(AnalysisError):
-    """A method cannot give an estimate on this sample (too few counties,
-    collinear covariates, a propensity model that does not converge)."""
 
 
 # --- distributions --------------------------------------------------------------

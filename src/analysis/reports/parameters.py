@@ -44,9 +44,9 @@ def _valid_values() -> dict[str, object]:
 
     def compare_choices(attr):
         def valid():
-            from ..compare import choices
+            from .. import compare
 
-            value = getattr(choices, attr)
+            value = getattr(compare, attr)
             return list(value() if callable(value) else value)
         return valid
 

@@ -24,7 +24,7 @@ _PASS_THROUGH = {
 }
 
 
-def add_parser(sub) -> None:
+def add_parsers(sub) -> None:
     c = sub.add_parser(
         "compare", help="compare sanctuary counties with others (one method, one year)",
         description="Print a comparison table: focal (sanctuary) minus comparison counties.")
@@ -80,9 +80,9 @@ def _options(args) -> dict:
 
 
 def run(args) -> None:
+    from ..compare.api import compare
+    from ..compare.methods import check_method
     from ..errors import UnknownChoice
-    from .api import compare
-    from .choices import check_method
 
     if args.format not in FORMATS:
         raise UnknownChoice("format", args.format, FORMATS)
@@ -90,15 +90,10 @@ def run(args) -> None:
     covariates = args.covariates
     if covariates and "," in covariates:
         covariates = [c.strip() for c in covariates.split(",") if c.strip()]
-    options = _options(args)
-    if args.method not in ("match", "regression", "ipw", "strata") and covariates is not None:
-        from ..errors import AnalysisError
-
-        raise AnalysisError(f"method {args.method!r} takes no covariates")
     result = compare(args.definition, args.method,
                      None if args.method == "did" else args.year, args.outcomes,
                      comparison=args.comparison, covariates=covariates,
-                     details=args.details, **options)
+                     details=args.details, **_options(args))
     table = result[1] if args.details else result
     sys.stdout.write(render(table, args.format, details=args.details))
 
@@ -128,7 +123,7 @@ def _human(table) -> str:
     if table.empty:
         return "no rows\n"
     key = ["outcome", "stratum_label", "weights", "estimand", "estimate", "ci_low", "ci_high",
-           "p_value", "n_sanctuary", "n_control"]
+           "p_value", "n_focal", "n_comparison"]
     shown = table[[c for c in key if c in table.columns]].copy()
     if shown["weights"].nunique() == 1:
         shown = shown.drop(columns="weights")

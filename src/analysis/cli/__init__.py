@@ -1,0 +1,34 @@
+"""Command line: `python -m analysis COMMAND` (what Make calls).
+
+One module per family of commands: data (fetch, build, sources), site
+(report, report-index, report-rules) and compare. Errors meant for the user
+(AnalysisError) print as a message without a traceback and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import compare, data, site
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True)
+    data.add_parsers(sub)
+    site.add_parsers(sub)
+    compare.add_parsers(sub)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    from ..errors import AnalysisError
+
+    args = parser().parse_args(argv)
+    try:
+        args.run(args)
+    except AnalysisError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0

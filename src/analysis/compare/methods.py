@@ -1,0 +1,67 @@
+"""Every comparison method in one place: what it estimates, where its rows are
+computed, the options it takes, whether it takes covariates, the second table
+it can return, and whether it runs on one year or on the panel years.
+
+The engine, the specification curve, the per-method functions, the report
+parameter checks and the command line all read this table; a new method is an
+entry here and a rows function in its module.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from ..errors import UnknownChoice
+
+
+@dataclass(frozen=True)
+class Method:
+    name: str
+    description: str
+    module: str                      # in analysis.compare
+    function: str                    # rows(design, outcome, **options) -> list[dict]
+    options: frozenset[str]          # keyword options besides covariates and details
+    covariates: bool = False         # takes a covariate set
+    details: str = ""                # what details=True returns beside the table
+    panel: bool = False              # runs on the years before and after, not one year
+
+    def rows_function(self):
+        return getattr(importlib.import_module(f".{self.module}", __package__), self.function)
+
+
+METHOD_TABLE: dict[str, Method] = {m.name: m for m in [
+    Method("raw", "difference in means, unweighted and population-weighted",
+           "descriptive", "raw_rows", frozenset({"weights", "level"})),
+    Method("permutation", "difference in means with a permutation p-value and interval",
+           "descriptive", "permutation_rows",
+           frozenset({"weights", "n_permutations", "within", "seed", "level"})),
+    Method("match", "nearest-neighbour matching on covariates, ATT", "matching", "match_rows",
+           frozenset({"n_neighbours", "replacement", "caliper", "exact", "metric", "se",
+                      "n_boot", "variance_neighbours", "seed", "level"}),
+           covariates=True, details="balance"),
+    Method("regression", "OLS of the outcome on the group indicator and covariates, robust "
+           "errors", "adjust", "regression_rows", frozenset({"cov_type", "weights", "level"}),
+           covariates=True),
+    Method("ipw", "inverse-probability weighting with a logit propensity score", "adjust",
+           "ipw_rows", frozenset({"estimand", "level"}), covariates=True),
+    Method("strata", "a base method run within each NCHS urban-rural class", "strata",
+           "strata_rows", frozenset({"base"}), covariates=True, details="balance"),
+    Method("did", "difference-in-differences around the 2014 policies, county and year effects",
+           "did", "did_rows", frozenset({"pre", "post", "reference", "balanced", "level"}),
+           details="year-by-year gaps", panel=True),
+]}
+
+METHODS: dict[str, str] = {name: m.description for name, m in METHOD_TABLE.items()}
+USES_COVARIATES = frozenset(name for name, m in METHOD_TABLE.items() if m.covariates)
+DESIGN_OPTIONS = frozenset({"pre", "post"})  # choose the panel design's years, not its rows
+
+
+def method(name: str) -> Method:
+    if name not in METHOD_TABLE:
+        raise UnknownChoice("method", name, METHOD_TABLE)
+    return METHOD_TABLE[name]
+
+
+def check_method(name: str) -> str:
+    return method(name).name
