@@ -117,3 +117,19 @@ def test_election_reader_wants_one_republican_row_per_county(raw_dir, tmp_path):
                         ",Donald Trump,democrat,")
     with pytest.raises(SourceFormatError, match="one republican row per county"):
         elections.read(copy, account(copy))
+
+
+@pytest.mark.parametrize("reader,args", [(laus.read, (2015,)), (laus.read, (2016,))])
+def test_errors_name_files_relative_to_the_project(tmp_path, monkeypatch, reader, args):
+    # A file in the project (here a scratch root) is named as a user sees it in the
+    # repository, never by a machine's absolute path.
+    monkeypatch.setenv("ANALYSIS_ROOT", str(tmp_path))
+    inside = tmp_path / "data" / "raw" / "socio" / "laus" / "laucnty15.txt"
+    inside.parent.mkdir(parents=True)
+    text = (SAMPLES / "laucnty15_sample.txt").read_bytes()
+    inside.write_bytes(text.replace(b"   01     001   Autauga", b" 01001 Autauga")
+                       if args == (2015,) else text)
+    with pytest.raises(SourceFormatError) as err:
+        reader(inside, account("x"), *args)
+    assert str(err.value).startswith("data/raw/socio/laus/laucnty15.txt: ")
+    assert str(tmp_path) not in str(err.value)

@@ -43,10 +43,15 @@ class ManualDownloadRequired(AnalysisError):
 
 
 class SourceFormatError(AnalysisError):
-    """A source file is readable but not in the layout its reader expects."""
+    """A source file is readable but not in the layout its reader expects.
 
-    def __init__(self, path: str, problem: str, action: str = ""):
-        self.path = path
+    `path` may be a Path or text: a file inside the project is shown relative
+    to it, as a user sees it in the repository."""
+
+    def __init__(self, path, problem: str, action: str = ""):
+        from .paths import relative
+
+        self.path = path = relative(path)
         action = action or (
             "Check that the file is the release named in data/sources.toml; "
             "if the producer changed the layout, update its reader in src/analysis/readers/."

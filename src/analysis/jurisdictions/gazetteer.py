@@ -220,7 +220,7 @@ def read_places_2010(path: Path, account: FileAccount, gaz: Gazetteer) -> pd.Dat
                        list_rows=False)
     unknown_type = ~raw["TYPE"].isin(set(PLACE_PRIORITY))
     if unknown_type.any():
-        raise SourceFormatError(paths.relative(path), "unknown TYPE value(s): "
+        raise SourceFormatError(path, "unknown TYPE value(s): "
                                 + ", ".join(sorted(set(raw.loc[unknown_type, "TYPE"]))))
     lookup: dict[tuple[str, str], tuple[str, ...]] = {}
     for state, names in set(zip(raw["STATE"], raw["COUNTY"])):
@@ -228,7 +228,7 @@ def read_places_2010(path: Path, account: FileAccount, gaz: Gazetteer) -> pd.Dat
         for county in names.split(", "):
             code = gaz.county(state, county)
             if code is None:
-                raise SourceFormatError(paths.relative(path), f"county {county!r} of {state} is not in the "
+                raise SourceFormatError(path, f"county {county!r} of {state} is not in the "
                                                    "county list (county-codes-2010)")
             codes.append(code)
         lookup[(state, names)] = tuple(sorted(set(codes)))
@@ -243,7 +243,7 @@ def read_place_index_2020(path: Path, account: FileAccount, gaz: Gazetteer) -> p
     """place-index-2020.json: {v: 1, places: [[name, state abbreviation, [county FIPS]]]}."""
     doc = json.loads(Path(path).read_text(encoding="utf-8"))
     if doc.get("v") != 1 or not isinstance(doc.get("places"), list):
-        raise SourceFormatError(paths.relative(path), "expected a JSON object {v: 1, places: [...]}")
+        raise SourceFormatError(path, "expected a JSON object {v: 1, places: [...]}")
     frame = account.read(pd.DataFrame(doc["places"], columns=["name", "state_abbr", "fips"]))
     frame["fips"] = frame["fips"].map(lambda codes: tuple(sorted(codes)))
     frame = account.drop(frame, ~frame["state_abbr"].isin(set(gaz.states["state_abbr"])),

@@ -53,7 +53,7 @@ def _state(text: str, state_abbr: StateLookup, path: Path, where: str,
     fixed = (spellings or {}).get(text.strip())
     if fixed and state_abbr(fixed):
         return state_abbr(fixed), ["state_misspelt"]
-    raise SourceFormatError(paths.relative(path), f"{where}: {text!r} is not a US state.",
+    raise SourceFormatError(path, f"{where}: {text!r} is not a US state.",
                             "If the source misspells a state, add the spelling to the reader's "
                             "STATE_SPELLINGS with a comment; otherwise check the file's layout.")
 
@@ -79,7 +79,7 @@ def read_cis_2014(path: Path, account: FileAccount, state_abbr: StateLookup,
         where = f"line {line}"
         designation = rec["Designation"].strip()
         if designation not in CIS_KINDS:
-            raise BadValue(paths.relative(path), "Designation", [(line, designation)], 1)
+            raise BadValue(path, "Designation", [(line, designation)], 1)
         text = " ".join(rec["Location"].split())
         name, state, flags = _cis_location(text, designation, state_abbr, path, where)
         kind = CIS_KINDS[designation]
@@ -108,7 +108,7 @@ def _cis_location(text: str, designation: str, state_abbr: StateLookup, path: Pa
         name, state_text = text.rsplit(". ", 1)
         flags.append("period_for_comma")
     else:
-        raise SourceFormatError(paths.relative(path), f"{where}: Location {text!r} is not "
+        raise SourceFormatError(path, f"{where}: Location {text!r} is not "
                                                       "'Name, State'.")
     state_text = state_text.strip()
     zip_code = re.fullmatch(r"(.+?)\s+\d{5}", state_text)
@@ -131,9 +131,9 @@ def _cis_date(text: str, path: Path, line: int) -> tuple[str, list[str]]:
         month, year = int(mangled.group(2)), 2000 + int(mangled.group(3))
         flags = ["date_excel_mangled"]
     else:
-        raise BadValue(paths.relative(path), "Date Enacted", [(line, text)], 1)
+        raise BadValue(path, "Date Enacted", [(line, text)], 1)
     if not (2000 <= year <= 2015 and 1 <= month <= 12):
-        raise BadValue(paths.relative(path), "Date Enacted", [(line, text)], 1)
+        raise BadValue(path, "Date Enacted", [(line, text)], 1)
     return f"{year}-{month:02d}", flags
 
 
@@ -152,7 +152,7 @@ def read_doj_2025(path: Path, account: FileAccount, state_abbr: StateLookup,
         line = i + 2
         listed = rec["listed_as"].strip()
         if listed not in DOJ_KINDS:
-            raise BadValue(paths.relative(path), "listed_as", [(line, listed)], 1)
+            raise BadValue(path, "listed_as", [(line, listed)], 1)
         state, flags = _state(rec["state"], state_abbr, path, f"line {line}")
         if listed == "state" and state == "DC":
             flags.append("dc_listed_as_state")
@@ -369,7 +369,7 @@ def tidy_wapo_287g(sheet: pd.DataFrame, path: Path, account: FileAccount,
         elif state_text:
             flags.append("state_from_row_above")  # the sheet leaves a state's later rows blank
         else:
-            raise SourceFormatError(paths.relative(path), f"{where}: no State and no row above.")
+            raise SourceFormatError(path, f"{where}: no State and no row above.")
         state, state_flags = _state(state_text, state_abbr, path, where)
         agency = " ".join(str(rec["County"]).split())
         kind, name = agency_kind_and_name(agency, state_text)
@@ -377,12 +377,12 @@ def tidy_wapo_287g(sheet: pd.DataFrame, path: Path, account: FileAccount,
         for year, column in zip(WAPO_YEARS, year_columns):
             cell = rec[column].strip().upper() if isinstance(rec[column], str) else ""
             if cell not in ("", "X"):
-                raise BadValue(paths.relative(path), column, [(rec["row"], rec[column])], 1)
+                raise BadValue(path, column, [(rec["row"], rec[column])], 1)
             if cell == "X":
                 years.append(year)
         fips = rec["FIPS"].strip() if isinstance(rec["FIPS"], str) else ""
         if fips and not fips.isdigit():
-            raise BadValue(paths.relative(path), "FIPS", [(rec["row"], fips)], 1)
+            raise BadValue(path, "FIPS", [(rec["row"], fips)], 1)
         section = ("agreements ended" if ended_from is not None and idx > ended_from
                    else "agencies")
         rows.append({"row": rec["row"], "location": where, "listed_as": section, "raw": agency,
@@ -451,7 +451,7 @@ def tidy_ice_287g(sheet: pd.DataFrame, path: Path, account: FileAccount,
         agency = " ".join(rec["LAW ENFORCEMENT AGENCY"].split())
         listed = rec["TYPE"].strip()
         if listed not in ICE_KINDS:
-            raise BadValue(paths.relative(path), "TYPE", [(line, listed)], 1)
+            raise BadValue(path, "TYPE", [(line, listed)], 1)
         state, flags = _state(rec["STATE"], state_abbr, path, where)
         kind = ICE_KINDS[listed]
         county = " ".join(rec["COUNTY"].split())
@@ -481,7 +481,7 @@ def _ice_date(text: str, path: Path, line: int) -> tuple[str, list[str]]:
     if slashed:
         month, day, year = slashed.groups()
         return f"{year}-{month}-{day}", ([] if text.count("/") == 2 else ["date_slash_missing"])
-    raise BadValue(paths.relative(path), "SIGNED", [(line, text)], 1)
+    raise BadValue(path, "SIGNED", [(line, text)], 1)
 
 
 

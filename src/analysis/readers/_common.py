@@ -8,14 +8,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .. import paths
 from ..errors import BadValue, MissingColumns
 
 
 def require_columns(frame: pd.DataFrame, columns: Iterable[str], path: Path) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise MissingColumns(paths.relative(path), missing, list(map(str, frame.columns)))
+        raise MissingColumns(path, missing, list(map(str, frame.columns)))
 
 
 def numeric(frame: pd.DataFrame, column: str, path: Path, *,
@@ -42,7 +41,7 @@ def numeric(frame: pd.DataFrame, column: str, path: Path, *,
     if bad.any():
         rows = frame["_row"][bad] if "_row" in frame else pd.Series(frame.index[bad])
         pairs = list(zip(rows.tolist(), values[bad].tolist()))
-        raise BadValue(paths.relative(path), column, pairs, int(bad.sum()))
+        raise BadValue(path, column, pairs, int(bad.sum()))
     return out
 
 

@@ -44,7 +44,7 @@ def read(path: Path, account: FileAccount, year: int = 2016) -> pd.DataFrame:
     counts = republican["fips"].value_counts()
     if (counts != 1).any() or set(raw["fips"]) - set(republican["fips"]):
         odd = sorted(set(counts.index[counts != 1]) | (set(raw["fips"]) - set(republican["fips"])))
-        raise SourceFormatError(str(path), f"expected one republican row per county in {year}; "
+        raise SourceFormatError(path, f"expected one republican row per county in {year}; "
                                            f"not so for {odd[:10]}")
     votes = pd.DataFrame({
         "fips": republican["fips"],

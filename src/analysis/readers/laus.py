@@ -35,16 +35,16 @@ def read(path: Path, account: FileAccount, year: int) -> pd.DataFrame:
                 continue
             match = LINE.match(line.rstrip("\r\n"))
             if not match:
-                raise SourceFormatError(str(path), f"line {number} does not have the LAUS county "
+                raise SourceFormatError(path, f"line {number} does not have the LAUS county "
                                                    f"layout: {line.strip()!r}")
             rows.append({**match.groupdict(), "_row": number})
     if not rows:
-        raise SourceFormatError(str(path), "no county lines (lines starting with 'CN')")
+        raise SourceFormatError(path, "no county lines (lines starting with 'CN')")
     raw = account.read(pd.DataFrame(rows))
     raw["fips"] = raw["state"] + raw["county"]
     years = set(raw["year"])
     if years != {str(year)}:
-        raise SourceFormatError(str(path), f"expected data for {year}, found years {sorted(years)}")
+        raise SourceFormatError(path, f"expected data for {year}, found years {sorted(years)}")
     raw = drop_territories(raw, account, "state")
     frame = pd.DataFrame({
         "fips": raw["fips"],

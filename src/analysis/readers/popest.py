@@ -26,7 +26,7 @@ def read(path: Path, account: FileAccount) -> pd.DataFrame:
     raw["_row"] = raw.index + 2
     levels = set(raw["SUMLEV"]) - {"040", "050"}
     if levels:
-        raise SourceFormatError(str(path), f"unexpected summary levels {sorted(levels)} "
+        raise SourceFormatError(path, f"unexpected summary levels {sorted(levels)} "
                                            "(expected 040 states and 050 counties)")
     raw = account.drop(raw, raw["SUMLEV"] == "040", "state total (SUMLEV 040)", key="STNAME")
     raw = raw.assign(fips=fips_from_parts(raw["STATE"], raw["COUNTY"]))

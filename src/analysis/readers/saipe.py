@@ -45,7 +45,7 @@ def read_year(path: Path, account: FileAccount, year: int) -> pd.DataFrame:
     sheet = read_sheet(path)
     starts = sheet.index[sheet[0].fillna("").str.strip().str.startswith("State FIPS")]
     if len(starts) == 0:
-        raise SourceFormatError(str(path), "no header row starting with 'State FIPS'")
+        raise SourceFormatError(path, "no header row starting with 'State FIPS'")
     header = starts[0]
     raw = sheet.iloc[header + 1:].reset_index(drop=True)
     raw.columns = [_key(c) for c in sheet.iloc[header]]
