@@ -72,7 +72,7 @@ GEOMETRY_CODE := $(CORE_CODE) src/analysis/geometry.py src/analysis/readers/geo.
 DEFINITIONS_CODE := $(CORE_CODE) $(wildcard src/analysis/jurisdictions/*.py) \
 	$(addprefix src/analysis/readers/,__init__.py _common.py geo.py census_codes.py)
 
-.PHONY: help setup fetch data reports test lab bench clean clean-all FORCE
+.PHONY: help setup lock fetch data reports test test-unit lint format lab bench clean clean-all FORCE
 
 help: ## list the targets
 	@echo "Sanctuary counties. Usage: make TARGET [DATA_MIRROR=folder-or-url] [PYTHON=python]"
@@ -149,8 +149,19 @@ $(CHROMIUM_STAMP):
 		|| { echo "could not install chromium: install it, or set CHROMIUM=/path/to/chromium"; exit 1; }; fi
 	@touch $@
 
-test: $(DATA) reports/index.html | $(ENV_STAMP) $(CHROMIUM_STAMP) ## run the test suite: unit tests, the real data, every notebook and the site in a browser
+test: lint $(DATA) reports/index.html | $(ENV_STAMP) $(CHROMIUM_STAMP) ## lint, then every test: unit tests, the real data, every notebook and the site in a browser
 	$(PYTHON) -m pytest
+
+test-unit: | $(ENV_STAMP) ## the unit tests alone: no data build, notebooks or browser (seconds)
+	$(PYTHON) -m pytest -m "not integration"
+
+lint: | $(ENV_STAMP) ## ruff: lint and format check, notebooks included
+	$(PYTHON) -m ruff check .
+	$(PYTHON) -m ruff format --check .
+
+format: | $(ENV_STAMP) ## apply ruff's safe fixes and its formatting
+	$(PYTHON) -m ruff check --fix .
+	$(PYTHON) -m ruff format .
 
 lab: $(DATA) | $(ENV_STAMP) ## open JupyterLab on the notebooks
 	$(PYTHON) -m jupyter lab notebooks/

@@ -25,25 +25,31 @@ def _setup():
         _state["panel"] = load_panel()
         _state["status"] = definition_status("ice2014")
         # Warm the lazily imported pieces (scipy.special, threadpoolctl) once.
-        permutation(_state["panel"], _state["status"], 2015, "poverty_pct",
-                    n_permutations=10)
-        specification_curve(_state["panel"], definitions=["ice2014"], years=[2015],
-                            outcomes=["poverty_pct"], workers=1)
+        permutation(_state["panel"], _state["status"], 2015, "poverty_pct", n_permutations=10)
+        specification_curve(
+            _state["panel"],
+            definitions=["ice2014"],
+            years=[2015],
+            outcomes=["poverty_pct"],
+            workers=1,
+        )
 
 
 def _match_bootstrap():
     from analysis.compare import match
 
-    table = match(_state["panel"], _state["status"], 2015, "total_crime_per_10k",
-                  se="bootstrap", n_boot=1000)
+    table = match(
+        _state["panel"], _state["status"], 2015, "total_crime_per_10k", se="bootstrap", n_boot=1000
+    )
     assert table["std_error"].notna().all()
 
 
 def _permutation():
     from analysis.compare import permutation
 
-    table = permutation(_state["panel"], _state["status"], 2015, "total_crime_per_10k",
-                        n_permutations=2000)
+    table = permutation(
+        _state["panel"], _state["status"], 2015, "total_crime_per_10k", n_permutations=2000
+    )
     assert table["p_value"].notna().all()
 
 
@@ -54,29 +60,65 @@ def _curve(workers):
         table = specification_curve(_state["panel"], workers=workers)
         assert len(table) >= 1000
         _state["curve_rows"] = len(table)
+
     return run
 
 
 BENCHMARKS = [
-    Benchmark("compare: match ATT + 1,000 bootstrap draws (ice2014)", _match_bootstrap,
-              goal_s=1, repeat=10, setup=_setup,
-              note="ice2014, 2015, total_crime_per_10k, CAP covariates, 149 focal counties; "
-                   "includes building the design, matching, balance table, 1,000 draws"),
-    Benchmark("compare: permutation test, 2,000 draws (ice2014)", _permutation, goal_s=1,
-              repeat=10, setup=_setup,
-              note="ice2014, 2015, total_crime_per_10k; p-value and the test-inversion "
-                   "interval"),
-    Benchmark("compare: specification curve, 2,585 specs (auto workers)", _curve(None),
-              goal_s=20, repeat=3, setup=_setup,
-              note="5 sanctuary definitions x 8 years x 7 outcomes (crime in 5 years) x raw "
-                   "(2 weightings) + match/regression/ipw x 3 covariate sets; workers=None "
-                   "uses 2 processes at this size"),
-    Benchmark("compare: specification curve, 2,585 specs (one process)", _curve(1),
-              goal_s=20, repeat=3, setup=_setup,
-              note="as above with workers=1, to show what the process pool buys"),
-    Benchmark("compare: `python -m analysis compare ... --method match` (new process)",
-              command(sys.executable, "-m", "analysis", "compare", "--definition", "ice2014",
-                      "--year", "2015", "--outcome", "poverty_pct", "--method", "match",
-                      "--format", "csv"),
-              repeat=3, note="includes interpreter start, imports and loading the panel"),
+    Benchmark(
+        "compare: match ATT + 1,000 bootstrap draws (ice2014)",
+        _match_bootstrap,
+        goal_s=1,
+        repeat=10,
+        setup=_setup,
+        note="ice2014, 2015, total_crime_per_10k, CAP covariates, 149 focal counties; "
+        "includes building the design, matching, balance table, 1,000 draws",
+    ),
+    Benchmark(
+        "compare: permutation test, 2,000 draws (ice2014)",
+        _permutation,
+        goal_s=1,
+        repeat=10,
+        setup=_setup,
+        note="ice2014, 2015, total_crime_per_10k; p-value and the test-inversion interval",
+    ),
+    Benchmark(
+        "compare: specification curve, 2,585 specs (auto workers)",
+        _curve(None),
+        goal_s=20,
+        repeat=3,
+        setup=_setup,
+        note="5 sanctuary definitions x 8 years x 7 outcomes (crime in 5 years) x raw "
+        "(2 weightings) + match/regression/ipw x 3 covariate sets; workers=None "
+        "uses 2 processes at this size",
+    ),
+    Benchmark(
+        "compare: specification curve, 2,585 specs (one process)",
+        _curve(1),
+        goal_s=20,
+        repeat=3,
+        setup=_setup,
+        note="as above with workers=1, to show what the process pool buys",
+    ),
+    Benchmark(
+        "compare: `python -m analysis compare ... --method match` (new process)",
+        command(
+            sys.executable,
+            "-m",
+            "analysis",
+            "compare",
+            "--definition",
+            "ice2014",
+            "--year",
+            "2015",
+            "--outcome",
+            "poverty_pct",
+            "--method",
+            "match",
+            "--format",
+            "csv",
+        ),
+        repeat=3,
+        note="includes interpreter start, imports and loading the panel",
+    ),
 ]

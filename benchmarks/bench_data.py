@@ -27,12 +27,16 @@ def _load():
 
 
 BENCHMARKS = [
-    Benchmark("panel build from verified raw files (new process)",
-              command(sys.executable, "-m", "analysis", "build", "panel",
-                      env={"ANALYSIS_ROOT": str(_scratch)}),
-              goal_s=20, repeat=3,
-              note="python -m analysis build panel into a scratch root; includes interpreter "
-                   "start, imports, sha256 checks of 30 raw files, validation and writing"),
+    Benchmark(
+        "panel build from verified raw files (new process)",
+        command(
+            sys.executable, "-m", "analysis", "build", "panel", env={"ANALYSIS_ROOT": str(_scratch)}
+        ),
+        goal_s=20,
+        repeat=3,
+        note="python -m analysis build panel into a scratch root; includes interpreter "
+        "start, imports, sha256 checks of 30 raw files, validation and writing",
+    ),
     Benchmark("load_panel(), warm", _load, goal_s=0.2, repeat=20, setup=_load_setup),
     Benchmark("no-op `make data`", command("make", "data"), goal_s=1, repeat=5),
 ]

@@ -17,8 +17,16 @@ from harness import REPO, Benchmark, command
 
 sys.path.insert(0, str(REPO / "src"))
 
-OUTPUTS = ["reports/html", "reports/notebooks", "reports/figures", "reports/tables",
-           "reports/meta", "reports/index.html", ".make/reports.mk", ".make/reports"]
+OUTPUTS = [
+    "reports/html",
+    "reports/notebooks",
+    "reports/figures",
+    "reports/tables",
+    "reports/meta",
+    "reports/index.html",
+    ".make/reports.mk",
+    ".make/reports",
+]
 
 
 def _clear_reports() -> None:
@@ -69,8 +77,13 @@ def _floor() -> None:
     env = {**os.environ, "ANALYSIS_ROOT": str(_floor_root)}
 
     def run(script: Path) -> None:
-        result = subprocess.run([sys.executable, str(script)], cwd=REPO / "notebooks", env=env,
-                                capture_output=True, text=True)
+        result = subprocess.run(
+            [sys.executable, str(script)],
+            cwd=REPO / "notebooks",
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         if result.returncode:
             raise RuntimeError(f"{script.name} failed:\n{result.stderr[-2000:]}")
 
@@ -84,10 +97,19 @@ def _cold() -> None:
 
 
 BENCHMARKS = [
-    Benchmark("`make reports`, cold (data built), default set, 2 jobs", _cold, goal_s=60, repeat=3,
-              note="every report's notebook under papermill, HTML export, figures, tables, index"),
+    Benchmark(
+        "`make reports`, cold (data built), default set, 2 jobs",
+        _cold,
+        goal_s=60,
+        repeat=3,
+        note="every report's notebook under papermill, HTML export, figures, tables, index",
+    ),
     Benchmark("`make reports`, nothing to do", command("make", "reports"), goal_s=1, repeat=5),
-    Benchmark("floor: the same notebooks as plain Python scripts, 2 at a time", _floor,
-              repeat=3, setup=_floor_setup,
-              note="no kernel, papermill or HTML export; figures and tables still written"),
+    Benchmark(
+        "floor: the same notebooks as plain Python scripts, 2 at a time",
+        _floor,
+        repeat=3,
+        setup=_floor_setup,
+        note="no kernel, papermill or HTML export; figures and tables still written",
+    ),
 ]

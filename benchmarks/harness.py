@@ -25,13 +25,15 @@ class Benchmark:
 
 def command(*args: str, env: dict | None = None) -> Callable[[], None]:
     """A benchmark body that runs a command (from the repository root) and checks it worked."""
+
     def run() -> None:
-        result = subprocess.run(args, cwd=REPO, capture_output=True, text=True,
-                                env={**os.environ, **(env or {})})
+        result = subprocess.run(
+            args, cwd=REPO, capture_output=True, text=True, env={**os.environ, **(env or {})}
+        )
         if result.returncode != 0:
             raise RuntimeError(f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
-    return run
 
+    return run
 
 
 def timed(fn: Callable[[], object]) -> float:

@@ -1,6 +1,6 @@
 """Run every benchmark in benchmarks/bench_*.py; print and save the figures.
 
-    python benchmarks/run.py [NAME-SUBSTRING ...]
+python benchmarks/run.py [NAME-SUBSTRING ...]
 """
 
 from __future__ import annotations
@@ -41,12 +41,24 @@ def main(selected: list[str]) -> int:
         median = statistics.median(bench.timings)
         verdict = "" if bench.goal_s is None else ("ok" if median <= bench.goal_s else "OVER")
         goal = "" if bench.goal_s is None else f"{bench.goal_s:g} s"
-        print(f"{bench.name:58} {median:8.3f} {min(bench.timings):8.3f} "
-              f"{max(bench.timings):8.3f} {goal:>7}  {bench.repeat}  {verdict}", flush=True)
-        results.append({"name": bench.name, "median_s": median, "min_s": min(bench.timings),
-                        "max_s": max(bench.timings), "runs": bench.repeat,
-                        "goal_s": bench.goal_s, "meets_goal": verdict != "OVER",
-                        "timings_s": bench.timings, "note": bench.note})
+        print(
+            f"{bench.name:58} {median:8.3f} {min(bench.timings):8.3f} "
+            f"{max(bench.timings):8.3f} {goal:>7}  {bench.repeat}  {verdict}",
+            flush=True,
+        )
+        results.append(
+            {
+                "name": bench.name,
+                "median_s": median,
+                "min_s": min(bench.timings),
+                "max_s": max(bench.timings),
+                "runs": bench.repeat,
+                "goal_s": bench.goal_s,
+                "meets_goal": verdict != "OVER",
+                "timings_s": bench.timings,
+                "note": bench.note,
+            }
+        )
     out = HERE / "results" / "latest.json"
     out.parent.mkdir(exist_ok=True)
     if selected and out.exists():  # a partial run updates its own entries, keeps the rest
@@ -54,11 +66,21 @@ def main(selected: list[str]) -> int:
         kept = [r for r in json.loads(out.read_text())["results"] if r["name"] not in ran]
         results = kept + results
     tmp = out.with_suffix(".tmp")
-    tmp.write_text(json.dumps({
-        "when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "platform": platform.platform()},
-        "results": results}, indent=1) + "\n")
+    tmp.write_text(
+        json.dumps(
+            {
+                "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "machine": {
+                    "cpus": os.cpu_count(),
+                    "python": platform.python_version(),
+                    "platform": platform.platform(),
+                },
+                "results": results,
+            },
+            indent=1,
+        )
+        + "\n"
+    )
     tmp.replace(out)
     print(f"\nwrote {out.relative_to(HERE.parent)}")
     return 0

@@ -20,12 +20,16 @@ REPO = paths.REPO_DIR
 def pytest_collection_modifyitems(config, items):
     """Tests of the ICPSR years skip, saying so, when the build has no ICPSR files:
     the open-data build leaves those years out by design."""
-    absent = [f"data/raw/{f.path}" for f in sources.optional_files()
-              if not (paths.raw_dir() / f.path).exists()]
+    absent = [
+        f"data/raw/{f.path}"
+        for f in sources.optional_files()
+        if not (paths.raw_dir() / f.path).exists()
+    ]
     if not absent:
         return
-    skip = pytest.mark.skip(reason="needs the optional ICPSR files, not in this build: "
-                                   + ", ".join(absent))
+    skip = pytest.mark.skip(
+        reason="needs the optional ICPSR files, not in this build: " + ", ".join(absent)
+    )
     for item in items:
         if "needs_icpsr" in item.keywords:
             item.add_marker(skip)

@@ -17,16 +17,27 @@ from pathlib import Path
 from analysis import paths, sources
 
 REPO = paths.REPO_DIR
-CODE = ["Makefile", "pyproject.toml", "README.md", "src", "notebooks", "data/sources.toml",
-        "data/definitions.toml", "data/aliases.csv", "data/reference", "reports/reports.yml"]
+CODE = [
+    "Makefile",
+    "pyproject.toml",
+    "README.md",
+    "src",
+    "notebooks",
+    "data/sources.toml",
+    "data/definitions.toml",
+    "data/aliases.csv",
+    "data/reference",
+    "reports/reports.yml",
+]
 
 
 def optional_paths() -> set[str]:
     return {f.path for s in sources.registry().values() if s.optional for f in s.files}
 
 
-def mirror_view(folder: Path, *, optional: bool, leave_out: tuple[str, ...] = (),
-                raw_dir: Path | None = None) -> Path:
+def mirror_view(
+    folder: Path, *, optional: bool, leave_out: tuple[str, ...] = (), raw_dir: Path | None = None
+) -> Path:
     """Symlinks to the verified raw files: every file, or without the optional
     ones (the open data), and without the file ids in `leave_out`."""
     raw_dir = raw_dir or paths.raw_dir()
@@ -55,8 +66,9 @@ def project(root: Path) -> Path:
     return root
 
 
-def make(root: Path, *args: str, mirror: Path | None = None, check: bool = True,
-         umask: int = 0o022) -> subprocess.CompletedProcess:
+def make(
+    root: Path, *args: str, mirror: Path | None = None, check: bool = True, umask: int = 0o022
+) -> subprocess.CompletedProcess:
     env = {**os.environ, "ANALYSIS_ROOT": str(root)}
     # Under `make test` the parent make's flags (its DATA_MIRROR=..., its job server)
     # would reach this make too: it runs as a user's own would.
@@ -64,10 +76,16 @@ def make(root: Path, *args: str, mirror: Path | None = None, check: bool = True,
         env.pop(name, None)
     if mirror is not None:
         env["DATA_MIRROR"] = str(mirror)
-    result = subprocess.run(["make", "-C", str(root), f"PYTHON={sys.executable}", *args],
-                            env=env, capture_output=True, text=True,
-                            preexec_fn=lambda: os.umask(umask))
+    result = subprocess.run(
+        ["make", "-C", str(root), f"PYTHON={sys.executable}", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        preexec_fn=lambda: os.umask(umask),
+    )
     if check and result.returncode != 0:
-        raise AssertionError(f"make {' '.join(args)} failed ({result.returncode}):\n"
-                             f"{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
+        raise AssertionError(
+            f"make {' '.join(args)} failed ({result.returncode}):\n"
+            f"{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+        )
     return result

@@ -8,22 +8,23 @@ import pandas as pd
 import pytest
 
 from analysis import panel as panel_module
-from analysis import panel_build
-from analysis import paths, sources
+from analysis import panel_build, paths, sources
 from analysis.atomic import atomic_path, write_parquet
 from analysis.errors import ChecksumMismatch
 
 # The panel's files in this build (the optional ICPSR years may be absent).
-PANEL_FILES = [f.id for f in sources.all_files() if f.path.startswith(("crime/", "socio/"))
-               and (paths.raw_dir() / f.path).exists()]
+PANEL_FILES = [
+    f.id
+    for f in sources.all_files()
+    if f.path.startswith(("crime/", "socio/")) and (paths.raw_dir() / f.path).exists()
+]
 
 
 def test_interrupted_write_leaves_neither_target_nor_temp_file(tmp_path):
     target = tmp_path / "out.parquet"
-    with pytest.raises(KeyboardInterrupt):
-        with atomic_path(target) as tmp:
-            tmp.write_bytes(b"PAR1 half a file")
-            raise KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt), atomic_path(target) as tmp:
+        tmp.write_bytes(b"PAR1 half a file")
+        raise KeyboardInterrupt
     assert list(tmp_path.iterdir()) == []
 
 
@@ -123,8 +124,9 @@ def test_an_interrupted_fetch_leaves_no_partial_file(tmp_path, monkeypatch):
 
     monkeypatch.setattr(shutil, "copyfileobj", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        sources.fetch([spec.id], raw_dir=tmp_path / "raw", mirror=str(tmp_path / "mirror"),
-                      progress=False)
+        sources.fetch(
+            [spec.id], raw_dir=tmp_path / "raw", mirror=str(tmp_path / "mirror"), progress=False
+        )
     folder = (tmp_path / "raw" / spec.path).parent
     assert not folder.exists() or list(folder.iterdir()) == []
 

@@ -21,17 +21,24 @@ def toy_panel() -> pd.DataFrame:
     for year in range(2010, 2018):
         for i, f in enumerate(fips):
             crime_year = year in (2010, 2012, 2015, 2016, 2017)
-            rows.append({
-                "fips": f, "year": year, "population": 1e4 * (1 + i),
-                "foreign_born_pct": 2 + (i * 7) % 23, "hispanic_pct": 3 + (i * 11) % 37,
-                "noncitizen_pct": 1 + (i * 5) % 13, "nchs_urban_rural_2013": 1 + i % 6,
-                "trump_share_2016": 30 + (i * 13) % 50,
-                "labor_force_participation_pct": 55 + (i * 3) % 17,
-                "poverty_pct": 10 + rng.normal(0, 3), "unemployment_pct": 5 + rng.normal(0, 1),
-                "median_household_income": 50000 + rng.normal(0, 5000),
-                "violent_per_10k": 30 + rng.normal(0, 5) if crime_year else np.nan,
-                "property_per_10k": 200 + rng.normal(0, 30) if crime_year else np.nan,
-            })
+            rows.append(
+                {
+                    "fips": f,
+                    "year": year,
+                    "population": 1e4 * (1 + i),
+                    "foreign_born_pct": 2 + (i * 7) % 23,
+                    "hispanic_pct": 3 + (i * 11) % 37,
+                    "noncitizen_pct": 1 + (i * 5) % 13,
+                    "nchs_urban_rural_2013": 1 + i % 6,
+                    "trump_share_2016": 30 + (i * 13) % 50,
+                    "labor_force_participation_pct": 55 + (i * 3) % 17,
+                    "poverty_pct": 10 + rng.normal(0, 3),
+                    "unemployment_pct": 5 + rng.normal(0, 1),
+                    "median_household_income": 50000 + rng.normal(0, 5000),
+                    "violent_per_10k": 30 + rng.normal(0, 5) if crime_year else np.nan,
+                    "property_per_10k": 200 + rng.normal(0, 30) if crime_year else np.nan,
+                }
+            )
     frame = pd.DataFrame(rows)
     frame["total_crime_per_10k"] = frame["violent_per_10k"] + frame["property_per_10k"]
     frame["nchs_urban_rural_2013"] = frame["nchs_urban_rural_2013"].astype("Int64")
@@ -40,14 +47,20 @@ def toy_panel() -> pd.DataFrame:
 
 def toy_statuses(panel: pd.DataFrame) -> dict[str, pd.Series]:
     fips = sorted(panel["fips"].unique())
+
     def status(name, focal, value="sanctuary"):
-        return pd.Series([value if f in focal else "other" for f in fips],
-                         index=pd.Index(fips, name="fips"), name=name)
+        return pd.Series(
+            [value if f in focal else "other" for f in fips],
+            index=pd.Index(fips, name="fips"),
+            name=name,
+        )
+
     return {
         "toy_a": status("toy_a", {f for i, f in enumerate(fips) if i % 3 == 0}),
         "toy_b": status("toy_b", {f for i, f in enumerate(fips) if i % 4 == 1}),
-        "g287_toy": status("g287_toy", {f for i, f in enumerate(fips) if i % 5 == 2},
-                           "cooperating"),
+        "g287_toy": status(
+            "g287_toy", {f for i, f in enumerate(fips) if i % 5 == 2}, "cooperating"
+        ),
     }
 
 
@@ -59,9 +72,12 @@ def panel():
 def test_curve_runs_every_valid_combination(panel):
     statuses = toy_statuses(panel)
     table = specification_curve(
-        panel, statuses={k: statuses[k] for k in ("toy_a", "toy_b")},
+        panel,
+        statuses={k: statuses[k] for k in ("toy_a", "toy_b")},
         methods=("raw", "match", "regression", "ipw", "did"),
-        covariate_sets=("cap", "demographic"), workers=1)
+        covariate_sets=("cap", "demographic"),
+        workers=1,
+    )
     # Per definition: 3 crime outcomes x 5 years + 4 other outcomes x 8 years = 47
     # outcome-years; raw gives 2 rows, the three covariate methods 2 sets each: 8 rows.
     # did: 6 outcomes (not the ACS constant). 2 x (47 x 8 + 6) = 764.
@@ -75,10 +91,14 @@ def test_curve_runs_every_valid_combination(panel):
 
 def test_curve_in_two_processes_equals_one(panel):
     statuses = toy_statuses(panel)
-    kwargs = dict(statuses=statuses, definitions=["toy_a"], years=[2015, 2016],
-                  methods=("raw", "match"),
-                  comparisons=("all", "cooperating"),
-                  comparison_statuses={"all": None, "cooperating": statuses["g287_toy"]})
+    kwargs = dict(
+        statuses=statuses,
+        definitions=["toy_a"],
+        years=[2015, 2016],
+        methods=("raw", "match"),
+        comparisons=("all", "cooperating"),
+        comparison_statuses={"all": None, "cooperating": statuses["g287_toy"]},
+    )
     one = specification_curve(panel, workers=1, **kwargs)
     two = specification_curve(panel, workers=2, **kwargs)
     pd.testing.assert_frame_equal(one, two)
@@ -113,9 +133,11 @@ def toy_definitions(monkeypatch, panel):
         return statuses[name]
 
     monkeypatch.setattr(definitions, "definition_status", definition_status)
-    monkeypatch.setattr(definitions, "_catalogue",
-                        lambda: {"toy_a": "sanctuary", "toy_b": "sanctuary",
-                                 "g287_toy": "cooperating"})
+    monkeypatch.setattr(
+        definitions,
+        "_catalogue",
+        lambda: {"toy_a": "sanctuary", "toy_b": "sanctuary", "g287_toy": "cooperating"},
+    )
     monkeypatch.setattr(panel_module, "load_panel", lambda *a, **k: panel)
 
 
@@ -128,8 +150,19 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
 def test_cli_csv_is_the_library_table(capsys, toy_definitions, panel):
     from analysis.compare import match
 
-    code, out, _ = run(capsys, "--definition", "toy_a", "--year", "2015", "--outcome",
-                       "poverty_pct", "--method", "match", "--format", "csv")
+    code, out, _ = run(
+        capsys,
+        "--definition",
+        "toy_a",
+        "--year",
+        "2015",
+        "--outcome",
+        "poverty_pct",
+        "--method",
+        "match",
+        "--format",
+        "csv",
+    )
     assert code == 0
     printed = pd.read_csv(io.StringIO(out), dtype={"year": "Int64"})
     expected = match(panel, toy_statuses(panel)["toy_a"], 2015, "poverty_pct")
@@ -139,39 +172,81 @@ def test_cli_csv_is_the_library_table(capsys, toy_definitions, panel):
 
 
 def test_cli_json_and_table(capsys, toy_definitions):
-    code, out, _ = run(capsys, "--definition", "toy_a", "--method", "raw", "--outcome",
-                       "unemployment_pct", "--format", "json")
+    code, out, _ = run(
+        capsys,
+        "--definition",
+        "toy_a",
+        "--method",
+        "raw",
+        "--outcome",
+        "unemployment_pct",
+        "--format",
+        "json",
+    )
     records = json.loads(out)
     assert code == 0 and [r["weights"] for r in records] == ["none", "population"]
-    code, out, _ = run(capsys, "--definition", "toy_a", "--method", "regression",
-                       "--comparison", "cooperating", "--covariates",
-                       "log_population,hispanic_pct")
+    code, out, _ = run(
+        capsys,
+        "--definition",
+        "toy_a",
+        "--method",
+        "regression",
+        "--comparison",
+        "cooperating",
+        "--covariates",
+        "log_population,hispanic_pct",
+    )
     assert code == 0
     assert "minus cooperating (g287_toy), 2015" in out
     assert "covariates: log_population+hispanic_pct" in out
 
 
 def test_cli_details_print_balance_and_gaps(capsys, toy_definitions):
-    code, out, _ = run(capsys, "--definition", "toy_a", "--method", "match", "--outcome",
-                       "poverty_pct", "--details", "--format", "csv")
+    code, out, _ = run(
+        capsys,
+        "--definition",
+        "toy_a",
+        "--method",
+        "match",
+        "--outcome",
+        "poverty_pct",
+        "--details",
+        "--format",
+        "csv",
+    )
     balance = pd.read_csv(io.StringIO(out))
     assert code == 0 and {"smd_before", "smd_after"} <= set(balance.columns)
-    code, out, _ = run(capsys, "--definition", "toy_b", "--method", "did", "--outcome",
-                       "poverty_pct", "--details", "--format", "csv")
+    code, out, _ = run(
+        capsys,
+        "--definition",
+        "toy_b",
+        "--method",
+        "did",
+        "--outcome",
+        "poverty_pct",
+        "--details",
+        "--format",
+        "csv",
+    )
     gaps = pd.read_csv(io.StringIO(out))
     assert list(gaps["year"]) == [2010, 2012, 2015, 2016]
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--definition", "toy_c"], "valid definitions: g287_toy, toy_a, toy_b"),
-    (["--definition", "toy_a", "--method", "nn"], "valid methods: did, ipw, match"),
-    (["--definition", "toy_a", "--outcome", "crime"], "valid outcomes: "),
-    (["--definition", "toy_a", "--comparison", "g287"], "valid comparisons: all, cooperating"),
-    (["--definition", "toy_a", "--format", "xml"], "valid formats: csv, json, table"),
-    (["--definition", "toy_a", "--method", "raw", "--caliper", "1"], "caliper"),
-    (["--definition", "toy_a", "--year", "2013", "--outcome", "violent_per_10k"],
-     "not available for 2013"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--definition", "toy_c"], "valid definitions: g287_toy, toy_a, toy_b"),
+        (["--definition", "toy_a", "--method", "nn"], "valid methods: did, ipw, match"),
+        (["--definition", "toy_a", "--outcome", "crime"], "valid outcomes: "),
+        (["--definition", "toy_a", "--comparison", "g287"], "valid comparisons: all, cooperating"),
+        (["--definition", "toy_a", "--format", "xml"], "valid formats: csv, json, table"),
+        (["--definition", "toy_a", "--method", "raw", "--caliper", "1"], "caliper"),
+        (
+            ["--definition", "toy_a", "--year", "2013", "--outcome", "violent_per_10k"],
+            "not available for 2013",
+        ),
+    ],
+)
 def test_cli_errors_name_the_valid_choices(capsys, toy_definitions, args, message):
     code, out, err = run(capsys, *args)
     assert code == 2 and out == ""

@@ -12,8 +12,12 @@ import pytest
 from analysis import cli
 from analysis.availability import absent_years
 from analysis.compare import compare, matched_sets, specification_curve
-from analysis.compare.definitions import (cooperating_definitions, definition_status,
-                                          list_definitions, sanctuary_definitions)
+from analysis.compare.definitions import (
+    cooperating_definitions,
+    definition_status,
+    list_definitions,
+    sanctuary_definitions,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -24,8 +28,15 @@ CAP = ["log_population", "foreign_born_pct", "hispanic_pct"]
 @pytest.fixture(scope="module")
 def definitions():
     names = list_definitions()
-    assert {"ice2014", "ice2014_broad", "dhs2025", "doj2025", "doj2025_broad", "g287_2015",
-            "g287_2025"} <= set(names)
+    assert {
+        "ice2014",
+        "ice2014_broad",
+        "dhs2025",
+        "doj2025",
+        "doj2025_broad",
+        "g287_2015",
+        "g287_2025",
+    } <= set(names)
     return names
 
 
@@ -52,13 +63,15 @@ def brute_force(focal_X, control_X, sd, caliper=None):
                 d += diff * diff
             if d < best:
                 best, best_j = d, j
-        matches.append(best_j if caliper is None or best <= caliper ** 2 else -1)
+        matches.append(best_j if caliper is None or best <= caliper**2 else -1)
     return matches
 
 
 def brute_force_greedy(focal_X, control_X, sd):
-    dist = [[sum(((a[k] - b[k]) / sd[k]) ** 2 for k in range(len(a))) for b in control_X.tolist()]
-            for a in focal_X.tolist()]
+    dist = [
+        [sum(((a[k] - b[k]) / sd[k]) ** 2 for k in range(len(a))) for b in control_X.tolist()]
+        for a in focal_X.tolist()
+    ]
     order = sorted(range(len(dist)), key=lambda i: (min(dist[i]), i))
     taken, matches = set(), [-1] * len(dist)
     for i in order:
@@ -106,14 +119,21 @@ def test_matcher_with_caliper_and_exact_class_equals_brute_force(panel):
     for code in np.unique(nchs):
         f, c = focal & (nchs == code), ~focal & (nchs == code)
         found = brute_force(X[f], X[c], sd, caliper=0.2)
-        expected.update(zip(rows.loc[f, "fips"], [rows.loc[c, "fips"].to_numpy()[j]
-                                                  if j >= 0 else None for j in found]))
-    got = matched_sets(panel, status, 2015, "unemployment_pct", caliper=0.2,
-                       exact=["nchs_urban_rural_2013"])
-    pairs = {f: (c if isinstance(c, str) else None)
-             for f, c in zip(got["fips_focal"], got["fips_comparison"])}
+        expected.update(
+            zip(
+                rows.loc[f, "fips"],
+                [rows.loc[c, "fips"].to_numpy()[j] if j >= 0 else None for j in found],
+            )
+        )
+    got = matched_sets(
+        panel, status, 2015, "unemployment_pct", caliper=0.2, exact=["nchs_urban_rural_2013"]
+    )
+    pairs = {
+        f: (c if isinstance(c, str) else None)
+        for f, c in zip(got["fips_focal"], got["fips_comparison"])
+    }
     assert pairs == expected
-    assert got["fips_comparison"].isna().any()         # some have no match within 0.2 SD
+    assert got["fips_comparison"].isna().any()  # some have no match within 0.2 SD
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -136,7 +156,8 @@ def test_every_method_for_every_definition(panel, definitions, method):
         assert len(estimated) > 0
         assert np.isfinite(estimated["estimate"]).all()
         inside = (estimated["ci_low"] <= estimated["estimate"]) & (
-            estimated["estimate"] <= estimated["ci_high"])
+            estimated["estimate"] <= estimated["ci_high"]
+        )
         assert inside.all()
         assert ((estimated["p_value"] > 0) & (estimated["p_value"] <= 1)).all()
 
@@ -147,38 +168,54 @@ def test_raw_difference_equals_group_means(panel):
     rows = panel[panel["year"] == 2016].assign(s=lambda d: d["fips"].map(status))
     rows = rows.dropna(subset=["violent_per_10k"])
     by_hand = rows.groupby("s")["violent_per_10k"].mean()
-    row = compare("ice2014", "raw", 2016, "violent_per_10k", panel=panel,
-                  weights="none").iloc[0]
+    row = compare("ice2014", "raw", 2016, "violent_per_10k", panel=panel, weights="none").iloc[0]
     assert row["estimate"] == pytest.approx(by_hand["sanctuary"] - by_hand["other"], rel=1e-12)
 
 
 def test_cooperating_comparison_uses_the_nearest_287g_list(panel):
     assert cooperating_definitions() == ["g287_2015", "g287_2025"]
     for name, g287 in (("ice2014", "g287_2015"), ("dhs2025", "g287_2025")):
-        row = compare(name, "raw", 2015, "poverty_pct", comparison="cooperating",
-                      panel=panel, weights="none").iloc[0]
+        row = compare(
+            name, "raw", 2015, "poverty_pct", comparison="cooperating", panel=panel, weights="none"
+        ).iloc[0]
         focal = definition_status(name) == "sanctuary"
         cooperating = definition_status(g287) == "cooperating"
         assert row["comparison"] == f"cooperating ({g287})"
         assert row["n_overlap_excluded"] == int((focal & cooperating).sum())
-        assert row["n_comparison"] + row["n_dropped_comparison"] == int((cooperating & ~focal).sum())
+        assert row["n_comparison"] + row["n_dropped_comparison"] == int(
+            (cooperating & ~focal).sum()
+        )
 
 
 @pytest.mark.needs_icpsr
 def test_did_year_by_year_gaps(panel):
-    table, gaps = compare("ice2014", "did", None, "total_crime_per_10k", panel=panel,
-                          details=True)
+    table, gaps = compare("ice2014", "did", None, "total_crime_per_10k", panel=panel, details=True)
     assert list(gaps["year"]) == [2010, 2012, 2015, 2016]
     assert gaps.loc[gaps["year"] == 2012, "gap"].item() == 0
     assert 0 <= table.loc[0, "pretrend_p_value"] <= 1
     assert table.loc[0, "n_focal"] > 100
 
 
-@pytest.mark.parametrize("definition", ["ice2014", "ice2014_broad", "dhs2025", "doj2025",
-                                        "doj2025_broad", "g287_2015", "g287_2025"])
+@pytest.mark.parametrize(
+    "definition",
+    ["ice2014", "ice2014_broad", "dhs2025", "doj2025", "doj2025_broad", "g287_2015", "g287_2025"],
+)
 def test_cli_for_every_definition(capsys, definition):
-    code = cli.main(["compare", "--definition", definition, "--year", "2015", "--outcome",
-                     "poverty_pct", "--method", "match", "--format", "csv"])
+    code = cli.main(
+        [
+            "compare",
+            "--definition",
+            definition,
+            "--year",
+            "2015",
+            "--outcome",
+            "poverty_pct",
+            "--method",
+            "match",
+            "--format",
+            "csv",
+        ]
+    )
     out, err = capsys.readouterr()
     assert code == 0, err
     table = pd.read_csv(io.StringIO(out))
@@ -188,8 +225,9 @@ def test_cli_for_every_definition(capsys, definition):
 
 @pytest.mark.parametrize("method", METHODS)
 def test_cli_every_method(capsys, method):
-    code = cli.main(["compare", "--definition", "ice2014", "--method", method, "--outcome",
-                     "unemployment_pct"])
+    code = cli.main(
+        ["compare", "--definition", "ice2014", "--method", method, "--outcome", "unemployment_pct"]
+    )
     out, err = capsys.readouterr()
     assert code == 0, err
     assert "unemployment_pct" in out and "sanctuary (ice2014) minus all others" in out

@@ -10,30 +10,49 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.compare import (did, estimate, ipw, make_groups, match, matched_sets,
-                              permutation, raw, regression, strata)
-from analysis.errors import OutcomeUnavailable
-from analysis.compare.descriptive import (_permuted_labels, permutation_draws,
-                                          permutation_interval, permutation_p)
-from analysis.errors import AnalysisError, UnknownChoice
+from analysis.compare import (
+    did,
+    estimate,
+    ipw,
+    make_groups,
+    match,
+    matched_sets,
+    permutation,
+    raw,
+    regression,
+    strata,
+)
+from analysis.compare.descriptive import (
+    _permuted_labels,
+    permutation_draws,
+    permutation_interval,
+    permutation_p,
+)
+from analysis.errors import AnalysisError, OutcomeUnavailable, UnknownChoice
 
 
-def status_of(focal: list[str], all_fips: list[str], name: str = "toy",
-              value: str = "sanctuary") -> pd.Series:
-    return pd.Series([value if f in focal else "other" for f in all_fips],
-                     index=pd.Index(all_fips, name="fips"), name=name)
+def status_of(
+    focal: list[str], all_fips: list[str], name: str = "toy", value: str = "sanctuary"
+) -> pd.Series:
+    return pd.Series(
+        [value if f in focal else "other" for f in all_fips],
+        index=pd.Index(all_fips, name="fips"),
+        name=name,
+    )
 
 
 # --- raw differences --------------------------------------------------------------
 
 # Focal y = 1, 2, 3, 6 (mean 3, variance 14/3); comparison y = 2, 4, 4, 6, 9
 # (mean 5, variance 7). Population weights 1, 1, 2, 4 and 1, 1, 1, 1, 4.
-RAW = pd.DataFrame({
-    "fips": ["01001", "01002", "01003", "01004", "02001", "02002", "02003", "02004", "02005"],
-    "year": 2015,
-    "poverty_pct": [1.0, 2, 3, 6, 2, 4, 4, 6, 9],
-    "population": [1000.0, 1000, 2000, 4000, 1000, 1000, 1000, 1000, 4000],
-})
+RAW = pd.DataFrame(
+    {
+        "fips": ["01001", "01002", "01003", "01004", "02001", "02002", "02003", "02004", "02005"],
+        "year": 2015,
+        "poverty_pct": [1.0, 2, 3, 6, 2, 4, 4, 6, 9],
+        "population": [1000.0, 1000, 2000, 4000, 1000, 1000, 1000, 1000, 4000],
+    }
+)
 RAW_STATUS = status_of(["01001", "01002", "01003", "01004"], list(RAW["fips"]))
 
 
@@ -42,7 +61,7 @@ def test_raw_unweighted_is_the_welch_difference():
 
     row = raw(RAW, RAW_STATUS, 2015, "poverty_pct", weights="none").iloc[0]
     assert row["estimate"] == pytest.approx(3 - 5)
-    se = math.sqrt(14 / 3 / 4 + 7 / 5)                       # 1.602082
+    se = math.sqrt(14 / 3 / 4 + 7 / 5)  # 1.602082
     assert row["std_error"] == pytest.approx(se)
     df = (14 / 12 + 7 / 5) ** 2 / ((14 / 12) ** 2 / 3 + (7 / 5) ** 2 / 4)  # 6.98
     q = stats.t.ppf(0.975, df)
@@ -56,7 +75,7 @@ def test_raw_population_weighted_equals_weighted_least_squares_hc2():
     import statsmodels.api as sm
 
     row = raw(RAW, RAW_STATUS, 2015, "poverty_pct", weights="population").iloc[0]
-    assert row["estimate"] == pytest.approx(33 / 8 - 52 / 8)   # weighted means 4.125 and 6.5
+    assert row["estimate"] == pytest.approx(33 / 8 - 52 / 8)  # weighted means 4.125 and 6.5
     dummy = np.column_stack([np.ones(9), RAW_STATUS.eq("sanctuary").to_numpy(float)])
     wls = sm.WLS(RAW["poverty_pct"], dummy, weights=RAW["population"]).fit(cov_type="HC2")
     assert row["estimate"] == pytest.approx(wls.params.iloc[1])
@@ -85,7 +104,7 @@ def test_permutation_p_value_approaches_the_exact_one():
     assert row["estimate"] == pytest.approx(observed)
     assert row["p_value"] == pytest.approx(exact, abs=0.015)
     draws = row["n_permutations"]
-    count = row["p_value"] * (draws + 1)          # (1 + extreme draws) / (1 + draws)
+    count = row["p_value"] * (draws + 1)  # (1 + extreme draws) / (1 + draws)
     assert count == pytest.approx(round(count)) and round(count) >= 1
 
 
@@ -132,14 +151,16 @@ def test_permutation_within_strata_keeps_each_strata_count():
 # comparison C x=0 y=4, D x=2 y=6, E x=6 y=13, F x=9 y=30.
 # With replacement: A is 1 from both C and D (tie: smaller FIPS, C), B -> E (1),
 # G -> E (0.5). Effects 6, 7, 12: ATT 25/3.
-MATCH = pd.DataFrame({
-    "fips": ["10001", "10002", "10007", "10003", "10004", "10005", "10006"],
-    "year": 2015,
-    "foreign_born_pct": [1.0, 5.0, 5.5, 0.0, 2.0, 6.0, 9.0],
-    "poverty_pct": [10.0, 20.0, 25.0, 4.0, 6.0, 13.0, 30.0],
-    "nchs_urban_rural_2013": [1, 2, 2, 2, 1, 2, 2],
-    "population": 1000.0,
-})
+MATCH = pd.DataFrame(
+    {
+        "fips": ["10001", "10002", "10007", "10003", "10004", "10005", "10006"],
+        "year": 2015,
+        "foreign_born_pct": [1.0, 5.0, 5.5, 0.0, 2.0, 6.0, 9.0],
+        "poverty_pct": [10.0, 20.0, 25.0, 4.0, 6.0, 13.0, 30.0],
+        "nchs_urban_rural_2013": [1, 2, 2, 2, 1, 2, 2],
+        "population": 1000.0,
+    }
+)
 MATCH_STATUS = status_of(["10001", "10002", "10007"], list(MATCH["fips"]))
 X_ONLY = ["foreign_born_pct"]
 
@@ -178,17 +199,19 @@ def test_matching_without_replacement_is_greedy_closest_first():
     # Order by nearest distance: G (0.5) takes E; A (1, before B by FIPS) takes C;
     # B's nearest free county is then D (3). Effects 6, 14, 12.
     assert pairs(replacement=False) == {"10001": "10003", "10002": "10004", "10007": "10005"}
-    row = match(MATCH, MATCH_STATUS, 2015, "poverty_pct", covariates=X_ONLY,
-                replacement=False).iloc[0]
+    row = match(
+        MATCH, MATCH_STATUS, 2015, "poverty_pct", covariates=X_ONLY, replacement=False
+    ).iloc[0]
     assert row["estimate"] == pytest.approx(32 / 3)
     assert row["max_comparison_reuse"] == 1
 
 
 def test_caliper_drops_focal_counties_without_a_close_match():
     sd = np.std(MATCH["foreign_born_pct"], ddof=1)
-    row = match(MATCH, MATCH_STATUS, 2015, "poverty_pct", covariates=X_ONLY,
-                caliper=0.75 / sd).iloc[0]
-    assert row["n_unmatched"] == 2                 # A and B are 1 away, G 0.5
+    row = match(
+        MATCH, MATCH_STATUS, 2015, "poverty_pct", covariates=X_ONLY, caliper=0.75 / sd
+    ).iloc[0]
+    assert row["n_unmatched"] == 2  # A and B are 1 away, G 0.5
     assert row["estimate"] == pytest.approx(12)
     assert "matched" in row["estimand"] and "2 focal counties" in row["note"]
 
@@ -196,14 +219,14 @@ def test_caliper_drops_focal_counties_without_a_close_match():
 def test_exact_matching_stays_within_the_class():
     # A is in class 1 with D only, so A takes D (y 6): effects 4, 7, 12.
     assert pairs(exact=["nchs_urban_rural_2013"])["10001"] == "10004"
-    row = match(MATCH, MATCH_STATUS, 2015, "poverty_pct", covariates=X_ONLY,
-                exact=["nchs_urban_rural_2013"]).iloc[0]
+    row = match(
+        MATCH, MATCH_STATUS, 2015, "poverty_pct", covariates=X_ONLY, exact=["nchs_urban_rural_2013"]
+    ).iloc[0]
     assert row["estimate"] == pytest.approx(23 / 3)
 
 
 def test_balance_table_by_hand():
-    _, balance = match(MATCH, MATCH_STATUS, 2015, "poverty_pct", covariates=X_ONLY,
-                       balance=True)
+    _, balance = match(MATCH, MATCH_STATUS, 2015, "poverty_pct", covariates=X_ONLY, balance=True)
     b = balance.iloc[0]
     xt, xc = np.array([1, 5, 5.5]), np.array([0, 2, 6, 9.0])
     sd = math.sqrt((xt.var(ddof=1) + xc.var(ddof=1)) / 2)
@@ -234,12 +257,16 @@ def test_mahalanobis_equals_standardized_with_one_covariate():
 def generated():
     rng = np.random.default_rng(11)
     n = 120
-    frame = pd.DataFrame({
-        "fips": [f"{i:05d}" for i in range(1, n + 1)], "year": 2015,
-        "population": rng.uniform(5e3, 5e5, n),
-        "foreign_born_pct": rng.uniform(1, 30, n), "hispanic_pct": rng.uniform(1, 50, n),
-        "nchs_urban_rural_2013": rng.integers(1, 7, n),
-    })
+    frame = pd.DataFrame(
+        {
+            "fips": [f"{i:05d}" for i in range(1, n + 1)],
+            "year": 2015,
+            "population": rng.uniform(5e3, 5e5, n),
+            "foreign_born_pct": rng.uniform(1, 30, n),
+            "hispanic_pct": rng.uniform(1, 50, n),
+            "nchs_urban_rural_2013": rng.integers(1, 7, n),
+        }
+    )
     logit = -1 + 0.05 * frame["foreign_born_pct"] - 0.02 * frame["hispanic_pct"]
     focal = rng.random(n) < 1 / (1 + np.exp(-logit))
     frame["poverty_pct"] = 15 - 2 * focal + 0.1 * frame["hispanic_pct"] + rng.normal(0, 3, n)
@@ -253,9 +280,15 @@ def test_regression_equals_statsmodels(generated):
 
     frame, status = generated
     row = regression(frame, status, 2015, "poverty_pct", cov_type="HC3").iloc[0]
-    X = np.column_stack([np.ones(len(frame)), status.eq("sanctuary").to_numpy(float),
-                         np.log(frame["population"]), frame["foreign_born_pct"],
-                         frame["hispanic_pct"]])
+    X = np.column_stack(
+        [
+            np.ones(len(frame)),
+            status.eq("sanctuary").to_numpy(float),
+            np.log(frame["population"]),
+            frame["foreign_born_pct"],
+            frame["hispanic_pct"],
+        ]
+    )
     ols = sm.OLS(frame["poverty_pct"].to_numpy(), X).fit(cov_type="HC3")
     assert row["estimate"] == pytest.approx(ols.params[1], rel=1e-10)
     assert row["std_error"] == pytest.approx(ols.bse[1], rel=1e-10)
@@ -288,7 +321,7 @@ def test_strata_run_the_base_method_within_each_class(generated):
 def test_strata_report_a_class_too_small_to_estimate():
     frame = MATCH.copy()
     table = strata(frame, MATCH_STATUS, 2015, "poverty_pct", covariates=X_ONLY)
-    small = table[table["stratum"] == 1].iloc[0]      # one focal and one comparison county
+    small = table[table["stratum"] == 1].iloc[0]  # one focal and one comparison county
     assert np.isnan(small["estimate"]) and "too few" in small["note"]
     assert table[table["stratum"] == 3].iloc[0]["n_focal"] == 0
 
@@ -306,8 +339,13 @@ def did_panel():
         level = rng.normal(10, 2)
         for year in (2010, 2012, 2015, 2016):
             effect = 1.5 if (f in focal and year >= 2015) else 0.0
-            rows.append({"fips": f, "year": year,
-                         "poverty_pct": level + 0.3 * (year - 2010) + effect + rng.normal(0, .5)})
+            rows.append(
+                {
+                    "fips": f,
+                    "year": year,
+                    "poverty_pct": level + 0.3 * (year - 2010) + effect + rng.normal(0, 0.5),
+                }
+            )
     return pd.DataFrame(rows), status_of(focal, fips)
 
 
@@ -316,8 +354,9 @@ def statsmodels_twfe(frame, focal, terms):
 
     data = frame.assign(**{name: fn(frame) for name, fn in terms.items()})
     formula = "poverty_pct ~ C(fips) + C(year) + " + " + ".join(terms)
-    fit = smf.ols(formula, data).fit(cov_type="cluster",
-                                     cov_kwds={"groups": pd.factorize(data["fips"])[0]})
+    fit = smf.ols(formula, data).fit(
+        cov_type="cluster", cov_kwds={"groups": pd.factorize(data["fips"])[0]}
+    )
     return fit, len(data), len(fit.params)
 
 
@@ -326,8 +365,11 @@ def test_did_equals_two_way_fixed_effects_in_statsmodels(did_panel):
     focal = set(status.index[status == "sanctuary"])
     table, gaps = did(frame, status, "poverty_pct", event_study=True)
     row = table.iloc[0]
-    fit, n, k_full = statsmodels_twfe(frame, focal, {
-        "focal_after": lambda d: (d["fips"].isin(focal) & (d["year"] >= 2015)).astype(float)})
+    fit, n, k_full = statsmodels_twfe(
+        frame,
+        focal,
+        {"focal_after": lambda d: (d["fips"].isin(focal) & (d["year"] >= 2015)).astype(float)},
+    )
     assert row["estimate"] == pytest.approx(fit.params["focal_after"], rel=1e-10)
     # Same clustered sandwich; statsmodels counts the 8 county dummies in K, this
     # estimator does not (they are nested in the clusters): K = 1 + 3 years + 1.
@@ -335,8 +377,10 @@ def test_did_equals_two_way_fixed_effects_in_statsmodels(did_panel):
     assert row["std_error"] == pytest.approx(expected, rel=1e-10)
     assert (row["n_focal"], row["n_comparison"]) == (3, 5)
 
-    events = {yr: (lambda yr: lambda d: (d["fips"].isin(focal) & (d["year"] == yr))
-                   .astype(float))(yr) for yr in (2010, 2015, 2016)}
+    def focal_in(yr):
+        return lambda d: (d["fips"].isin(focal) & (d["year"] == yr)).astype(float)
+
+    events = {yr: focal_in(yr) for yr in (2010, 2015, 2016)}
     fit, n, k_full = statsmodels_twfe(frame, focal, {f"focal_{y}": f for y, f in events.items()})
     by_year = gaps.set_index("year")
     for yr in (2010, 2015, 2016):
@@ -354,8 +398,11 @@ def test_did_unbalanced_panel_equals_statsmodels(did_panel):
     balanced = did(frame, status, "poverty_pct").iloc[0]
     assert balanced["n_dropped_focal"] + balanced["n_dropped_comparison"] == 1
     row = did(frame, status, "poverty_pct", balanced=False).iloc[0]
-    fit, _, _ = statsmodels_twfe(frame.dropna(), focal, {
-        "focal_after": lambda d: (d["fips"].isin(focal) & (d["year"] >= 2015)).astype(float)})
+    fit, _, _ = statsmodels_twfe(
+        frame.dropna(),
+        focal,
+        {"focal_after": lambda d: (d["fips"].isin(focal) & (d["year"] >= 2015)).astype(float)},
+    )
     assert row["estimate"] == pytest.approx(fit.params["focal_after"], rel=1e-10)
 
 
@@ -372,9 +419,15 @@ def test_a_year_this_build_lacks_is_named_with_how_to_add_it(did_panel):
     frame, status = did_panel
     # Crime everywhere but 2016, as in a build without the optional ICPSR 2016 file.
     crime = np.where(frame["year"] == 2016, np.nan, 5.0)
-    frame = frame.assign(violent_per_10k=crime, property_per_10k=crime, total_crime_per_10k=crime,
-                         unemployment_pct=4.0, median_household_income=5e4,
-                         labor_force_participation_pct=60.0, population=1e4)
+    frame = frame.assign(
+        violent_per_10k=crime,
+        property_per_10k=crime,
+        total_crime_per_10k=crime,
+        unemployment_pct=4.0,
+        median_household_income=5e4,
+        labor_force_participation_pct=60.0,
+        population=1e4,
+    )
     with pytest.raises(NotInBuild) as err:
         did(frame, status, "violent_per_10k")
     message = str(err.value)
@@ -387,7 +440,12 @@ def test_a_year_this_build_lacks_is_named_with_how_to_add_it(did_panel):
     rows = table.set_index("outcome")
     assert np.isnan(rows.loc["violent_per_10k", "estimate"])
     assert "2016 crime is not in this build" in rows.loc["violent_per_10k", "note"]
-    means = frame[frame["year"] == 2016].assign(s=frame["fips"].map(status)).groupby("s")["poverty_pct"].mean()
+    means = (
+        frame[frame["year"] == 2016]
+        .assign(s=frame["fips"].map(status))
+        .groupby("s")["poverty_pct"]
+        .mean()
+    )
     assert rows.loc["poverty_pct", "estimate"] == pytest.approx(means["sanctuary"] - means["other"])
 
 
@@ -411,7 +469,7 @@ def test_cooperating_comparison_excludes_counties_also_sanctuary():
     row = table.iloc[0]
     assert row["comparison"] == "cooperating (g287_toy)"
     assert (row["n_focal"], row["n_comparison"], row["n_overlap_excluded"]) == (4, 2, 1)
-    assert row["estimate"] == pytest.approx(3 - 3)       # comparison y 2 and 4
+    assert row["estimate"] == pytest.approx(3 - 3)  # comparison y 2 and 4
     assert "also sanctuary" in row["note"]
 
 
@@ -433,9 +491,16 @@ def test_unknown_choices_list_the_valid_ones():
         raw(RAW, RAW_STATUS, 2031)
 
 
-@pytest.mark.parametrize("method,misspelt", [("raw", "weight"), ("ipw", "estimad"),
-                                             ("regression", "covtype"), ("did", "refrence"),
-                                             ("strata", "neighbours")])
+@pytest.mark.parametrize(
+    "method,misspelt",
+    [
+        ("raw", "weight"),
+        ("ipw", "estimad"),
+        ("regression", "covtype"),
+        ("did", "refrence"),
+        ("strata", "neighbours"),
+    ],
+)
 def test_a_misspelt_option_is_an_error_naming_the_valid_ones(method, misspelt):
     from analysis.compare.engine import make_plan
     from analysis.compare.methods import method as lookup
@@ -457,8 +522,14 @@ def test_the_rows_functions_take_no_option_they_do_not_use():
         parameters = inspect.signature(spec.rows_function()).parameters
         takes_any = any(p.kind is p.VAR_KEYWORD for p in parameters.values())
         assert not takes_any or spec.name == "strata", spec.name  # strata passes its base's on
-        named = set(parameters) - {"design", "outcome", "covariates", "covariate_label",
-                                   "details", "base_options"}
+        named = set(parameters) - {
+            "design",
+            "outcome",
+            "covariates",
+            "covariate_label",
+            "details",
+            "base_options",
+        }
         assert named <= spec.options, (spec.name, named - spec.options)
 
 
@@ -466,8 +537,9 @@ def test_an_outcome_missing_in_a_year_is_an_error_or_left_out():
     frame = RAW.assign(year=2011, total_crime_per_10k=1.0)
     with pytest.raises(OutcomeUnavailable, match="2010, 2012, 2015, 2016, 2017"):
         raw(frame, RAW_STATUS, 2011, "total_crime_per_10k")
-    frame = frame.assign(unemployment_pct=1.0, median_household_income=1.0,
-                         labor_force_participation_pct=1.0)
+    frame = frame.assign(
+        unemployment_pct=1.0, median_household_income=1.0, labor_force_participation_pct=1.0
+    )
     table = raw(frame, RAW_STATUS, 2011, weights="none")
     assert "total_crime_per_10k" not in set(table["outcome"])
     assert "poverty_pct" in set(table["outcome"])

@@ -7,8 +7,7 @@ import numpy as np
 import pytest
 
 from analysis.compare.adjust import ipw_effect
-from analysis.compare.stats import (EstimationError, interval, linear_fit, logit_fit, normal_p,
-                                    t_p)
+from analysis.compare.stats import EstimationError, interval, linear_fit, logit_fit, normal_p, t_p
 
 sm = pytest.importorskip("statsmodels.api")
 
@@ -77,15 +76,17 @@ def test_ipw_equals_statsmodels_treatment_effect(table, estimand, group):
     X, t, y, _, _ = table
     design = np.column_stack([np.ones(len(t)), X])
     select = sm.Logit(t, design).fit(disp=0)
-    assert 0.01 < select.predict().min() and select.predict().max() < 0.99
+    assert select.predict().min() > 0.01 and select.predict().max() < 0.99
     theirs = TreatmentEffect(sm.OLS(y, design), t, results_select=select).ipw(
-        effect_group=group, disp=False)
+        effect_group=group, disp=False
+    )
     ours = ipw_effect(y, t.astype(bool), X, estimand)
     # statsmodels solves the moment conditions with Nelder-Mead, so agreement is
     # to the optimiser's tolerance rather than to rounding.
     assert ours["estimate"] == pytest.approx(theirs.effect[0], rel=1e-5)
-    assert ours["std_error"] == pytest.approx(np.sqrt(theirs.results_gmm.cov_params()[0, 0]),
-                                              rel=1e-5)
+    assert ours["std_error"] == pytest.approx(
+        np.sqrt(theirs.results_gmm.cov_params()[0, 0]), rel=1e-5
+    )
 
 
 def test_ipw_att_is_the_odds_weighted_difference(table):

@@ -5,8 +5,15 @@ import pandas as pd
 import pytest
 
 from analysis.buildlog import FileAccount
-from analysis.counties import (KEEP_TARGET, MISSING, SUM, drop_territories, fips_from_parts,
-                               pad_fips, to_2015_boundaries)
+from analysis.counties import (
+    KEEP_TARGET,
+    MISSING,
+    SUM,
+    drop_territories,
+    fips_from_parts,
+    pad_fips,
+    to_2015_boundaries,
+)
 from analysis.errors import ValidationError
 
 
@@ -31,20 +38,28 @@ def test_renamed_codes_are_recoded_and_logged():
 
 
 def test_merged_city_is_added_to_its_county_by_rule():
-    frame = pd.DataFrame({"fips": ["51019", "51515"], "year": [2010, 2010],
-                          "count": [100.0, 20.0], "median": [50_000.0, 40_000.0],
-                          "klass": [3, 4]})
+    frame = pd.DataFrame(
+        {
+            "fips": ["51019", "51515"],
+            "year": [2010, 2010],
+            "count": [100.0, 20.0],
+            "median": [50_000.0, 40_000.0],
+            "klass": [3, 4],
+        }
+    )
     acc = account(frame)
-    out = acc.keep(to_2015_boundaries(frame, acc, {"count": SUM, "median": MISSING,
-                                                   "klass": KEEP_TARGET}))
+    out = acc.keep(
+        to_2015_boundaries(frame, acc, {"count": SUM, "median": MISSING, "klass": KEEP_TARGET})
+    )
     row = out.set_index("fips").loc["51019"]
     assert row["count"] == 120 and np.isnan(row["median"]) and row["klass"] == 3
     assert acc.dropped[0]["rows"] == ["51515"] and "merged into 51019" in acc.dropped[0]["reason"]
 
 
 def test_merge_only_within_the_same_year():
-    frame = pd.DataFrame({"fips": ["51019", "51515", "51019"], "year": [2010, 2010, 2012],
-                          "count": [1.0, 2.0, 5.0]})
+    frame = pd.DataFrame(
+        {"fips": ["51019", "51515", "51019"], "year": [2010, 2010, 2012], "count": [1.0, 2.0, 5.0]}
+    )
     acc = account(frame)
     out = to_2015_boundaries(frame, acc, {"count": SUM}).set_index(["fips", "year"])["count"]
     assert out.to_dict() == {("51019", 2010): 3.0, ("51019", 2012): 5.0}

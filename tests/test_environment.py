@@ -17,8 +17,9 @@ def _split(requirement: str) -> tuple[str, str]:
 
 def test_pyproject_and_environment_yml_agree():
     project = tomllib.loads((paths.REPO_DIR / "pyproject.toml").read_text())["project"]
-    pip_side = dict(_split(r) for r in project["dependencies"]
-                    + project["optional-dependencies"]["dev"])
+    pip_side = dict(
+        _split(r) for r in project["dependencies"] + project["optional-dependencies"]["dev"]
+    )
     conda = yaml.safe_load((paths.REPO_DIR / "environment.yml").read_text())
     conda_side = dict(_split(r) for r in conda["dependencies"] if isinstance(r, str))
     conda_side = {k: v for k, v in conda_side.items() if k not in NOT_PACKAGES}

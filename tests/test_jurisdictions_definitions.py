@@ -15,8 +15,13 @@ from analysis.errors import AnalysisError, SourceFormatError, UnknownChoice, Val
 from analysis.jurisdictions import definitions as defs
 from analysis.jurisdictions import tables
 
-SOURCES = {"cis-sanctuary-map": False, "dhs-list-2025": False, "doj-list-2025": False,
-           "wapo-287g-2019": True, "ice-287g-2025": False}
+SOURCES = {
+    "cis-sanctuary-map": False,
+    "dhs-list-2025": False,
+    "doj-list-2025": False,
+    "wapo-287g-2019": True,
+    "ice-287g-2025": False,
+}
 UNIVERSE = pd.Index(["06037", "06075", "36005", "36061", "36103", "48201"], name="fips")
 STRICT = ["exact", "alias", "county_equivalent"]
 
@@ -24,28 +29,79 @@ STRICT = ["exact", "alias", "county_equivalent"]
 def resolved() -> pd.DataFrame:
     """Rows as the resolver leaves them (only the columns classification reads)."""
     rows = [
-        ("cis-sanctuary-map", "line 3", "Suffolk County, New York", "county", "exact", ["36103"], None),
-        ("cis-sanctuary-map", "line 9", "New York City, New York", "city", "county_equivalent",
-         ["36005", "36061"], None),
-        ("cis-sanctuary-map", "line 40", "Los Angeles, California", "city", "containing_county",
-         ["06037"], None),
-        ("cis-sanctuary-map", "line 41", "Los Angeles County, California", "county", "exact",
-         ["06037"], None),
+        (
+            "cis-sanctuary-map",
+            "line 3",
+            "Suffolk County, New York",
+            "county",
+            "exact",
+            ["36103"],
+            None,
+        ),
+        (
+            "cis-sanctuary-map",
+            "line 9",
+            "New York City, New York",
+            "city",
+            "county_equivalent",
+            ["36005", "36061"],
+            None,
+        ),
+        (
+            "cis-sanctuary-map",
+            "line 40",
+            "Los Angeles, California",
+            "city",
+            "containing_county",
+            ["06037"],
+            None,
+        ),
+        (
+            "cis-sanctuary-map",
+            "line 41",
+            "Los Angeles County, California",
+            "county",
+            "exact",
+            ["06037"],
+            None,
+        ),
         ("cis-sanctuary-map", "line 50", "Atlantis, New York", "city", "unresolved", [], None),
         ("doj-list-2025", "line 2", "California", "state", "state", ["06037", "06075"], None),
         ("doj-list-2025", "line 20", "San Francisco", "city", "county_equivalent", ["06075"], None),
-        ("wapo-287g-2019", "row 5", "Harris County Sheriff's Office", "county", "exact", ["48201"],
-         [2008, 2009, 2010, 2011, 2012]),
-        ("wapo-287g-2019", "row 6", "Suffolk County Sheriff's Office", "county", "exact", ["36103"],
-         [2014, 2015]),
+        (
+            "wapo-287g-2019",
+            "row 5",
+            "Harris County Sheriff's Office",
+            "county",
+            "exact",
+            ["48201"],
+            [2008, 2009, 2010, 2011, 2012],
+        ),
+        (
+            "wapo-287g-2019",
+            "row 6",
+            "Suffolk County Sheriff's Office",
+            "county",
+            "exact",
+            ["36103"],
+            [2014, 2015],
+        ),
     ]
-    return pd.DataFrame(rows, columns=["source", "location", "raw", "kind", "method", "fips",
-                                       "years_active"])
+    return pd.DataFrame(
+        rows, columns=["source", "location", "raw", "kind", "method", "fips", "years_active"]
+    )
 
 
 def definition(**fields) -> defs.Definition:
-    base = dict(id="d", title="t", status="sanctuary", sources=("cis-sanctuary-map",),
-                methods=tuple(STRICT), as_of="2014", caveats="c")
+    base = dict(
+        id="d",
+        title="t",
+        status="sanctuary",
+        sources=("cis-sanctuary-map",),
+        methods=tuple(STRICT),
+        as_of="2014",
+        caveats="c",
+    )
     return defs.Definition(**{**base, **fields})
 
 
@@ -70,8 +126,14 @@ def test_every_county_once_per_definition():
 
 def test_strict_counts_counties_and_county_equivalents_not_containing_counties():
     table = table_for(definition(id="ice"))
-    assert status(table, "ice") == {"06037": "sanctuary", "06075": "other", "36005": "sanctuary",
-                                    "36061": "sanctuary", "36103": "sanctuary", "48201": "other"}
+    assert status(table, "ice") == {
+        "06037": "sanctuary",
+        "06075": "other",
+        "36005": "sanctuary",
+        "36061": "sanctuary",
+        "36103": "sanctuary",
+        "48201": "other",
+    }
 
 
 def test_reasons_name_the_rows_behind_each_status():
@@ -86,8 +148,9 @@ def test_a_county_only_touched_by_an_uncounted_row_says_why():
     table = table_for(definition(id="doj", sources=("doj-list-2025",)))
     reason = dict(zip(table["fips"], table["reason"]))
     assert status(table, "doj")["06037"] == "other"
-    assert reason["06037"] == ("not counted: doj-list-2025 line 2 'California' (state): "
-                               "state rows do not count in doj")
+    assert reason["06037"] == (
+        "not counted: doj-list-2025 line 2 'California' (state): state rows do not count in doj"
+    )
     assert status(table, "doj")["06075"] == "sanctuary"
 
 
@@ -102,8 +165,9 @@ def test_a_yearly_list_counts_only_agreements_active_that_year():
     assert status(table, "g") == {**{f: "other" for f in UNIVERSE}, "36103": "cooperating"}
     reason = dict(zip(table["fips"], table["reason"]))
     assert reason["48201"].endswith("not active in 2015 (active 2008-2012)")
-    earlier = table_for(definition(id="g", status="cooperating", sources=("wapo-287g-2019",),
-                                   year=2010))
+    earlier = table_for(
+        definition(id="g", status="cooperating", sources=("wapo-287g-2019",), year=2010)
+    )
     assert status(earlier, "g")["48201"] == "cooperating"
 
 
@@ -143,20 +207,27 @@ def write(tmp_path: Path, text: str) -> Path:
 def test_a_definition_is_a_few_lines_of_toml(tmp_path):
     (loaded,) = defs.load_definitions(write(tmp_path, GOOD), SOURCES)
     assert (loaded.id, loaded.sources, loaded.methods, loaded.year) == (
-        "x", ("dhs-list-2025",), ("exact",), None)
+        "x",
+        ("dhs-list-2025",),
+        ("exact",),
+        None,
+    )
 
 
-@pytest.mark.parametrize("change, message", [
-    (('methods = ["exact"]', 'methods = ["fuzzy"]'), "unknown method 'fuzzy'"),
-    (('sources = ["dhs-list-2025"]', 'sources = ["dhs-2025"]'), "unknown source 'dhs-2025'"),
-    (('status = "sanctuary"', 'status = "excluded"'), "status 'excluded'"),
-    (('sources = ["dhs-list-2025"]', 'sources = ["wapo-287g-2019"]'), "give `year = YYYY`"),
-    (('as_of = "2025"', 'as_of = "2025"\nyear = 2015'), "has no years"),
-    (('as_of = "2025"', 'as_of = "2025"\ncolour = "red"'), "unknown field"),
-    (('id = "x"', 'id = "X-1"'), "id must be"),
-    (('caveats = "c"', ''), "missing field"),
-    (('sources = ["dhs-list-2025"]', 'sources = "dhs-list-2025"'), "non-empty list"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (('methods = ["exact"]', 'methods = ["fuzzy"]'), "unknown method 'fuzzy'"),
+        (('sources = ["dhs-list-2025"]', 'sources = ["dhs-2025"]'), "unknown source 'dhs-2025'"),
+        (('status = "sanctuary"', 'status = "excluded"'), "status 'excluded'"),
+        (('sources = ["dhs-list-2025"]', 'sources = ["wapo-287g-2019"]'), "give `year = YYYY`"),
+        (('as_of = "2025"', 'as_of = "2025"\nyear = 2015'), "has no years"),
+        (('as_of = "2025"', 'as_of = "2025"\ncolour = "red"'), "unknown field"),
+        (('id = "x"', 'id = "X-1"'), "id must be"),
+        (('caveats = "c"', ""), "missing field"),
+        (('sources = ["dhs-list-2025"]', 'sources = "dhs-list-2025"'), "non-empty list"),
+    ],
+)
 def test_definition_errors_name_the_definition_and_field(tmp_path, change, message):
     path = write(tmp_path, GOOD.replace(*change))
     with pytest.raises(SourceFormatError, match=message) as error:
@@ -171,8 +242,15 @@ def test_duplicate_ids_are_refused(tmp_path):
 
 def test_the_committed_definitions_are_the_issues_seven():
     loaded = {d.id: d for d in defs.load_definitions()}
-    assert list(loaded) == ["ice2014", "ice2014_broad", "dhs2025", "doj2025", "doj2025_broad",
-                            "g287_2015", "g287_2025"]
+    assert list(loaded) == [
+        "ice2014",
+        "ice2014_broad",
+        "dhs2025",
+        "doj2025",
+        "doj2025_broad",
+        "g287_2015",
+        "g287_2025",
+    ]
     assert {d.status for i, d in loaded.items() if i.startswith("g287")} == {"cooperating"}
     assert loaded["g287_2015"].year == 2015
     assert "state" in loaded["doj2025_broad"].methods and "state" not in loaded["doj2025"].methods
@@ -181,7 +259,8 @@ def test_the_committed_definitions_are_the_issues_seven():
 
 def test_adding_a_definition_is_adding_lines(tmp_path):
     text = defs.definitions_file().read_text() + GOOD.replace('"x"', '"dhs2025_broad"').replace(
-        '["exact"]', '["exact", "alias", "county_equivalent", "containing_county", "state"]')
+        '["exact"]', '["exact", "alias", "county_equivalent", "containing_county", "state"]'
+    )
     specs = defs.load_definitions(write(tmp_path, text))
     assert specs[-1].id == "dhs2025_broad"
     table = defs.classify(resolved(), specs, UNIVERSE)
@@ -207,8 +286,9 @@ def built(tmp_path, monkeypatch):
     table = defs.classify(resolved(), defs.load_definitions(), UNIVERSE)
     write_parquet(tables.definitions_path(), table)
     write_parquet(tables.resolution_path(), resolved())
-    BuildLog("definitions").write(tables.log_path(),
-                                  outputs=[tables.definitions_path(), tables.resolution_path()])
+    BuildLog("definitions").write(
+        tables.log_path(), outputs=[tables.definitions_path(), tables.resolution_path()]
+    )
     return table
 
 
@@ -224,9 +304,9 @@ def test_load_definition_is_a_county_indexed_status(built):
 def test_overlap_counts_shared_counties(built):
     matrix = tables.overlap(["ice2014", "ice2014_broad", "doj2025", "g287_2015"])
     assert (matrix.to_numpy() == matrix.to_numpy().T).all()
-    assert matrix.loc["ice2014", "ice2014"] == 4          # 06037, 36005, 36061, 36103
-    assert matrix.loc["ice2014", "doj2025"] == 0          # DOJ's San Francisco only
-    assert matrix.loc["ice2014", "g287_2015"] == 1        # Suffolk County, cooperating in 2015
+    assert matrix.loc["ice2014", "ice2014"] == 4  # 06037, 36005, 36061, 36103
+    assert matrix.loc["ice2014", "doj2025"] == 0  # DOJ's San Francisco only
+    assert matrix.loc["ice2014", "g287_2015"] == 1  # Suffolk County, cooperating in 2015
     full = tables.overlap()
     assert list(full.index) == list(full.columns) and len(full) == 7
 

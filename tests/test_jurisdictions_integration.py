@@ -57,8 +57,12 @@ def marked(table: pd.DataFrame, definition: str) -> set[str]:
 def test_the_2014_table_has_166_rows_and_139_distinct_counties(resolution):
     cis = rows(resolution, "cis-sanctuary-map")
     assert len(cis) == 166
-    assert cis["kind"].value_counts().to_dict() == {"county": 142, "city": 21, "state": 2,
-                                                    "statewide": 1}
+    assert cis["kind"].value_counts().to_dict() == {
+        "county": 142,
+        "city": 21,
+        "state": 2,
+        "statewide": 1,
+    }
     counties = cis[cis["kind"] == "county"]
     assert set(counties["method"]) == {"exact"}
     assert len({f for codes in counties["fips"] for f in codes}) == 139
@@ -80,14 +84,17 @@ def test_doj_has_35_entries(resolution):
 def test_washington_post_agencies_active_in_2014_and_2015(resolution):
     wapo = rows(resolution, "wapo-287g-2019")
     assert len(wapo) == 200
-    active = {y: int(wapo["years_active"].map(lambda ys: y in list(ys)).sum()) for y in (2014, 2015)}
+    active = {y: int(sum(y in list(ys) for ys in wapo["years_active"])) for y in (2014, 2015)}
     assert active == {2014: 39, 2015: 36}
 
 
 def test_ice_2025_sheet_has_635_agreements(resolution):
     ice = rows(resolution, "ice-287g-2025")
-    assert ice["listed_as"].value_counts().to_dict() == {"County": 444, "Municipality": 141,
-                                                         "State Agency": 50}
+    assert ice["listed_as"].value_counts().to_dict() == {
+        "County": 444,
+        "Municipality": 141,
+        "State Agency": 50,
+    }
 
 
 def test_every_file_is_accounted_for(build_log):
@@ -95,15 +102,25 @@ def test_every_file_is_accounted_for(build_log):
         dropped = sum(d["count"] for d in account.get("dropped", []))
         assert account["rows_read"] == account["rows_kept"] + dropped, account["file_id"]
     ids = {a["file_id"] for a in build_log["files"]}
-    assert ids >= {"cis-sanctuary-map", "dhs-list-2025", "doj-list-2025", "wapo-287g-2019",
-                   "ice-287g-2025", "places-2010", "place-index-2020", "county-codes-2010",
-                   "counties-2015", "states-2015"}
+    assert ids >= {
+        "cis-sanctuary-map",
+        "dhs-list-2025",
+        "doj-list-2025",
+        "wapo-287g-2019",
+        "ice-287g-2025",
+        "places-2010",
+        "place-index-2020",
+        "county-codes-2010",
+        "counties-2015",
+        "states-2015",
+    }
 
 
 def test_a_dhs_layout_that_loses_an_entry_fails_loudly(raw_dir):
     path = raw_dir / "jurisdictions/dhs-sanctuary-2025/dhs_sanctuary_jurisdictions_2025-05.pdf"
-    states = pd.read_parquet(_require(paths.processed_dir() / "states.parquet"),
-                             columns=["state_abbr", "state_name"])
+    states = pd.read_parquet(
+        _require(paths.processed_dir() / "states.parquet"), columns=["state_abbr", "state_name"]
+    )
     by_name = {n.lower(): a for n, a in zip(states["state_name"], states["state_abbr"])}
 
     def lookup(text: str) -> str | None:
@@ -113,8 +130,9 @@ def test_a_dhs_layout_that_loses_an_entry_fails_loudly(raw_dir):
     frame, _ = readers.parse_dhs_lines(lines, path, lookup)
     assert len(frame) == 605
     shorter = [line for line in lines if line.text != "Peoria County"]
-    with pytest.raises(SourceFormatError,
-                       match=r"Illinois: read \(1, 95, 7\), the page shows \(1, 96, 7\)"):
+    with pytest.raises(
+        SourceFormatError, match=r"Illinois: read \(1, 95, 7\), the page shows \(1, 96, 7\)"
+    ):
         readers.parse_dhs_lines(shorter, path, lookup)
 
 
@@ -147,7 +165,9 @@ def test_collier_county_gets_its_own_code_not_the_sheets(resolution, build_log):
     assert list(row["fips"]) == ["12021"] and row["source_fips"] == "12023"
     assert "source_fips_differs" in list(row["flags"])
     columbia = find(resolution, "wapo-287g-2019", "Columbia County Sheriff's Office")
-    assert list(columbia["fips"]) == ["12023"] and "source_fips_differs" not in list(columbia["flags"])
+    assert list(columbia["fips"]) == ["12023"] and "source_fips_differs" not in list(
+        columbia["flags"]
+    )
     logged = {d["name"] for d in build_log["resolution"]["source_fips_disagreements"]}
     assert "Collier County Sheriff's Office" in logged
 
@@ -155,14 +175,18 @@ def test_collier_county_gets_its_own_code_not_the_sheets(resolution, build_log):
 def test_consolidated_cities_are_their_counties(resolution):
     nyc = find(resolution, "doj-list-2025", "New York City")
     assert (sorted(nyc["fips"]), nyc["method"]) == (
-        ["36005", "36047", "36061", "36081", "36085"], "county_equivalent")
-    for source, raw, state, fips in [("cis-sanctuary-map", "Washington, DC", "DC", "11001"),
-                                     ("cis-sanctuary-map", "Philadelphia, Pennsylvania", "PA", "42101"),
-                                     ("cis-sanctuary-map", "Baltimore, Maryland", "MD", "24510"),
-                                     ("dhs-list-2025", "Richmond", "VA", "51760"),
-                                     ("dhs-list-2025", "City of Anchorage", "AK", "02020"),
-                                     ("doj-list-2025", "District of Columbia", "DC", "11001"),
-                                     ("doj-list-2025", "Denver", "CO", "08031")]:
+        ["36005", "36047", "36061", "36081", "36085"],
+        "county_equivalent",
+    )
+    for source, raw, state, fips in [
+        ("cis-sanctuary-map", "Washington, DC", "DC", "11001"),
+        ("cis-sanctuary-map", "Philadelphia, Pennsylvania", "PA", "42101"),
+        ("cis-sanctuary-map", "Baltimore, Maryland", "MD", "24510"),
+        ("dhs-list-2025", "Richmond", "VA", "51760"),
+        ("dhs-list-2025", "City of Anchorage", "AK", "02020"),
+        ("doj-list-2025", "District of Columbia", "DC", "11001"),
+        ("doj-list-2025", "Denver", "CO", "08031"),
+    ]:
         row = find(resolution, source, raw, state)
         assert (list(row["fips"]), row["method"]) == ([fips], "county_equivalent"), raw
 
@@ -170,7 +194,10 @@ def test_consolidated_cities_are_their_counties(resolution):
 def test_dhs_mistakes_are_kept_and_flagged(resolution):
     douglas = find(resolution, "dhs-list-2025", "Douglas County", "KS")
     assert (douglas["listed_as"], douglas["kind"], list(douglas["fips"])) == (
-        "Cities", "county", ["20045"])
+        "Cities",
+        "county",
+        ["20045"],
+    )
     assert "dhs_listed_under_cities" in list(douglas["flags"])
     lawrence = find(resolution, "dhs-list-2025", "Lawrence", "KS")
     assert (lawrence["listed_as"], lawrence["method"]) == ("County", "containing_county")
@@ -190,8 +217,11 @@ def test_no_county_level_row_is_unresolved_and_city_rows_say_why(resolution):
 
 
 def test_every_alias_line_is_used(resolution):
-    lines = [n for n, line in enumerate(aliases_file().read_text().splitlines(), start=1)
-             if line.strip() and not line.startswith(("#", "source,"))]
+    lines = [
+        n
+        for n, line in enumerate(aliases_file().read_text().splitlines(), start=1)
+        if line.strip() and not line.startswith(("#", "source,"))
+    ]
     used = set(resolution["alias_line"].dropna().astype(int))
     assert set(lines) == used
 
@@ -216,8 +246,13 @@ def test_the_universe_is_the_panels(table):
 def test_ice2014_is_the_listed_counties_and_county_equivalent_cities(resolution, table):
     cis = rows(resolution, "cis-sanctuary-map")
     counties = {f for codes in cis.loc[cis["kind"] == "county", "fips"] for f in codes}
-    equivalents = {f for codes in cis.loc[cis["method"].isin(["county_equivalent", "alias"])
-                                          & (cis["kind"] == "city"), "fips"] for f in codes}
+    equivalents = {
+        f
+        for codes in cis.loc[
+            cis["method"].isin(["county_equivalent", "alias"]) & (cis["kind"] == "city"), "fips"
+        ]
+        for f in codes
+    }
     assert len(counties) == 139
     assert marked(table, "ice2014") == counties | equivalents
     assert {"36005", "36047", "36061", "36081", "36085", "11001", "42101", "24510"} <= equivalents
@@ -257,8 +292,9 @@ def test_library_calls(table):
 
 def test_rebuilding_gives_the_same_tables(table, resolution):
     built = build_definitions(write=False)
-    pd.testing.assert_frame_equal(built.definitions.reset_index(drop=True),
-                                  table.reset_index(drop=True), check_dtype=False)
+    pd.testing.assert_frame_equal(
+        built.definitions.reset_index(drop=True), table.reset_index(drop=True), check_dtype=False
+    )
     assert len(built.resolution) == len(resolution)
     assert built.seconds < 20
 
@@ -266,10 +302,17 @@ def test_rebuilding_gives_the_same_tables(table, resolution):
 def test_an_unresolved_county_row_stops_the_build(tmp_path):
     aliases = tmp_path / "aliases.csv"
     text = aliases_file().read_text()
-    aliases.write_text("\n".join(line for line in text.splitlines()
-                                 if not line.startswith("ice-287g-2025,NC,Albemarle")) + "\n")
-    with pytest.raises(ValidationError, match=r"(?s)county-level row.*'Albemarle District Jail' "
-                                              r"\(NC\): no county called 'Albemarle County'"):
+    aliases.write_text(
+        "\n".join(
+            line for line in text.splitlines() if not line.startswith("ice-287g-2025,NC,Albemarle")
+        )
+        + "\n"
+    )
+    with pytest.raises(
+        ValidationError,
+        match=r"(?s)county-level row.*'Albemarle District Jail' "
+        r"\(NC\): no county called 'Albemarle County'",
+    ):
         build_definitions(aliases=aliases, write=False)
 
 

@@ -13,11 +13,27 @@ from analysis.jurisdictions import readers
 from analysis.jurisdictions.readers import PdfLine
 
 SAMPLES = Path(__file__).parent / "fixtures" / "jurisdictions"
-STATES = {"Alabama": "AL", "Alaska": "AK", "Arizona": "AZ", "California": "CA",
-          "Colorado": "CO", "Connecticut": "CT", "District of Columbia": "DC", "Florida": "FL",
-          "Georgia": "GA", "Iowa": "IA", "Kansas": "KS", "Massachusetts": "MA",
-          "Maryland": "MD", "Michigan": "MI", "Minnesota": "MN", "New York": "NY",
-          "Rhode Island": "RI", "Virginia": "VA", "Washington": "WA"}
+STATES = {
+    "Alabama": "AL",
+    "Alaska": "AK",
+    "Arizona": "AZ",
+    "California": "CA",
+    "Colorado": "CO",
+    "Connecticut": "CT",
+    "District of Columbia": "DC",
+    "Florida": "FL",
+    "Georgia": "GA",
+    "Iowa": "IA",
+    "Kansas": "KS",
+    "Massachusetts": "MA",
+    "Maryland": "MD",
+    "Michigan": "MI",
+    "Minnesota": "MN",
+    "New York": "NY",
+    "Rhode Island": "RI",
+    "Virginia": "VA",
+    "Washington": "WA",
+}
 
 
 def state_abbr(text: str) -> str | None:
@@ -56,7 +72,11 @@ def test_cis_rows_keep_their_line_numbers_and_every_row_is_accounted(cis):
 def test_cis_reads_a_county_row(cis):
     row = by_raw(cis[0], "Suffolk County, New York")
     assert (row["name"], row["state"], row["kind"], row["date"]) == (
-        "Suffolk County", "NY", "county", "2014-09")
+        "Suffolk County",
+        "NY",
+        "county",
+        "2014-09",
+    )
     assert row["flags"] == []
 
 
@@ -88,7 +108,10 @@ def test_cis_kinds_statewide_state_and_city(cis):
     assert by_raw(frame, "Colorado County Jails, Colorado")["state"] == "CO"
     assert by_raw(frame, "Rhode Island")[["kind", "state"]].tolist() == ["state", "RI"]
     assert by_raw(frame, "Washington, DC")[["kind", "name", "state"]].tolist() == [
-        "city", "Washington", "DC"]
+        "city",
+        "Washington",
+        "DC",
+    ]
 
 
 def test_cis_unknown_state_names_the_line(tmp_path):
@@ -101,8 +124,9 @@ def test_cis_unknown_state_names_the_line(tmp_path):
 
 def test_cis_unreadable_date_names_the_column_and_line(tmp_path):
     path = tmp_path / "cis.csv"
-    path.write_text((SAMPLES / "cis_sample.csv").read_text().replace(
-        "New York\",Sep-14", "New York\",Sept. 2014"))
+    path.write_text(
+        (SAMPLES / "cis_sample.csv").read_text().replace('New York",Sep-14', 'New York",Sept. 2014')
+    )
     with pytest.raises(BadValue, match=r"Date Enacted.*row 3: 'Sept. 2014'"):
         readers.read_cis_2014(path, account("cis.csv"), state_abbr)
 
@@ -125,12 +149,26 @@ def test_doj_reads_kinds_and_flags_dc_as_a_state():
 
 def layout(path: Path = SAMPLES / "dhs_layout.tsv") -> list[PdfLine]:
     table = pd.read_csv(path, sep="\t", dtype={"text": str})
-    return [PdfLine(int(r.page), float(r.top), float(r.bottom), float(r.page_height), r.font,
-                    float(r.size), r.text) for r in table.itertuples()]
+    return [
+        PdfLine(
+            int(r.page),
+            float(r.top),
+            float(r.bottom),
+            float(r.page_height),
+            r.font,
+            float(r.size),
+            r.text,
+        )
+        for r in table.itertuples()
+    ]
 
 
-SAMPLE_COUNTS = {"Kansas": (0, 1, 1), "District of Columbia": (0, 0, 1),
-                 "Minnesota": (0, 2, 0), "New York": (1, 2, 1)}
+SAMPLE_COUNTS = {
+    "Kansas": (0, 1, 1),
+    "District of Columbia": (0, 0, 1),
+    "Minnesota": (0, 2, 0),
+    "New York": (1, 2, 1),
+}
 
 
 def test_dhs_layout_gives_every_entry_with_its_state_and_heading():
@@ -138,7 +176,10 @@ def test_dhs_layout_gives_every_entry_with_its_state_and_heading():
     assert len(frame) == 9
     assert list(frame["row"]) == list(range(1, 10))
     assert by_raw(frame, "Suffolk County")[["state", "kind", "listed_as"]].tolist() == [
-        "NY", "county", "Counties"]
+        "NY",
+        "county",
+        "Counties",
+    ]
     assert by_raw(frame, "New York City")[["state", "kind"]].tolist() == ["NY", "city"]
 
 
@@ -156,7 +197,9 @@ def test_dhs_descriptions_name_their_heading_jurisdiction():
     frame, _ = readers.parse_dhs_lines(layout(), Path("dhs.pdf"), state_abbr, SAMPLE_COUNTS)
     new_york = frame[(frame["state"] == "NY") & (frame["kind"] == "state")].iloc[0]
     assert (new_york["name"], new_york["policy"]) == (
-        "New York", "Self-Identification as a State Sanctuary Jurisdiction")
+        "New York",
+        "Self-Identification as a State Sanctuary Jurisdiction",
+    )
     dc = frame[frame["state"] == "DC"].iloc[0]
     assert (dc["name"], dc["kind"]) == ("District of Columbia", "city")
     assert "description_not_name" in dc["flags"]
@@ -170,14 +213,19 @@ def test_dhs_reads_a_line_cut_by_the_page_break_once():
 
 def test_dhs_fails_loudly_when_a_state_has_fewer_entries_than_the_page():
     lines = [line for line in layout() if line.text != "Ulster County"]
-    with pytest.raises(SourceFormatError,
-                       match=r"New York: read \(1, 1, 1\), the page shows \(1, 2, 1\)"):
+    with pytest.raises(
+        SourceFormatError, match=r"New York: read \(1, 1, 1\), the page shows \(1, 2, 1\)"
+    ):
         readers.parse_dhs_lines(lines, Path("dhs.pdf"), state_abbr, SAMPLE_COUNTS)
 
 
 def test_dhs_fails_loudly_on_an_unknown_font():
-    lines = [PdfLine(l.page, l.top, l.bottom, l.page_height, "Arial", l.size, l.text)
-             if l.text == "Suffolk County" else l for l in layout()]
+    lines = [
+        PdfLine(ln.page, ln.top, ln.bottom, ln.page_height, "Arial", ln.size, ln.text)
+        if ln.text == "Suffolk County"
+        else ln
+        for ln in layout()
+    ]
     with pytest.raises(SourceFormatError, match=r"'Suffolk County' in font Arial 16.0"):
         readers.parse_dhs_lines(lines, Path("dhs.pdf"), state_abbr, SAMPLE_COUNTS)
 
@@ -189,8 +237,12 @@ def test_dhs_fails_when_the_list_heading_is_missing():
 
 
 def test_dhs_rejects_a_state_heading_that_is_not_a_state():
-    lines = [PdfLine(l.page, l.top, l.bottom, l.page_height, l.font, l.size, "Kansass")
-             if l.text == "Kansas" else l for l in layout()]
+    lines = [
+        PdfLine(ln.page, ln.top, ln.bottom, ln.page_height, ln.font, ln.size, "Kansass")
+        if ln.text == "Kansas"
+        else ln
+        for ln in layout()
+    ]
     with pytest.raises(SourceFormatError, match="'Kansass' is set as a state heading"):
         readers.parse_dhs_lines(lines, Path("dhs.pdf"), state_abbr, SAMPLE_COUNTS)
 
@@ -216,15 +268,17 @@ def test_wapo_sets_aside_the_blank_row_and_section_heading_with_reasons(wapo):
     frame, acct = wapo
     assert acct.rows_read == 9 and acct.rows_kept == 7
     reasons = {d["reason"]: d["rows"] for d in acct.dropped}
-    assert reasons == {"blank row": ["7"],
-                       "section heading 'COUNTIES THAT ENDED 287(g)'": ["8"]}
+    assert reasons == {"blank row": ["7"], "section heading 'COUNTIES THAT ENDED 287(g)'": ["8"]}
 
 
 def test_wapo_years_fips_and_sections(wapo):
     frame, _ = wapo
     etowah = by_raw(frame, "Etowah County Sheriff's Office")
     assert (etowah["name"], etowah["state"], etowah["source_fips"]) == (
-        "Etowah County", "AL", "01055")
+        "Etowah County",
+        "AL",
+        "01055",
+    )
     assert list(etowah["years_active"]) == list(range(2008, 2020))
     collier = by_raw(frame, "Collier County Sheriff's Office")
     assert collier["source_fips"] == "12023"  # the sheet's code, checked against the name later
@@ -291,17 +345,20 @@ def test_ice_rejects_an_unknown_agency_type():
         readers.tidy_ice_287g(sheet, SAMPLES / "ice_sample.csv", account("i"), state_abbr)
 
 
-@pytest.mark.parametrize("agency, expected", [
-    ("Etowah County Sheriff's Office", ("county", "Etowah County")),
-    ("Duplin COunty sherrifs Office", ("county", "Duplin COunty")),
-    ("East Baton Rouge Parish Sheriff’s Office", ("county", "East Baton Rouge Parish")),
-    ("Fond du Lac Sheriff's Office", ("county", "Fond du Lac")),
-    ("Rhode Island State Police", ("state", "Rhode Island")),
-    ("Delware Department of Corrections", ("state", "Delaware")),
-    ("Department of Corrections", ("state", "Alaska")),
-    ("City of Springdale Police Dpt.", ("city", "Springdale")),
-    ("Indian River Shores Department of Public Safety", ("city", "Indian River Shores")),
-])
+@pytest.mark.parametrize(
+    "agency, expected",
+    [
+        ("Etowah County Sheriff's Office", ("county", "Etowah County")),
+        ("Duplin COunty sherrifs Office", ("county", "Duplin COunty")),
+        ("East Baton Rouge Parish Sheriff’s Office", ("county", "East Baton Rouge Parish")),
+        ("Fond du Lac Sheriff's Office", ("county", "Fond du Lac")),
+        ("Rhode Island State Police", ("state", "Rhode Island")),
+        ("Delware Department of Corrections", ("state", "Delaware")),
+        ("Department of Corrections", ("state", "Alaska")),
+        ("City of Springdale Police Dpt.", ("city", "Springdale")),
+        ("Indian River Shores Department of Public Safety", ("city", "Indian River Shores")),
+    ],
+)
 def test_agency_names_say_what_they_serve(agency, expected):
     state = next((s for s in ("Rhode Island", "Delaware", "Alaska") if s in expected), "Florida")
     assert readers.agency_kind_and_name(agency, state) == expected

@@ -16,11 +16,23 @@ from analysis.jurisdictions.gazetteer import Gazetteer, PlaceTable
 from analysis.readers import census_codes
 
 SAMPLES = Path(__file__).parent / "fixtures" / "jurisdictions"
-STATES = [("01", "AL", "Alabama"), ("09", "CT", "Connecticut"), ("11", "DC", "District of Columbia"),
-          ("13", "GA", "Georgia"), ("19", "IA", "Iowa"), ("20", "KS", "Kansas"),
-          ("22", "LA", "Louisiana"), ("24", "MD", "Maryland"), ("25", "MA", "Massachusetts"),
-          ("26", "MI", "Michigan"), ("35", "NM", "New Mexico"), ("36", "NY", "New York"),
-          ("42", "PA", "Pennsylvania"), ("46", "SD", "South Dakota"), ("51", "VA", "Virginia")]
+STATES = [
+    ("01", "AL", "Alabama"),
+    ("09", "CT", "Connecticut"),
+    ("11", "DC", "District of Columbia"),
+    ("13", "GA", "Georgia"),
+    ("19", "IA", "Iowa"),
+    ("20", "KS", "Kansas"),
+    ("22", "LA", "Louisiana"),
+    ("24", "MD", "Maryland"),
+    ("25", "MA", "Massachusetts"),
+    ("26", "MI", "Michigan"),
+    ("35", "NM", "New Mexico"),
+    ("36", "NY", "New York"),
+    ("42", "PA", "Pennsylvania"),
+    ("46", "SD", "South Dakota"),
+    ("51", "VA", "Virginia"),
+]
 HEADER = "source,state,name,resolves_as,fips,comment\n"
 
 
@@ -34,17 +46,26 @@ def gaz() -> Gazetteer:
     codes = codes[codes["state_fips"] != "72"]
     # The 2015 boundary file's names: no suffix, Shannon renamed, Bedford city merged.
     counties_2015 = codes[codes["fips"] != "51515"][["fips", "state_fips", "county_name"]].copy()
-    counties_2015["name"] = counties_2015["county_name"].str.replace(
-        r" (County|Parish|city)$", "", regex=True).str.replace("Dona Ana", "Doña Ana")
-    counties_2015.loc[counties_2015["fips"] == "46113", ["fips", "name"]] = ["46102", "Oglala Lakota"]
+    counties_2015["name"] = (
+        counties_2015["county_name"]
+        .str.replace(r" (County|Parish|city)$", "", regex=True)
+        .str.replace("Dona Ana", "Doña Ana")
+    )
+    counties_2015.loc[counties_2015["fips"] == "46113", ["fips", "name"]] = [
+        "46102",
+        "Oglala Lakota",
+    ]
     states = pd.DataFrame(STATES, columns=["state_fips", "state_abbr", "state_name"])
-    g = Gazetteer(counties=gazetteer.county_table(codes, counties_2015, Path("codes")),
-                  states=states)
-    places = gazetteer.read_places_2010(SAMPLES / "national_places_sample.txt",
-                                        account("places"), g)
+    g = Gazetteer(
+        counties=gazetteer.county_table(codes, counties_2015, Path("codes")), states=states
+    )
+    places = gazetteer.read_places_2010(
+        SAMPLES / "national_places_sample.txt", account("places"), g
+    )
     g.places = PlaceTable(places, "places-2010")
-    index = gazetteer.read_place_index_2020(SAMPLES / "place_index_2020_sample.json",
-                                            account("index"), g)
+    index = gazetteer.read_place_index_2020(
+        SAMPLES / "place_index_2020_sample.json", account("index"), g
+    )
     g.places_2020 = PlaceTable(index, "place-index-2020")
     return g
 
@@ -64,8 +85,10 @@ def test_places_file_quirks_are_read_through(gaz):
     frame = gazetteer.read_places_2010(SAMPLES / "national_places_sample.txt", acct, gaz)
     assert acct.rows_read == 17  # blank lines are not rows
     reasons = {d["reason"]: d["count"] for d in acct.dropped}
-    assert reasons == {"Puerto Rico: outside the 50 states and DC": 1,
-                       "placeholder for water or unorganised areas, not a place": 1}
+    assert reasons == {
+        "Puerto Rico: outside the 50 states and DC": 1,
+        "placeholder for water or unorganised areas, not a place": 1,
+    }
     anthony = frame[frame["name"] == "Anthony CDP"].iloc[0]
     assert anthony["fips"] == ("35013",)  # 'Do\ufffda Ana County' matched despite the lost letter
 
@@ -82,13 +105,21 @@ def test_name_keys_ignore_case_accents_punctuation_and_saint():
     assert gazetteer.name_key("St. Joseph") == gazetteer.name_key("Saint Joseph")
     assert gazetteer.name_key("Ft. Myers") == gazetteer.name_key("Fort Myers")
     assert gazetteer.name_key("DeBaca County") == gazetteer.name_key("De Baca County")
-    names = ["St. Joseph village", "Do\ufffda Ana County", "Prince George's County", "Mount Rainier"]
+    names = [
+        "St. Joseph village",
+        "Do\ufffda Ana County",
+        "Prince George's County",
+        "Mount Rainier",
+    ]
     assert gazetteer.name_keys(names) == [gazetteer.name_key(n) for n in names]
 
 
 def test_place_stems_give_every_written_form():
     assert gazetteer.place_stems("San Buenaventura (Ventura) city") >= {
-        "San Buenaventura (Ventura) city", "San Buenaventura", "Ventura"}
+        "San Buenaventura (Ventura) city",
+        "San Buenaventura",
+        "Ventura",
+    }
     assert "Oak Park" in gazetteer.place_stems("Oak Park village")
     assert "Milford" in gazetteer.place_stems("Milford city (balance)")
 
@@ -97,9 +128,11 @@ def test_universe_check_fails_when_the_2015_file_has_a_county_the_2010_list_lack
     codes = census_codes.read(SAMPLES / "national_county_sample.txt", account("codes"))
     codes = codes[codes["state_fips"] != "72"]
     counties_2015 = codes[["fips", "state_fips", "county_name"]].rename(
-        columns={"county_name": "name"})
-    counties_2015 = pd.concat([counties_2015, pd.DataFrame(
-        [{"fips": "02063", "state_fips": "02", "name": "Chugach"}])])
+        columns={"county_name": "name"}
+    )
+    counties_2015 = pd.concat(
+        [counties_2015, pd.DataFrame([{"fips": "02063", "state_fips": "02", "name": "Chugach"}])]
+    )
     with pytest.raises(ValidationError, match="02063"):
         gazetteer.county_table(codes, counties_2015, Path("codes"))
 
@@ -192,8 +225,11 @@ def test_places_of_one_name_in_two_counties_are_not_guessed(gaz, tmp_path):
 def test_without_an_alias_san_miguel_new_mexico_would_be_the_wrong_county(gaz, tmp_path):
     plain = resolver(gaz, tmp_path).resolve("cis-sanctuary-map", "city", "NM", "San Miguel")
     assert plain.fips == ("35013",)  # the San Miguel CDP of Doña Ana County
-    decided = resolver(gaz, tmp_path, "cis-sanctuary-map,NM,San Miguel,county,35047,"
-                                      "the county detention centre's policy\n")
+    decided = resolver(
+        gaz,
+        tmp_path,
+        "cis-sanctuary-map,NM,San Miguel,county,35047,the county detention centre's policy\n",
+    )
     result = decided.resolve("cis-sanctuary-map", "city", "NM", "San Miguel")
     assert (result.fips, result.method, result.alias_line) == (("35047",), "alias", 3)
 
@@ -207,8 +243,11 @@ def test_a_state_row_names_all_its_counties(gaz, tmp_path):
 
 
 def test_new_york_city_is_five_counties_by_alias(gaz, tmp_path):
-    r = resolver(gaz, tmp_path, "*,NY,New York City,county_equivalent,"
-                                "36005 36047 36061 36081 36085,the five boroughs\n")
+    r = resolver(
+        gaz,
+        tmp_path,
+        "*,NY,New York City,county_equivalent,36005 36047 36061 36081 36085,the five boroughs\n",
+    )
     result = r.resolve("dhs-list-2025", "city", "NY", "New York City")
     assert result.method == "county_equivalent" and len(result.fips) == 5
     assert result.rule.endswith("line 3: the five boroughs")
@@ -216,10 +255,14 @@ def test_new_york_city_is_five_counties_by_alias(gaz, tmp_path):
 
 
 def test_an_alias_can_match_the_whole_entry_and_say_none(gaz, tmp_path):
-    r = resolver(gaz, tmp_path, "wapo-287g-2019,AL,Etowah Regional Task Force,none,,"
-                                "\"a task force, not a jurisdiction\"\n")
-    result = r.resolve("wapo-287g-2019", "city", "AL", "Etowah Regional",
-                       raw="Etowah Regional Task Force")
+    r = resolver(
+        gaz,
+        tmp_path,
+        'wapo-287g-2019,AL,Etowah Regional Task Force,none,,"a task force, not a jurisdiction"\n',
+    )
+    result = r.resolve(
+        "wapo-287g-2019", "city", "AL", "Etowah Regional", raw="Etowah Regional Task Force"
+    )
     assert (result.method, result.reason) == ("unresolved", "a task force, not a jurisdiction")
 
 
@@ -229,18 +272,23 @@ def test_unused_aliases_are_reported(gaz, tmp_path):
     assert [a.name for a in r.unused_aliases()] == ["Nowhere"]
 
 
-@pytest.mark.parametrize("line, message", [
-    ("dhs-list-2025,NY,X,county,36999,why\n", "'36999' is not a 2015 county FIPS"),
-    ("dhs-list-2025,NY,X,county,25025,why\n", "25025 is not a county of NY"),
-    ("cnn-list,NY,X,county,36103,why\n", "unknown source 'cnn-list'"),
-    ("dhs-list-2025,NY,X,county,36103,\n", "the comment"),
-    ("dhs-list-2025,NY,X,borough,36103,why\n", "resolves_as 'borough'"),
-    ("dhs-list-2025,NY,X,county,,why\n", "needs the county FIPS"),
-    ("dhs-list-2025,NY,X,state,36103,why\n", "takes no FIPS"),
-    ("dhs-list-2025,NY,X,county,36103,why\ndhs-list-2025,NY,x,county,36103,why\n",
-     "line 4: same source, state and name as line 3"),
-    ("dhs-list-2025,NY,X,county,36103\n", "5 fields, expected 6"),
-])
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ("dhs-list-2025,NY,X,county,36999,why\n", "'36999' is not a 2015 county FIPS"),
+        ("dhs-list-2025,NY,X,county,25025,why\n", "25025 is not a county of NY"),
+        ("cnn-list,NY,X,county,36103,why\n", "unknown source 'cnn-list'"),
+        ("dhs-list-2025,NY,X,county,36103,\n", "the comment"),
+        ("dhs-list-2025,NY,X,borough,36103,why\n", "resolves_as 'borough'"),
+        ("dhs-list-2025,NY,X,county,,why\n", "needs the county FIPS"),
+        ("dhs-list-2025,NY,X,state,36103,why\n", "takes no FIPS"),
+        (
+            "dhs-list-2025,NY,X,county,36103,why\ndhs-list-2025,NY,x,county,36103,why\n",
+            "line 4: same source, state and name as line 3",
+        ),
+        ("dhs-list-2025,NY,X,county,36103\n", "5 fields, expected 6"),
+    ],
+)
 def test_alias_table_errors_name_the_line(gaz, tmp_path, line, message):
     with pytest.raises(SourceFormatError, match=message):
         resolver(gaz, tmp_path, line)
@@ -250,15 +298,29 @@ def test_alias_table_errors_name_the_line(gaz, tmp_path, line, message):
 
 
 def frame(rows: list[dict]) -> pd.DataFrame:
-    base = {"source": "wapo-287g-2019", "location": "row 2", "raw": "", "flags": [],
-            "source_fips": None}
+    base = {
+        "source": "wapo-287g-2019",
+        "location": "row 2",
+        "raw": "",
+        "flags": [],
+        "source_fips": None,
+    }
     return pd.DataFrame([{**base, **r} for r in rows])
 
 
 def test_an_unresolved_county_row_stops_the_build_naming_the_row(gaz, tmp_path):
-    rows = frame([{"kind": "county", "state": "NY", "name": "Kingz County", "raw": "Kingz County SO",
-                   "location": "row 7"},
-                  {"kind": "city", "state": "NY", "name": "Atlantis", "raw": "Atlantis PD"}])
+    rows = frame(
+        [
+            {
+                "kind": "county",
+                "state": "NY",
+                "name": "Kingz County",
+                "raw": "Kingz County SO",
+                "location": "row 7",
+            },
+            {"kind": "city", "state": "NY", "name": "Atlantis", "raw": "Atlantis PD"},
+        ]
+    )
     resolved = resolve.resolve_rows(rows, resolver(gaz, tmp_path))
     with pytest.raises(ValidationError, match=r"(?s)1 county-level row.*row 7: 'Kingz County SO'"):
         resolve.require_county_rows_resolved(resolved)
@@ -272,14 +334,34 @@ def test_unresolved_city_rows_do_not_stop_the_build(gaz, tmp_path):
 
 
 def test_a_rows_own_fips_that_disagrees_with_its_name_is_flagged(gaz, tmp_path):
-    rows = frame([{"kind": "county", "state": "NY", "name": "Suffolk County",
-                   "raw": "Suffolk County Sheriff's Office", "source_fips": "36101"},
-                  {"kind": "county", "state": "MD", "name": "Baltimore County",
-                   "raw": "Baltimore County Sheriff's Office", "source_fips": "24005"}])
+    rows = frame(
+        [
+            {
+                "kind": "county",
+                "state": "NY",
+                "name": "Suffolk County",
+                "raw": "Suffolk County Sheriff's Office",
+                "source_fips": "36101",
+            },
+            {
+                "kind": "county",
+                "state": "MD",
+                "name": "Baltimore County",
+                "raw": "Baltimore County Sheriff's Office",
+                "source_fips": "24005",
+            },
+        ]
+    )
     resolved = resolve.resolve_rows(rows, resolver(gaz, tmp_path))
     found = resolve.check_source_fips(resolved)
-    assert found == [{"source": "wapo-287g-2019", "row": "row 2",
-                      "name": "Suffolk County Sheriff's Office", "source_fips": "36101",
-                      "resolved_fips": ["36103"]}]
+    assert found == [
+        {
+            "source": "wapo-287g-2019",
+            "row": "row 2",
+            "name": "Suffolk County Sheriff's Office",
+            "source_fips": "36101",
+            "resolved_fips": ["36103"],
+        }
+    ]
     assert resolved.loc[0, "flags"] == ["source_fips_differs"]
     assert resolved.loc[1, "flags"] == []

@@ -27,8 +27,14 @@ OPTIONAL_FILES = sorted(scratch.optional_paths())
 # (reports/reports.yml and each notebook's defaults): compare pages for 2016,
 # the before/after report (2010/2012 before, 2016 after), the robustness report
 # (years 2010-2017) and the maps (a 2010 comparison map).
-NEEDS_ICPSR = {"compare-ice2014-2016", "compare-dhs2025-2016", "compare-doj2025_broad-2016",
-               "before-after-ice2014", "robustness", "maps-ice2014-2015"}
+NEEDS_ICPSR = {
+    "compare-ice2014-2016",
+    "compare-dhs2025-2016",
+    "compare-doj2025_broad-2016",
+    "before-after-ice2014",
+    "robustness",
+    "maps-ice2014-2015",
+}
 NOTICE = "not in this build"
 
 
@@ -59,10 +65,16 @@ def test_the_build_log_gives_the_reason_and_keeps_the_years_missing(open_build):
     log = json.loads((root / "data" / "processed" / "county_panel.log.json").read_text())
     status = {s["source"]: s for s in log["optional_sources"]}
     assert {k: v["present"] for k, v in status.items()} == {
-        "ucr-2010": False, "ucr-2012": False, "ucr-2016": False}
+        "ucr-2010": False,
+        "ucr-2012": False,
+        "ucr-2016": False,
+    }
     assert status["ucr-2010"]["reason"].startswith("ICPSR 33523 not present")
-    crime_gaps = {(m["column"], m["year"]) for m in log["missing_values"]
-                  if m["reason"].startswith("ICPSR") and m["count"] == 3142}
+    crime_gaps = {
+        (m["column"], m["year"])
+        for m in log["missing_values"]
+        if m["reason"].startswith("ICPSR") and m["count"] == 3142
+    }
     assert ("total_crime_per_10k", 2016) in crime_gaps and ("violent_crimes", 2010) in crime_gaps
     assert "ICPSR 37059 not present" in result.stdout + result.stderr
 
@@ -96,11 +108,13 @@ def test_the_index_says_which_optional_sources_the_build_had(open_build):
 
 def test_written_files_take_their_mode_from_the_umask(open_build):
     root, _ = open_build
-    written = [root / "data" / "raw" / sources.source_file("laus-2014").path,
-               root / "data" / "processed" / "county_panel.parquet",
-               root / "reports" / "index.html",
-               root / "reports" / "html" / "definitions.html",
-               root / "reports" / "notebooks" / "definitions.ipynb"]
+    written = [
+        root / "data" / "raw" / sources.source_file("laus-2014").path,
+        root / "data" / "processed" / "county_panel.parquet",
+        root / "reports" / "index.html",
+        root / "reports" / "html" / "definitions.html",
+        root / "reports" / "notebooks" / "definitions.ipynb",
+    ]
     modes = {p.name: oct(stat.S_IMODE(p.stat().st_mode)) for p in written}
     assert set(modes.values()) == {"0o644"}, modes
 
@@ -126,8 +140,12 @@ def test_a_truncated_panel_is_refused_then_rebuilt_by_make_data(open_build, monk
 
 
 def _mtimes(root, *folders):
-    return {str(p.relative_to(root)): p.stat().st_mtime_ns
-            for folder in folders for p in (root / folder).rglob("*") if p.is_file()}
+    return {
+        str(p.relative_to(root)): p.stat().st_mtime_ns
+        for folder in folders
+        for p in (root / folder).rglob("*")
+        if p.is_file()
+    }
 
 
 def _changes(root, build):
@@ -135,8 +153,11 @@ def _changes(root, build):
     before = _mtimes(root, "data", "reports/html")
     result = build()
     after = _mtimes(root, "data", "reports/html")
-    return ({p for p in after if p not in before},
-            {p for p in before if after[p] != before[p]}, result)
+    return (
+        {p for p in after if p not in before},
+        {p for p in before if after[p] != before[p]},
+        result,
+    )
 
 
 def test_adding_the_icpsr_files_later_rebuilds_what_reads_them(open_build, tmp_path):
@@ -147,19 +168,28 @@ def test_adding_the_icpsr_files_later_rebuilds_what_reads_them(open_build, tmp_p
         pytest.skip("this checkout has no ICPSR files to add")
     # Only the panel (and its log) and the reports, which all read it, are made again;
     # no other raw file is fetched again, and the geometry and definitions stay.
-    rebuilt = {"data/processed/county_panel.parquet", "data/processed/county_panel.log.json",
-               *(f"reports/html/{s.name}.html" for s in SPECS)}
+    rebuilt = {
+        "data/processed/county_panel.parquet",
+        "data/processed/county_panel.log.json",
+        *(f"reports/html/{s.name}.html" for s in SPECS),
+    }
 
     # By hand, one year, keeping the download's old timestamp, no mirror.
     icpsr_2016 = sources.source_file("ucr-2016").path
     by_hand = root / "data" / "raw" / icpsr_2016
     by_hand.parent.mkdir(parents=True, exist_ok=True)
-    added, changed, _ = _changes(root, lambda: (shutil.copy2(paths.raw_dir() / icpsr_2016, by_hand),
-                                                scratch.make(root, "reports")))
+    added, changed, _ = _changes(
+        root,
+        lambda: (
+            shutil.copy2(paths.raw_dir() / icpsr_2016, by_hand),
+            scratch.make(root, "reports"),
+        ),
+    )
     assert added == {f"data/raw/{icpsr_2016}"} and changed == rebuilt
     assert NOTICE not in page(root, "compare-ice2014-2016")
     assert "Left out of the before-and-after comparison: 2010 and 2012 crime" in page(
-        root, "before-after-ice2014")
+        root, "before-after-ice2014"
+    )
 
     # The rest from a mirror that holds them.
     full = scratch.mirror_view(tmp_path / "mirror", optional=True)
@@ -170,7 +200,9 @@ def test_adding_the_icpsr_files_later_rebuilds_what_reads_them(open_build, tmp_p
     for name in NEEDS_ICPSR:
         assert NOTICE not in page(root, name), name
     meta = json.loads((root / "reports" / "meta" / "compare-ice2014-2016.json").read_text())
-    assert meta["finding"].startswith("ice2014, 2016: after matching on cap covariates, total crime")
+    assert meta["finding"].startswith(
+        "ice2014, 2016: after matching on cap covariates, total crime"
+    )
     log = json.loads((root / "data" / "processed" / "county_panel.log.json").read_text())
     assert all(s["present"] for s in log["optional_sources"])
 

@@ -11,8 +11,8 @@ import pytest
 
 from analysis import panel as panel_module
 from analysis import years
-from analysis.counties import BOUNDARY_CHANGES, RETIRED_CODES
 from analysis.availability import absent_crime_years
+from analysis.counties import BOUNDARY_CHANGES, RETIRED_CODES
 from analysis.schema import N_COUNTIES, unexplained_gaps, validate_panel
 
 pytestmark = pytest.mark.integration
@@ -73,7 +73,9 @@ def test_schema_catches_a_percentage_out_of_range(panel):
 def test_a_new_gap_is_caught(panel):
     broken = panel.copy()
     broken.loc[(broken["fips"] == "06037") & (broken["year"] == 2015), "hispanic_pct"] = np.nan
-    assert unexplained_gaps(broken, tuple(absent_crime_years())) == {("hispanic_pct", 2015): ["06037"]}
+    assert unexplained_gaps(broken, tuple(absent_crime_years())) == {
+        ("hispanic_pct", 2015): ["06037"]
+    }
 
 
 @pytest.mark.parametrize("year", years.YEARS)
@@ -93,39 +95,51 @@ def test_unemployment_and_labor_force_equal_laus(panel, raw_dir, year):
 def test_poverty_and_income_equal_saipe(panel, raw_dir, year):
     name = "est10ALL.xls" if year == 2010 else f"est{year % 100}all.xls"
     header = 2 if year in (2010, 2012) else 3
-    sheet = pd.read_excel(raw_dir / "socio/saipe" / name, header=header, dtype=str,
-                          engine="calamine")
+    sheet = pd.read_excel(
+        raw_dir / "socio/saipe" / name, header=header, dtype=str, engine="calamine"
+    )
     sheet = sheet[sheet.iloc[:, 0].str.fullmatch(r"\d{2}", na=False)]
     sheet = sheet[sheet.iloc[:, 1].astype(float) > 0]
     fips = sheet.iloc[:, 0] + sheet.iloc[:, 1].astype(float).astype(int).astype(str).str.zfill(3)
-    table = pd.DataFrame({"pct": sheet.iloc[:, 7].to_numpy(),
-                          "income": sheet["Median Household Income"].to_numpy()}, index=fips)
+    table = pd.DataFrame(
+        {"pct": sheet.iloc[:, 7].to_numpy(), "income": sheet["Median Household Income"].to_numpy()},
+        index=fips,
+    )
     picks = sample(table.index[table["pct"] != "."], year)
     assert_same(panel_values(panel, year, "poverty_pct", picks), table.loc[picks, "pct"])
-    assert_same(panel_values(panel, year, "median_household_income", picks),
-                table.loc[picks, "income"])
+    assert_same(
+        panel_values(panel, year, "median_household_income", picks), table.loc[picks, "income"]
+    )
 
 
 def test_2011_poverty_equals_the_compiled_saipe_panel(panel, raw_dir):
     compiled = pd.read_csv(raw_dir / "socio/saipe/censusSAIPEByCountyAndYear.csv")
-    compiled = compiled[compiled["year"] == 2011].assign(fips=lambda d: d["fips"].astype(str).str.zfill(5))
+    compiled = compiled[compiled["year"] == 2011].assign(
+        fips=lambda d: d["fips"].astype(str).str.zfill(5)
+    )
     compiled = compiled.set_index("fips")
     picks = sample(compiled.index, 2011)
     assert_same(panel_values(panel, 2011, "poverty_pct", picks), compiled.loc[picks, "povertyR"])
-    assert_same(panel_values(panel, 2011, "median_household_income", picks),
-                compiled.loc[picks, "medianHI"])
+    assert_same(
+        panel_values(panel, 2011, "median_household_income", picks), compiled.loc[picks, "medianHI"]
+    )
 
 
 def _icpsr(raw_dir, year):
     if year == 2010:
         import pyreadr
 
-        frame = next(iter(pyreadr.read_r(str(raw_dir / "crime/icpsr-33523-2010/33523-0004-Data.rda")).values()))
+        frame = next(
+            iter(
+                pyreadr.read_r(str(raw_dir / "crime/icpsr-33523-2010/33523-0004-Data.rda")).values()
+            )
+        )
     else:
         study = {2012: "icpsr-35019-2012/35019", 2016: "icpsr-37059-2016/37059"}[year]
         frame = pd.read_stata(raw_dir / f"crime/{study}-0004-Data.dta", convert_categoricals=False)
-    frame["fips"] = (frame["FIPS_ST"].astype(int).astype(str).str.zfill(2)
-                     + frame["FIPS_CTY"].astype(int).astype(str).str.zfill(3))
+    frame["fips"] = frame["FIPS_ST"].astype(int).astype(str).str.zfill(2) + frame[
+        "FIPS_CTY"
+    ].astype(int).astype(str).str.zfill(3)
     return frame.set_index("fips")
 
 
@@ -139,18 +153,33 @@ def test_crime_counts_and_rates_equal_icpsr(panel, raw_dir, year):
     assert_same(panel_values(panel, year, "property_crimes", picks), usable.loc[picks, "PROPERTY"])
     assert_same(panel_values(panel, year, "crime_coverage", picks), usable.loc[picks, "COVIND"])
     population = panel_values(panel, year, "population", picks)
-    assert_same(panel_values(panel, year, "violent_per_10k", picks),
-                usable.loc[picks, "VIOL"].to_numpy() / population.to_numpy() * 1e4)
+    assert_same(
+        panel_values(panel, year, "violent_per_10k", picks),
+        usable.loc[picks, "VIOL"].to_numpy() / population.to_numpy() * 1e4,
+    )
     assert (panel_values(panel, year, "crime_source", picks) == f"ucr-{year}").all()
 
 
 @pytest.mark.needs_icpsr
 def test_icpsr_no_data_rows_are_missing_not_zero(panel, raw_dir):
     icpsr = _icpsr(raw_dir, 2016)
-    offences = ["VIOL", "PROPERTY", "MURDER", "RAPE", "ROBBERY", "AGASSLT", "BURGLRY",
-                "LARCENY", "MVTHEFT", "ARSON"]
-    no_data = icpsr[(icpsr["COVIND"] == 0) & (icpsr[offences].sum(axis=1) == 0)
-                    & ~icpsr["FIPS_CTY"].isin([777, 999])].index.difference(list(HARMONISED))
+    offences = [
+        "VIOL",
+        "PROPERTY",
+        "MURDER",
+        "RAPE",
+        "ROBBERY",
+        "AGASSLT",
+        "BURGLRY",
+        "LARCENY",
+        "MVTHEFT",
+        "ARSON",
+    ]
+    no_data = icpsr[
+        (icpsr["COVIND"] == 0)
+        & (icpsr[offences].sum(axis=1) == 0)
+        & ~icpsr["FIPS_CTY"].isin([777, 999])
+    ].index.difference(list(HARMONISED))
     assert len(no_data) > 50
     assert panel_values(panel, 2016, "violent_crimes", no_data).isna().all()
     assert (panel_values(panel, 2016, "crime_coverage", no_data) == 0).all()
@@ -160,7 +189,9 @@ def test_icpsr_no_data_rows_are_missing_not_zero(panel, raw_dir):
 def test_renamed_and_merged_counties_carry_their_old_codes_data(panel, raw_dir):
     icpsr = _icpsr(raw_dir, 2012)
     for new, old in [("46102", "46113"), ("02158", "02270")]:
-        assert panel_values(panel, 2012, "crime_coverage", [new]).iloc[0] == icpsr.loc[old, "COVIND"]
+        assert (
+            panel_values(panel, 2012, "crime_coverage", [new]).iloc[0] == icpsr.loc[old, "COVIND"]
+        )
         assert panel_values(panel, 2012, "violent_crimes", [new]).iloc[0] == icpsr.loc[old, "VIOL"]
     icpsr = _icpsr(raw_dir, 2010)
     for new, old in [("51019", "51515"), ("51083", "51780")]:
@@ -178,20 +209,26 @@ def test_urban_rates_and_recovered_counts(panel, raw_dir, year):
     picks = sample(rates.index[rates["violent_crime_rate"].notna()], year)
     violent = rates.loc[picks, "violent_crime_rate"].astype(float)
     assert_same(panel_values(panel, year, "violent_per_10k", picks), violent / 10)
-    assert_same(panel_values(panel, year, "property_per_10k", picks),
-                rates.loc[picks, "property_crime_rate"].astype(float) / 10)
+    assert_same(
+        panel_values(panel, year, "property_per_10k", picks),
+        rates.loc[picks, "property_crime_rate"].astype(float) / 10,
+    )
     counts = violent * pops.loc[picks, "population"].astype(float) / 1e5
     assert_same(panel_values(panel, year, "violent_crimes", picks), counts.round())
     assert (panel_values(panel, year, "crime_source", picks) == "urban-crime-rates").all()
 
 
 def test_population_equals_census_estimates_and_urban_2017(panel, raw_dir):
-    pop = pd.read_csv(raw_dir / "socio/popest/co-est2016-alldata.csv", dtype=str, encoding="latin-1")
+    pop = pd.read_csv(
+        raw_dir / "socio/popest/co-est2016-alldata.csv", dtype=str, encoding="latin-1"
+    )
     pop = pop[pop["SUMLEV"] == "050"]
     pop.index = pop["STATE"] + pop["COUNTY"]
     for year in range(2010, 2017):
         picks = sample(pop.index, year)
-        assert_same(panel_values(panel, year, "population", picks), pop.loc[picks, f"POPESTIMATE{year}"])
+        assert_same(
+            panel_values(panel, year, "population", picks), pop.loc[picks, f"POPESTIMATE{year}"]
+        )
     urban = pd.read_csv(raw_dir / "crime/urban-2015/county-file.csv", dtype=str)
     urban = urban[urban["year"] == "2017"]
     urban.index = urban["state"] + urban["county"]
@@ -201,20 +238,30 @@ def test_population_equals_census_estimates_and_urban_2017(panel, raw_dir):
 
 def test_acs_covariates_equal_their_tables(panel, raw_dir):
     acs = raw_dir / "socio/acs-2011-2015"
-    hisp = pd.read_csv(acs / "ACS_15_5YR_B03003_with_ann.csv", skiprows=[1], dtype=str,
-                       encoding="latin-1").set_index("GEO.id2")
-    emp = pd.read_csv(acs / "ACS_15_5YR_S2301_with_ann.csv", skiprows=[1], dtype=str,
-                      encoding="latin-1").set_index("GEO.id2")
+    hisp = pd.read_csv(
+        acs / "ACS_15_5YR_B03003_with_ann.csv", skiprows=[1], dtype=str, encoding="latin-1"
+    ).set_index("GEO.id2")
+    emp = pd.read_csv(
+        acs / "ACS_15_5YR_S2301_with_ann.csv", skiprows=[1], dtype=str, encoding="latin-1"
+    ).set_index("GEO.id2")
     nat = pd.read_csv(acs / "nhgis0029_ds216_20155_2015_county.csv", dtype=str, encoding="latin-1")
     nat.index = nat["STATEA"] + nat["COUNTYA"]
     picks = sample(hisp.index, 7)
     for year in (2010, 2017):  # constant across years
-        assert_same(panel_values(panel, year, "hispanic_pct", picks),
-                    100 * hisp.loc[picks, "HD01_VD03"].astype(float) / hisp.loc[picks, "HD01_VD01"].astype(float))
-    assert_same(panel_values(panel, 2015, "labor_force_participation_pct", picks),
-                emp.loc[picks, "HC02_EST_VC01"])
-    assert_same(panel_values(panel, 2015, "employment_population_pct", picks),
-                emp.loc[picks, "HC03_EST_VC01"])
+        assert_same(
+            panel_values(panel, year, "hispanic_pct", picks),
+            100
+            * hisp.loc[picks, "HD01_VD03"].astype(float)
+            / hisp.loc[picks, "HD01_VD01"].astype(float),
+        )
+    assert_same(
+        panel_values(panel, 2015, "labor_force_participation_pct", picks),
+        emp.loc[picks, "HC02_EST_VC01"],
+    )
+    assert_same(
+        panel_values(panel, 2015, "employment_population_pct", picks),
+        emp.loc[picks, "HC03_EST_VC01"],
+    )
     born = sum(nat.loc[picks, f"ADURE{n:03d}"].astype(float) for n in (5, 10, 16, 21))
     alien = sum(nat.loc[picks, f"ADURE{n:03d}"].astype(float) for n in (7, 12, 18, 23))
     total = nat.loc[picks, "ADURE001"].astype(float)
@@ -223,8 +270,12 @@ def test_acs_covariates_equal_their_tables(panel, raw_dir):
 
 
 def test_classifications_and_vote_share_equal_their_files(panel, raw_dir):
-    nchs = {line[:5]: int(line.split()[-3]) for line in
-            (raw_dir / "socio/covariates/NCHSURCodes2013.txt").read_text(encoding="latin-1").splitlines()}
+    nchs = {
+        line[:5]: int(line.split()[-3])
+        for line in (raw_dir / "socio/covariates/NCHSURCodes2013.txt")
+        .read_text(encoding="latin-1")
+        .splitlines()
+    }
     picks = sample(nchs, 11)
     assert_same(panel_values(panel, 2012, "nchs_urban_rural_2013", picks), [nchs[k] for k in picks])
     rucc = pd.read_excel(raw_dir / "socio/covariates/ruralurbancodes2013.xls", engine="calamine")
@@ -235,8 +286,10 @@ def test_classifications_and_vote_share_equal_their_files(panel, raw_dir):
     rep = votes[(votes["year"] == 2016) & (votes["party"] == "republican") & votes["FIPS"].notna()]
     rep.index = rep["FIPS"].astype(int).astype(str).str.zfill(5)
     picks = sample(rep.index[~rep.index.str.startswith("02") & (rep.index != "36000")], 16)
-    assert_same(panel_values(panel, 2016, "trump_share_2016", picks),
-                100 * rep.loc[picks, "candidatevotes"] / rep.loc[picks, "totalvotes"])
+    assert_same(
+        panel_values(panel, 2016, "trump_share_2016", picks),
+        100 * rep.loc[picks, "candidatevotes"] / rep.loc[picks, "totalvotes"],
+    )
 
 
 def test_build_log_accounts_for_every_row(panel_log):

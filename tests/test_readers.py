@@ -70,7 +70,7 @@ def test_non_numeric_value_names_its_row(raw_dir, tmp_path):
     src = raw_dir / "socio/popest/co-est2016-alldata.csv"
     text = src.read_text(encoding="latin-1").splitlines(keepends=True)
     fields = text[2].split(",")  # line 3: Autauga County, AL
-    fields[9] = "54x71"          # POPESTIMATE2010
+    fields[9] = "54x71"  # POPESTIMATE2010
     text[2] = ",".join(fields)
     copy = tmp_path / "popest.csv"
     copy.write_text("".join(text), encoding="latin-1")
@@ -82,8 +82,9 @@ def test_non_numeric_value_names_its_row(raw_dir, tmp_path):
 @pytest.mark.integration
 @pytest.mark.needs_icpsr
 def test_missing_column_in_an_icpsr_file(raw_dir, tmp_path):
-    frame = pd.read_stata(raw_dir / "crime/icpsr-37059-2016/37059-0004-Data.dta",
-                          convert_categoricals=False)
+    frame = pd.read_stata(
+        raw_dir / "crime/icpsr-37059-2016/37059-0004-Data.dta", convert_categoricals=False
+    )
     copy = tmp_path / "ucr.dta"
     frame.rename(columns={"COVIND": "COVERAGE"}).to_stata(copy, write_index=False)
     with pytest.raises(MissingColumns, match="'COVIND'"):
@@ -113,8 +114,9 @@ def test_acs_suppressed_estimate_is_a_bad_value_not_a_zero(raw_dir, tmp_path):
 @pytest.mark.integration
 def test_election_reader_wants_one_republican_row_per_county(raw_dir, tmp_path):
     src = raw_dir / "socio/elections/countypres_2000-2016.csv"
-    copy = _altered_csv(src, tmp_path / "pres.csv", ",Donald Trump,republican,",
-                        ",Donald Trump,democrat,")
+    copy = _altered_csv(
+        src, tmp_path / "pres.csv", ",Donald Trump,republican,", ",Donald Trump,democrat,"
+    )
     with pytest.raises(SourceFormatError, match="one republican row per county"):
         elections.read(copy, account(copy))
 
@@ -127,8 +129,9 @@ def test_errors_name_files_relative_to_the_project(tmp_path, monkeypatch, reader
     inside = tmp_path / "data" / "raw" / "socio" / "laus" / "laucnty15.txt"
     inside.parent.mkdir(parents=True)
     text = (SAMPLES / "laucnty15_sample.txt").read_bytes()
-    inside.write_bytes(text.replace(b"   01     001   Autauga", b" 01001 Autauga")
-                       if args == (2015,) else text)
+    inside.write_bytes(
+        text.replace(b"   01     001   Autauga", b" 01001 Autauga") if args == (2015,) else text
+    )
     with pytest.raises(SourceFormatError) as err:
         reader(inside, account("x"), *args)
     assert str(err.value).startswith("data/raw/socio/laus/laucnty15.txt: ")

@@ -33,8 +33,9 @@ def test_example_command_output_is_current():
         command = command[:-1] + more
     args = command.removeprefix("$ ").split()
     assert args[:3] == [".venv/bin/python", "-m", "analysis"]
-    result = subprocess.run([sys.executable, *args[1:]], cwd=paths.REPO_DIR, capture_output=True,
-                            text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, *args[1:]], cwd=paths.REPO_DIR, capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == expected.strip()
 
 
@@ -42,8 +43,12 @@ def test_definition_counts_are_the_built_definitions():
     from analysis import list_definitions
 
     built = list_definitions()
-    rows = re.findall(r"^\| `(\w+)` \| [^|]+ \| (\d[\d,]*) (sanctuary|cooperating) \|$", README, flags=re.M)
+    rows = re.findall(
+        r"^\| `(\w+)` \| [^|]+ \| (\d[\d,]*) (sanctuary|cooperating) \|$", README, flags=re.M
+    )
     assert {r[0] for r in rows} == set(built.index)
     for name, count, status in rows:
-        assert (int(count.replace(",", "")), status) == (built.loc[name, "counties"],
-                                                         built.loc[name, "status"]), name
+        assert (int(count.replace(",", "")), status) == (
+            built.loc[name, "counties"],
+            built.loc[name, "status"],
+        ), name

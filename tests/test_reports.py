@@ -82,8 +82,10 @@ def test_a_report_run_writes_every_output(built):
     meta = json.loads((root / "meta/demo-2016.json").read_text())
     assert meta["finding"] == "The demo ran for 2016 (demo)." and meta["figures"] == ["line"]
     executed = json.loads(spec.executed.read_text())
-    assert executed["metadata"]["papermill"]["parameters"] == {"year": 2016,
-                                                               "report_name": "demo-2016"}
+    assert executed["metadata"]["papermill"]["parameters"] == {
+        "year": 2016,
+        "report_name": "demo-2016",
+    }
 
 
 def test_reader_page_is_self_contained_and_hides_code(built):
@@ -122,6 +124,12 @@ def test_failing_notebook_names_the_cell_and_leaves_no_page(site):
 
 def test_library_dependencies_follow_the_package_imports():
     modules = {p.name for p in reports.library_modules(SITE / "notebooks" / "demo.ipynb")}
-    assert {"__init__.py", "reporting.py", "layout.py", "parameters.py", "atomic.py",
-            "paths.py"} <= modules
+    assert {
+        "__init__.py",
+        "reporting.py",
+        "layout.py",
+        "parameters.py",
+        "atomic.py",
+        "paths.py",
+    } <= modules
     assert "panel.py" not in modules and "ucr.py" not in modules

@@ -22,16 +22,27 @@ pytestmark = pytest.mark.integration
 REPO = paths.REPO_DIR
 SCREENSHOTS = REPO / "tests" / "output" / "screenshots"
 SPECS = reports.load_config()
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--disable-dev-shm-usage"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 
 
 def chromium() -> str:
-    found = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    found = (
+        os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    )
     if not found:
-        pytest.fail("no Chromium for the browser tests: `make test` installs Debian's chromium; "
-                    "elsewhere install it or set CHROMIUM=/path/to/chromium")
+        pytest.fail(
+            "no Chromium for the browser tests: `make test` installs Debian's chromium; "
+            "elsewhere install it or set CHROMIUM=/path/to/chromium"
+        )
     return found
 
 
@@ -54,16 +65,24 @@ def built(path: Path) -> Path:
 @pytest.mark.parametrize("spec", SPECS, ids=[s.name for s in SPECS])
 def test_each_report_ran_under_papermill_with_its_parameters(spec):
     executed = json.loads(built(spec.executed).read_text())
-    assert executed["metadata"]["papermill"]["parameters"] == {**spec.parameters,
-                                                               "report_name": spec.name}
-    errors = [o for c in executed["cells"] for o in c.get("outputs", [])
-              if o.get("output_type") == "error"]
+    assert executed["metadata"]["papermill"]["parameters"] == {
+        **spec.parameters,
+        "report_name": spec.name,
+    }
+    errors = [
+        o
+        for c in executed["cells"]
+        for o in c.get("outputs", [])
+        if o.get("output_type") == "error"
+    ]
     assert errors == []
     meta = json.loads((paths.reports_dir() / "meta" / f"{spec.name}.json").read_text())
     assert meta["finding"], "every report states its finding for the index"
     for figure in meta["figures"]:
         for suffix in ("png", "svg"):
-            assert (paths.reports_dir() / "figures" / spec.name / f"{figure}.{suffix}").stat().st_size > 0
+            assert (
+                paths.reports_dir() / "figures" / spec.name / f"{figure}.{suffix}"
+            ).stat().st_size > 0
     for table in meta["tables"]:
         assert (paths.reports_dir() / "tables" / spec.name / f"{table}.csv").exists()
 
@@ -76,8 +95,14 @@ def test_page_loads_offline_with_every_image_and_no_console_errors(browser, name
     context = browser.new_context(offline=True, viewport={"width": 1200, "height": 900})
     tab = context.new_page()
     problems = []
-    tab.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
-           if m.type in ("error", "warning") else None)
+    tab.on(
+        "console",
+        lambda m: (
+            problems.append(f"console {m.type}: {m.text}")
+            if m.type in ("error", "warning")
+            else None
+        ),
+    )
     tab.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     tab.on("requestfailed", lambda r: problems.append(f"failed request: {r.url}"))
     tab.goto(built(page).as_uri(), wait_until="load")
@@ -97,11 +122,25 @@ def test_page_loads_offline_with_every_image_and_no_console_errors(browser, name
 
 
 def test_replication_table_holds_the_published_figure_beside_the_project_estimate():
-    table = pd.read_csv(built(paths.reports_dir() / "tables" / "cap-replication" / "replication.csv"))
-    expected = ["outcome", "published_estimate", "project_estimate", "ci_low", "ci_high",
-                "n_focal", "n_comparison", "definition", "year", "method"]
-    assert list(table.columns[:len(expected)]) == expected
-    crime = table[(table["outcome"] == "total_crime_per_10k") & (table["stratum"] == "all counties")]
+    table = pd.read_csv(
+        built(paths.reports_dir() / "tables" / "cap-replication" / "replication.csv")
+    )
+    expected = [
+        "outcome",
+        "published_estimate",
+        "project_estimate",
+        "ci_low",
+        "ci_high",
+        "n_focal",
+        "n_comparison",
+        "definition",
+        "year",
+        "method",
+    ]
+    assert list(table.columns[: len(expected)]) == expected
+    crime = table[
+        (table["outcome"] == "total_crime_per_10k") & (table["stratum"] == "all counties")
+    ]
     assert crime["published_estimate"].tolist() == [-35.5]
     assert crime["project_estimate"].notna().all() and crime["year"].tolist() == [2015]
 

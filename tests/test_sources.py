@@ -11,13 +11,13 @@ import threading
 import pytest
 
 from analysis import paths, sources
-from analysis.errors import (AnalysisError, ChecksumMismatch)
+from analysis.errors import AnalysisError, ChecksumMismatch
 
 REPO = paths.REPO_DIR
-SMALL = "county-codes-2010"      # a small file with an official URL
-MANUAL = "doj-list-2025"         # no file to download: a mirror or a transcription
-OPTIONAL = "ucr-2010"            # ICPSR: users download it themselves, or go without
-NO_URL = "acs-s2301"             # no direct download anywhere official
+SMALL = "county-codes-2010"  # a small file with an official URL
+MANUAL = "doj-list-2025"  # no file to download: a mirror or a transcription
+OPTIONAL = "ucr-2010"  # ICPSR: users download it themselves, or go without
+NO_URL = "acs-s2301"  # no direct download anywhere official
 
 
 def test_registry_entries_are_complete_and_unique():
@@ -28,8 +28,9 @@ def test_registry_entries_are_complete_and_unique():
         assert f.bytes > 0 and not f.path.startswith("/")
     for s in sources.registry().values():
         assert s.producer and s.licence and s.citation and s.landing_page, s.id
-        assert s.manual or all(f.url for f in s.files) or s.note, \
+        assert s.manual or all(f.url for f in s.files) or s.note, (
             f"{s.id}: no way to fetch without a mirror, and no note saying why"
+        )
 
 
 def test_icpsr_files_are_optional_manual_downloads():
@@ -42,12 +43,18 @@ def test_icpsr_files_are_optional_manual_downloads():
 
 def test_makefile_lists_exactly_the_registry_files():
     def printed(variable):
-        return subprocess.run(["make", "-s", f"print-{variable}"], cwd=REPO, capture_output=True,
-                              text=True, check=True).stdout.split()
+        return subprocess.run(
+            ["make", "-s", f"print-{variable}"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
 
     assert sorted(printed("RAW_PATHS")) == sorted(f.path for f in sources.all_files())
-    assert sorted(printed("RAW_OPTIONAL")) == sorted(f"data/raw/{f.path}"
-                                                     for f in sources.optional_files())
+    assert sorted(printed("RAW_OPTIONAL")) == sorted(
+        f"data/raw/{f.path}" for f in sources.optional_files()
+    )
 
 
 @pytest.fixture()
@@ -67,8 +74,10 @@ def test_fetch_from_a_mirror_folder_verifies_and_places_files(mirror, tmp_path):
     done = sources.fetch([SMALL, MANUAL], raw_dir=dest, mirror=str(mirror), progress=False)
     assert all(v.startswith("copied from mirror") for v in done.values())
     for fid in [SMALL, MANUAL]:
-        assert sources.sha256_of(dest / sources.source_file(fid).path) == \
-            sources.source_file(fid).sha256
+        assert (
+            sources.sha256_of(dest / sources.source_file(fid).path)
+            == sources.source_file(fid).sha256
+        )
     again = sources.fetch([SMALL], raw_dir=dest, mirror=str(mirror), progress=False)
     assert again == {SMALL: "present"}
 
@@ -138,8 +147,9 @@ def test_unreachable_mirror_names_the_source_and_the_address(tmp_path):
 
 def test_mirror_folder_without_the_file(tmp_path):
     with pytest.raises(AnalysisError) as err:
-        sources.fetch([SMALL], raw_dir=tmp_path / "raw", mirror=str(tmp_path / "empty"),
-                      progress=False)
+        sources.fetch(
+            [SMALL], raw_dir=tmp_path / "raw", mirror=str(tmp_path / "empty"), progress=False
+        )
     assert "no file national_county.txt" in str(err.value) and "DATA_MIRROR" in str(err.value)
 
 
@@ -156,8 +166,13 @@ def test_manual_download_says_where_to_get_and_put_it(tmp_path, monkeypatch):
 def test_a_mirror_without_an_optional_file_fails_only_for_the_required_ones(tmp_path):
     seen = []
     with pytest.raises(AnalysisError) as err:
-        sources.fetch([OPTIONAL, SMALL], raw_dir=tmp_path / "raw", mirror=str(tmp_path / "empty"),
-                      progress=False, report=lambda i, n, outcome: seen.append(outcome.status))
+        sources.fetch(
+            [OPTIONAL, SMALL],
+            raw_dir=tmp_path / "raw",
+            mirror=str(tmp_path / "empty"),
+            progress=False,
+            report=lambda i, n, outcome: seen.append(outcome.status),
+        )
     assert seen == ["absent", "failed"]
     message = str(err.value)
     assert message.startswith("1 of 2 source files could not be made ready")
@@ -167,9 +182,13 @@ def test_a_mirror_without_an_optional_file_fails_only_for_the_required_ones(tmp_
 def test_an_absent_optional_file_is_no_failure_and_says_how_to_add_it(tmp_path, monkeypatch):
     monkeypatch.delenv("DATA_MIRROR", raising=False)
     seen = []
-    done = sources.fetch([OPTIONAL], raw_dir=tmp_path / "raw", progress=False,
-                         report=lambda i, n, outcome: seen.append((i, n, outcome)))
-    (index, total, outcome), = seen
+    done = sources.fetch(
+        [OPTIONAL],
+        raw_dir=tmp_path / "raw",
+        progress=False,
+        report=lambda i, n, outcome: seen.append((i, n, outcome)),
+    )
+    ((index, total, outcome),) = seen
     assert (index, total, outcome.status) == (1, 1, "absent")
     assert done[OPTIONAL].startswith("ICPSR 33523 not present")
     assert "https://www.icpsr.umich.edu/web/NACJD/studies/33523" in done[OPTIONAL]
@@ -192,9 +211,13 @@ def test_all_failures_are_reported_together(tmp_path, monkeypatch):
 
 
 def test_cli_prints_the_error_without_a_traceback(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "analysis", "fetch", "--quiet", MANUAL],
-                            cwd=REPO, capture_output=True, text=True,
-                            env={"PATH": "/usr/bin:/bin", "ANALYSIS_ROOT": str(tmp_path)})
+    result = subprocess.run(
+        [sys.executable, "-m", "analysis", "fetch", "--quiet", MANUAL],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "ANALYSIS_ROOT": str(tmp_path)},
+    )
     assert result.returncode == 2
     assert result.stderr.startswith("error: 1 of 1 source files")
     assert "Traceback" not in result.stderr

@@ -37,8 +37,11 @@ def optional_status(log: Path | None = None) -> list[dict]:
 def absent_crime_years(log: Path | None = None) -> list[int]:
     """The crime years whose optional file the last panel build did not have."""
     file_year = {file_id: year for year, file_id in UCR_FILES.items()}
-    return sorted(file_year[s["file"]] for s in optional_status(log)
-                  if not s["present"] and s["file"] in file_year)
+    return sorted(
+        file_year[s["file"]]
+        for s in optional_status(log)
+        if not s["present"] and s["file"] in file_year
+    )
 
 
 def years_with_values(panel, outcome: str) -> set[int]:
@@ -75,13 +78,16 @@ def notice(years: Iterable[int], what: str = "") -> str:
         url = sources.registry()[spec.source_id].landing_page
         where.append((year, url, f"data/raw/{spec.path}"))
     if len(where) == 1:
-        (_, url, path), = where
+        ((_, url, path),) = where
         how = f"To add it, download DS0004 from {url} and save it as {path}"
     else:
-        how = ("To add them, download DS0004 of each and save it as shown: "
-               + "; ".join(f"{year} from {url} as {path}" for year, url, path in where))
+        how = "To add them, download DS0004 of each and save it as shown: " + "; ".join(
+            f"{year} from {url} as {path}" for year, url, path in where
+        )
     files = "file" if len(optional) == 1 else "files"
     come = "comes" if len(optional) == 1 else "come"
-    return (f"{head}. The FBI's county {files} for {listed([str(y) for y in optional])} {come} from "
-            f"ICPSR, a signed-in download that may not be redistributed. {how}; then run "
-            f"`make reports` (README: '{README_SECTION}').")
+    return (
+        f"{head}. The FBI's county {files} for {listed([str(y) for y in optional])} {come} from "
+        f"ICPSR, a signed-in download that may not be redistributed. {how}; then run "
+        f"`make reports` (README: '{README_SECTION}')."
+    )

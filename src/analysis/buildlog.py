@@ -64,7 +64,8 @@ class FileAccount:
         if accounted != self.rows_read:
             raise AssertionError(
                 f"{self.path}: row accounting does not add up "
-                f"(read {self.rows_read}, kept {self.rows_kept}, dropped {accounted - self.rows_kept})"
+                f"(read {self.rows_read}, kept {self.rows_kept}, "
+                f"dropped {accounted - self.rows_kept})"
             )
         return frame
 
@@ -96,23 +97,36 @@ class BuildLog:
         spec = sources.source_file(file_id)
         present = (self.raw_dir / spec.path).exists()
         reason = "" if present else sources.absent_notice(spec)
-        self.optional.append({"source": spec.source_id, "file": spec.id,
-                              "path": f"data/raw/{spec.path}", "present": present,
-                              "reason": reason})
+        self.optional.append(
+            {
+                "source": spec.source_id,
+                "file": spec.id,
+                "path": f"data/raw/{spec.path}",
+                "present": present,
+                "reason": reason,
+            }
+        )
         if reason:
             self.notes.append(reason)
         return self.open(file_id) if present else None
 
     def record_missing(self, column: str, year: int | None, fips: list[str], reason: str) -> None:
         if fips:
-            self.missing.append({"column": column, "year": year, "count": len(fips),
-                                 "reason": reason, "fips": sorted(fips)})
+            self.missing.append(
+                {
+                    "column": column,
+                    "year": year,
+                    "count": len(fips),
+                    "reason": reason,
+                    "fips": sorted(fips),
+                }
+            )
 
     def as_dict(self, outputs: list[Path] = ()) -> dict:
         """The account; `outputs` are the products written, whose sha256 it records."""
         return {
             "product": self.product,
-            "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "python": platform.python_version(),
             # One line per product in the file, which the Makefile reads with sed.
             "outputs": {Path(p).name: sources.sha256_of(Path(p)) for p in outputs},
@@ -139,11 +153,15 @@ def verified_product(path: Path) -> Path:
     stat = path.stat()
     expected = _recorded_outputs(path.parent).get(path.name)
     if expected is None:
-        raise AnalysisError(f"{shown} has no checksum in its build log (built by an older "
-                            "version, or its log is gone): run `make data` to rebuild it.")
+        raise AnalysisError(
+            f"{shown} has no checksum in its build log (built by an older "
+            "version, or its log is gone): run `make data` to rebuild it."
+        )
     if _sha256_cached(path, stat.st_mtime_ns, stat.st_size) != expected:
-        raise AnalysisError(f"{shown} does not match the sha256 its build recorded (truncated "
-                            "or edited since): run `make data` to rebuild it.")
+        raise AnalysisError(
+            f"{shown} does not match the sha256 its build recorded (truncated "
+            "or edited since): run `make data` to rebuild it."
+        )
     return path
 
 

@@ -17,16 +17,23 @@ from .errors import ValidationError
 
 FIPS_PATTERN = r"^\d{5}$"
 # State codes of territories: outside the 50 states and DC that this project covers.
-TERRITORIES = {"60": "American Samoa", "66": "Guam", "69": "Northern Mariana Islands",
-               "72": "Puerto Rico", "78": "US Virgin Islands"}
+TERRITORIES = {
+    "60": "American Samoa",
+    "66": "Guam",
+    "69": "Northern Mariana Islands",
+    "72": "Puerto Rico",
+    "78": "US Virgin Islands",
+}
 
 
-def drop_territories(frame: pd.DataFrame, account: FileAccount, state_column: str,
-                     key: str = "fips") -> pd.DataFrame:
+def drop_territories(
+    frame: pd.DataFrame, account: FileAccount, state_column: str, key: str = "fips"
+) -> pd.DataFrame:
     """Set aside rows of US territories, naming the territory in the reason."""
     for code, name in TERRITORIES.items():
-        frame = account.drop(frame, frame[state_column] == code,
-                             f"{name}: outside the 50 states and DC", key=key)
+        frame = account.drop(
+            frame, frame[state_column] == code, f"{name}: outside the 50 states and DC", key=key
+        )
     return frame
 
 
@@ -41,16 +48,37 @@ class BoundaryChange:
 BOUNDARY_CHANGES = {
     c.old: c
     for c in [
-        BoundaryChange("46113", "46102", "renamed",
-                       "Shannon County, SD, renamed Oglala Lakota County in 2015: same area, new code"),
-        BoundaryChange("02270", "02158", "renamed",
-                       "Wade Hampton Census Area, AK, renamed Kusilvak Census Area in 2015: same area, new code"),
-        BoundaryChange("51515", "51019", "merged",
-                       "Bedford city, VA, became part of Bedford County on 1 July 2013"),
-        BoundaryChange("51560", "51005", "merged",
-                       "Clifton Forge city, VA, became part of Alleghany County in 2001"),
-        BoundaryChange("51780", "51083", "merged",
-                       "South Boston city, VA, became part of Halifax County in 1995"),
+        BoundaryChange(
+            "46113",
+            "46102",
+            "renamed",
+            "Shannon County, SD, renamed Oglala Lakota County in 2015: same area, new code",
+        ),
+        BoundaryChange(
+            "02270",
+            "02158",
+            "renamed",
+            "Wade Hampton Census Area, AK, renamed Kusilvak Census Area in 2015: "
+            "same area, new code",
+        ),
+        BoundaryChange(
+            "51515",
+            "51019",
+            "merged",
+            "Bedford city, VA, became part of Bedford County on 1 July 2013",
+        ),
+        BoundaryChange(
+            "51560",
+            "51005",
+            "merged",
+            "Clifton Forge city, VA, became part of Alleghany County in 2001",
+        ),
+        BoundaryChange(
+            "51780",
+            "51083",
+            "merged",
+            "South Boston city, VA, became part of Halifax County in 1995",
+        ),
     ]
 }
 
@@ -58,19 +86,19 @@ BOUNDARY_CHANGES = {
 # counties: their values cannot be allocated, so those rows are set aside.
 RETIRED_CODES = {
     "02201": "Prince of Wales-Outer Ketchikan Census Area, AK, split in 2008 among "
-             "Prince of Wales-Hyder (02198), Ketchikan Gateway (02130) and Wrangell (02275)",
+    "Prince of Wales-Hyder (02198), Ketchikan Gateway (02130) and Wrangell (02275)",
     "02232": "Skagway-Hoonah-Angoon Census Area, AK, split in 2007 into Skagway (02230) "
-             "and Hoonah-Angoon (02105)",
+    "and Hoonah-Angoon (02105)",
     "02280": "Wrangell-Petersburg Census Area, AK, split in 2008 into Wrangell (02275) "
-             "and Petersburg (02195)",
+    "and Petersburg (02195)",
     "30113": "Yellowstone National Park, MT, not a county since 1997: part of Gallatin (30031) "
-             "and Park (30067) Counties",
+    "and Park (30067) Counties",
 }
 
 # How to combine a merged county's value with its new county's value.
-SUM = "sum"            # additive counts
-KEEP_TARGET = "keep"   # a class or label of the surviving county (e.g. its urban-rural code)
-MISSING = "missing"    # not additive (a median): the combined value is unknown
+SUM = "sum"  # additive counts
+KEEP_TARGET = "keep"  # a class or label of the surviving county (e.g. its urban-rural code)
+MISSING = "missing"  # not additive (a median): the combined value is unknown
 Rule = str | Callable[[pd.Series, pd.Series], float]
 
 
@@ -93,8 +121,9 @@ def _digits(values, width: int) -> pd.Series:
     return s.str.zfill(width)
 
 
-def to_2015_boundaries(frame: pd.DataFrame, account: FileAccount,
-                       rules: dict[str, Rule] | None = None) -> pd.DataFrame:
+def to_2015_boundaries(
+    frame: pd.DataFrame, account: FileAccount, rules: dict[str, Rule] | None = None
+) -> pd.DataFrame:
     """Recode old county codes to 2015 ones, merging rows where counties merged
     and setting aside codes of areas that were split.
 
@@ -105,8 +134,11 @@ def to_2015_boundaries(frame: pd.DataFrame, account: FileAccount,
     keys = ["fips"] + (["year"] if "year" in frame.columns else [])
     frame = frame.copy()
     for code, why in RETIRED_CODES.items():
-        frame = account.drop(frame, frame["fips"] == code,
-                             f"retired code {code}: {why}; its values cannot be allocated")
+        frame = account.drop(
+            frame,
+            frame["fips"] == code,
+            f"retired code {code}: {why}; its values cannot be allocated",
+        )
     for change in BOUNDARY_CHANGES.values():
         old_rows = frame.index[frame["fips"] == change.old]
         if len(old_rows) == 0:
@@ -119,8 +151,9 @@ def to_2015_boundaries(frame: pd.DataFrame, account: FileAccount,
                     "cannot tell which row is right."
                 )
             frame.loc[old_rows, "fips"] = change.new
-            account.recoded.append({"from": change.old, "to": change.new, "rows": len(old_rows),
-                                    "why": change.note})
+            account.recoded.append(
+                {"from": change.old, "to": change.new, "rows": len(old_rows), "why": change.note}
+            )
             continue
         merged = []
         for i in old_rows:
@@ -131,8 +164,9 @@ def to_2015_boundaries(frame: pd.DataFrame, account: FileAccount,
             target = frame.index[match]
             if len(target) == 0:  # the new county is absent: the old row stands in for it
                 frame.loc[i, "fips"] = change.new
-                account.recoded.append({"from": change.old, "to": change.new, "rows": 1,
-                                        "why": change.note})
+                account.recoded.append(
+                    {"from": change.old, "to": change.new, "rows": 1, "why": change.note}
+                )
                 continue
             t = target[0]
             new = frame.loc[t]
@@ -154,9 +188,12 @@ def to_2015_boundaries(frame: pd.DataFrame, account: FileAccount,
                 frame.loc[t, col] = value
             merged.append(i)
         if merged:
-            detail = ", ".join(f"{c}: {r if isinstance(r, str) else 'derived'}"
-                               for c, r in sorted((rules or {}).items()))
+            detail = ", ".join(
+                f"{c}: {r if isinstance(r, str) else 'derived'}"
+                for c, r in sorted((rules or {}).items())
+            )
             mask = frame.index.isin(merged)
-            frame = account.drop(frame, mask,
-                                 f"merged into {change.new} ({change.note}); combined as {detail}")
+            frame = account.drop(
+                frame, mask, f"merged into {change.new} ({change.note}); combined as {detail}"
+            )
     return frame

@@ -86,9 +86,7 @@ class UnknownChoice(AnalysisError, ValueError):
 
     def __init__(self, kind: str, value: object, valid: Iterable[object]):
         self.kind, self.value, self.valid = kind, value, sorted(map(str, valid))
-        super().__init__(
-            f"unknown {kind} {value!r}; valid {kind}s: {', '.join(self.valid)}"
-        )
+        super().__init__(f"unknown {kind} {value!r}; valid {kind}s: {', '.join(self.valid)}")
 
 
 class OutcomeUnavailable(AnalysisError):

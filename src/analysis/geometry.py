@@ -18,7 +18,6 @@ from .errors import ValidationError
 from .readers import geo
 from .schema import N_COUNTIES
 
-
 ALASKA, HAWAII = "02", "15"
 
 
@@ -53,11 +52,22 @@ def map_layout(frame):
     hawaii = frame[frame[key] == HAWAII].to_crs(5070)
     ax0, ay0, _, _ = alaska.total_bounds
     hx0, hy0, _, _ = hawaii.total_bounds
-    alaska = alaska.set_geometry(alaska.geometry.apply(
-        lambda g: affinity.translate(affinity.scale(g, 0.35, 0.35, origin=(ax0, ay0)),
-                                     x0 - ax0 - 0.1e6, y0 - ay0 - 0.35e6)), crs=5070)
-    hawaii = hawaii.set_geometry(hawaii.geometry.apply(
-        lambda g: affinity.translate(g, x0 - hx0 + 1.55e6, y0 - hy0 - 0.15e6)), crs=5070)
+    alaska = alaska.set_geometry(
+        alaska.geometry.apply(
+            lambda g: affinity.translate(
+                affinity.scale(g, 0.35, 0.35, origin=(ax0, ay0)),
+                x0 - ax0 - 0.1e6,
+                y0 - ay0 - 0.35e6,
+            )
+        ),
+        crs=5070,
+    )
+    hawaii = hawaii.set_geometry(
+        hawaii.geometry.apply(
+            lambda g: affinity.translate(g, x0 - hx0 + 1.55e6, y0 - hy0 - 0.15e6)
+        ),
+        crs=5070,
+    )
     return pd.concat([lower, alaska, hawaii], ignore_index=True)
 
 
@@ -68,14 +78,20 @@ def build_geometry(raw_dir: Path | None = None) -> dict[Path, int]:
     path, account = log.open("states-2015")
     states = geo.read_states(path, account)
     if counties["fips"].nunique() != N_COUNTIES or counties["fips"].duplicated().any():
-        raise ValidationError(f"expected {N_COUNTIES} distinct counties in the boundary file, "
-                              f"found {counties['fips'].nunique()}")
+        raise ValidationError(
+            f"expected {N_COUNTIES} distinct counties in the boundary file, "
+            f"found {counties['fips'].nunique()}"
+        )
     missing_states = set(counties["state_fips"]) - set(states["state_fips"])
     if missing_states:
         raise ValidationError(f"states without an outline: {sorted(missing_states)}")
     counties = counties.merge(states[["state_fips", "state_abbr"]], on="state_fips")
-    outputs = {counties_path(): counties, states_path(): states,
-               map_counties_path(): map_layout(counties), map_states_path(): map_layout(states)}
+    outputs = {
+        counties_path(): counties,
+        states_path(): states,
+        map_counties_path(): map_layout(counties),
+        map_states_path(): map_layout(states),
+    }
     for path, frame in outputs.items():
         write_parquet(path, frame)
     log.write(counties_path().with_name("geometry.log.json"), outputs=list(outputs))

@@ -26,8 +26,9 @@ def log_path(panel: Path | None = None) -> Path:
     return panel.with_name(panel.stem + ".log.json")
 
 
-def load_panel(years: list[int] | None = None, columns: list[str] | None = None,
-               path: Path | None = None) -> pd.DataFrame:
+def load_panel(
+    years: list[int] | None = None, columns: list[str] | None = None, path: Path | None = None
+) -> pd.DataFrame:
     """The county panel as a DataFrame (build it first with `make data`).
 
     years: keep only these years; columns: keep only these columns (fips and

@@ -22,8 +22,15 @@ from .errors import ValidationError
 from .panel import log_path, panel_path
 from .readers import acs, census_codes, covariates, elections, laus, popest, saipe, ucr, urban
 from .schema import COLUMNS, CRIME_COLUMNS, validate_panel
-from .years import (CRIME_YEARS, LAUS_FILES, SAIPE_COMPILED_YEARS, SAIPE_FILES, UCR_FILES,
-                    URBAN_CRIME_YEARS, YEARS)
+from .years import (
+    CRIME_YEARS,
+    LAUS_FILES,
+    SAIPE_COMPILED_YEARS,
+    SAIPE_FILES,
+    UCR_FILES,
+    URBAN_CRIME_YEARS,
+    YEARS,
+)
 
 
 class _Assembler:
@@ -39,8 +46,14 @@ class _Assembler:
         """A column assembled so far, on the full grid."""
         return pd.concat(self.pieces[name]).reindex(self.grid)
 
-    def attach(self, source: pd.DataFrame, columns: list[str], file_id: str,
-               years: list[int] | None = None, blank_reason: str = "") -> None:
+    def attach(
+        self,
+        source: pd.DataFrame,
+        columns: list[str],
+        file_id: str,
+        years: list[int] | None = None,
+        blank_reason: str = "",
+    ) -> None:
         """Put `columns` of `source` (keyed by fips, and year unless `years` says
         which years a constant value covers) into the panel."""
         unknown = sorted(set(source["fips"]) - set(self.universe))
@@ -53,15 +66,21 @@ class _Assembler:
         keys = ["fips"] if years else ["fips", "year"]
         dupes = source.duplicated(keys)
         if dupes.any():
-            raise ValidationError(f"source file '{file_id}' has more than one row for "
-                                  f"{source.loc[dupes, keys].head().to_dict('records')}")
-        for year, rows in ([(None, source)] if years else source.groupby("year")):
+            raise ValidationError(
+                f"source file '{file_id}' has more than one row for "
+                f"{source.loc[dupes, keys].head().to_dict('records')}"
+            )
+        for year, rows in [(None, source)] if years else source.groupby("year"):
             present = rows.set_index("fips")
             absent = self.universe.difference(present.index)
             for col in columns:  # a constant's gap is logged once, for every year
                 self.log.record_missing(col, year, list(absent), f"no row in '{file_id}'")
-                self.log.record_missing(col, year, list(present.index[present[col].isna()]),
-                                        blank_reason or f"'{file_id}' gives no value")
+                self.log.record_missing(
+                    col,
+                    year,
+                    list(present.index[present[col].isna()]),
+                    blank_reason or f"'{file_id}' gives no value",
+                )
         if years:
             source = source.merge(pd.DataFrame({"year": years}), how="cross")
         indexed = source.set_index(["fips", "year"])
@@ -73,8 +92,9 @@ class _Assembler:
         for name, pieces in self.pieces.items():
             combined = pd.concat(pieces)
             if combined.index.duplicated().any():
-                raise ValidationError(f"column {name!r} comes from more than one source "
-                                      "for the same county and year")
+                raise ValidationError(
+                    f"column {name!r} comes from more than one source for the same county and year"
+                )
             columns[name] = combined.reindex(self.grid)
         return pd.DataFrame(columns, index=self.grid)
 
@@ -97,8 +117,10 @@ def build_panel(raw_dir: Path | None = None, out: Path | None = None) -> pd.Data
     panel = _Assembler(log, universe)
 
     urban_pop = read(urban.read_population, "urban-county-population")
-    population = pd.concat([pop[["fips", "year", "population"]],
-                            urban_pop.loc[urban_pop["year"] == 2017]], ignore_index=True)
+    population = pd.concat(
+        [pop[["fips", "year", "population"]], urban_pop.loc[urban_pop["year"] == 2017]],
+        ignore_index=True,
+    )
     panel.attach(population, ["population"], "popest-2016 / urban-county-population")
     names = pop.drop_duplicates("fips")[["fips", "county_name"]]
     panel.attach(names, ["county_name"], "popest-2016", years=YEARS)
@@ -106,27 +128,47 @@ def build_panel(raw_dir: Path | None = None, out: Path | None = None) -> pd.Data
     codes = read(census_codes.read, "county-codes-2010")
     states = codes.drop_duplicates("state_fips").set_index("state_fips")["state_abbr"]
     state_fips = pd.Series(universe.str[:2], index=universe)
-    panel.attach(pd.DataFrame({"fips": universe, "state_fips": state_fips.to_numpy(),
-                               "state_abbr": state_fips.map(states).to_numpy()}),
-                 ["state_fips", "state_abbr"], "county-codes-2010", years=YEARS)
+    panel.attach(
+        pd.DataFrame(
+            {
+                "fips": universe,
+                "state_fips": state_fips.to_numpy(),
+                "state_abbr": state_fips.map(states).to_numpy(),
+            }
+        ),
+        ["state_fips", "state_abbr"],
+        "county-codes-2010",
+        years=YEARS,
+    )
 
     absent_years = _attach_crime(panel, read, read_optional, urban_pop, log)
 
     saipe_files = [(saipe.read_year, fid, year) for year, fid in SAIPE_FILES.items()]
     saipe_files += [(saipe.read_compiled, "saipe-compiled", y) for y in SAIPE_COMPILED_YEARS]
     for reader, file_id, year in saipe_files:
-        panel.attach(read(reader, file_id, year), ["poverty_pct", "median_household_income"],
-                     file_id, blank_reason=f"'{file_id}' gives no estimate: suppressed ('.'), or "
-                                           "not derivable for a county that absorbed another "
-                                           "(see this file's 'dropped' entries)")
+        panel.attach(
+            read(reader, file_id, year),
+            ["poverty_pct", "median_household_income"],
+            file_id,
+            blank_reason=f"'{file_id}' gives no estimate: suppressed ('.'), or "
+            "not derivable for a county that absorbed another "
+            "(see this file's 'dropped' entries)",
+        )
     for year, file_id in LAUS_FILES.items():
         panel.attach(read(laus.read, file_id, year), ["unemployment_pct", "labor_force"], file_id)
 
     constant = [
-        (read(acs.read_nativity, "nhgis-ds216"), ["foreign_born_pct", "noncitizen_pct"], "nhgis-ds216"),
+        (
+            read(acs.read_nativity, "nhgis-ds216"),
+            ["foreign_born_pct", "noncitizen_pct"],
+            "nhgis-ds216",
+        ),
         (read(acs.read_hispanic, "acs-b03003"), ["hispanic_pct"], "acs-b03003"),
-        (read(acs.read_employment, "acs-s2301"),
-         ["labor_force_participation_pct", "employment_population_pct"], "acs-s2301"),
+        (
+            read(acs.read_employment, "acs-s2301"),
+            ["labor_force_participation_pct", "employment_population_pct"],
+            "acs-s2301",
+        ),
         (read(covariates.read_nchs, "nchs-2013"), ["nchs_urban_rural_2013"], "nchs-2013"),
         (read(covariates.read_rucc, "rucc-2013"), ["rucc_2013"], "rucc-2013"),
         (read(elections.read, "medsl-countypres"), ["trump_share_2016"], "medsl-countypres"),
@@ -137,17 +179,21 @@ def build_panel(raw_dir: Path | None = None, out: Path | None = None) -> pd.Data
     result = _finish(panel.frame().reset_index())
     for year in sorted(set(CRIME_YEARS) - set(absent_years)):
         rows = result[result["year"] == year]
-        log.record_missing("total_crime_per_10k", year,
-                           rows.loc[rows["total_crime_per_10k"].isna(), "fips"].tolist(),
-                           "violent or property rate missing (see those columns)")
+        log.record_missing(
+            "total_crime_per_10k",
+            year,
+            rows.loc[rows["total_crime_per_10k"].isna(), "fips"].tolist(),
+            "violent or property rate missing (see those columns)",
+        )
     validate_panel(result, log, absent_crime_years=absent_years)
     write_parquet(out, result)
     log.write(log_path(out), outputs=[out])
     return result
 
 
-def _attach_crime(panel: _Assembler, read, read_optional, urban_pop: pd.DataFrame,
-                  log: BuildLog) -> list[int]:
+def _attach_crime(
+    panel: _Assembler, read, read_optional, urban_pop: pd.DataFrame, log: BuildLog
+) -> list[int]:
     """Attach every crime year; returns the years left out because their optional
     file (ICPSR) is not here, each recorded in the log with the reason."""
     population = panel.column("population")
@@ -165,16 +211,28 @@ def _attach_crime(panel: _Assembler, read, read_optional, urban_pop: pd.DataFram
         crime["violent_per_10k"] = crime["violent_crimes"] / pop * 1e4
         crime["property_per_10k"] = crime["property_crimes"] / pop * 1e4
         crime["crime_source"] = file_id
-        panel.attach(crime, ["violent_crimes", "property_crimes", "violent_per_10k",
-                             "property_per_10k", "crime_coverage", "crime_source"], file_id,
-                     blank_reason=f"'{file_id}': coverage indicator 0 and every offence 0, "
-                                  "which the ICPSR codebook defines as no data")
+        panel.attach(
+            crime,
+            [
+                "violent_crimes",
+                "property_crimes",
+                "violent_per_10k",
+                "property_per_10k",
+                "crime_coverage",
+                "crime_source",
+            ],
+            file_id,
+            blank_reason=f"'{file_id}': coverage indicator 0 and every offence 0, "
+            "which the ICPSR codebook defines as no data",
+        )
 
     rates = read(urban.read_crime_rates, "urban-crime-rates")
     rates = rates[rates["year"].isin(URBAN_CRIME_YEARS)]
     if sorted(rates["year"].unique()) != URBAN_CRIME_YEARS:
-        raise ValidationError(f"'urban-crime-rates' should hold {URBAN_CRIME_YEARS}, "
-                              f"holds {sorted(rates['year'].unique())}")
+        raise ValidationError(
+            f"'urban-crime-rates' should hold {URBAN_CRIME_YEARS}, "
+            f"holds {sorted(rates['year'].unique())}"
+        )
     rates = rates.merge(urban_pop, on=["fips", "year"], how="left", validate="one_to_one")
     # Urban computed its rates with this population, so rate x population recovers its counts
     # as whole numbers; a fraction far from whole means the two files no longer match.
@@ -186,14 +244,25 @@ def _attach_crime(panel: _Assembler, read, read_optional, urban_pop: pd.DataFram
                 f"'urban-crime-rates' x 'urban-county-population' does not give whole {kind} "
                 f"crime counts for {off.sum()} counties (e.g. "
                 f"{rates.loc[off, ['fips', 'year']].head(3).to_dict('records')}): the population "
-                "file is not the one Urban used. Check both files against data/sources.toml.")
+                "file is not the one Urban used. Check both files against data/sources.toml."
+            )
         rates[f"{kind}_crimes"] = exact.round()
     rates["violent_per_10k"] = rates["violent_per_100k"] / 10
     rates["property_per_10k"] = rates["property_per_100k"] / 10
     rates["crime_source"] = "urban-crime-rates"
-    panel.attach(rates, ["violent_crimes", "property_crimes", "violent_per_10k",
-                         "property_per_10k", "crime_quality", "crime_source"],
-                 "urban-crime-rates", blank_reason="'urban-crime-rates' has no estimate (empty cell)")
+    panel.attach(
+        rates,
+        [
+            "violent_crimes",
+            "property_crimes",
+            "violent_per_10k",
+            "property_per_10k",
+            "crime_quality",
+            "crime_source",
+        ],
+        "urban-crime-rates",
+        blank_reason="'urban-crime-rates' has no estimate (empty cell)",
+    )
     return absent
 
 
@@ -207,10 +276,20 @@ def _finish(frame: pd.DataFrame) -> pd.DataFrame:
         frame[col] = frame[col].astype("Int64")
     for col in ["fips", "state_fips", "state_abbr", "county_name", "crime_source"]:
         frame[col] = frame[col].astype("string")
-    float_cols = [c for c in COLUMNS if c not in
-                  {"fips", "year", "state_fips", "state_abbr", "county_name", "crime_source",
-                   "nchs_urban_rural_2013", "rucc_2013"}]
+    float_cols = [
+        c
+        for c in COLUMNS
+        if c
+        not in {
+            "fips",
+            "year",
+            "state_fips",
+            "state_abbr",
+            "county_name",
+            "crime_source",
+            "nchs_urban_rural_2013",
+            "rucc_2013",
+        }
+    ]
     frame[float_cols] = frame[float_cols].astype("float64")
     return frame[list(COLUMNS)].sort_values(["fips", "year"], ignore_index=True)
-
-

@@ -16,31 +16,37 @@ import textwrap
 import matplotlib
 
 matplotlib.use("agg")  # reports render to files; notebooks display the saved PNG
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
-GROUP_COLOURS = {"sanctuary": "#1b6ca8", "comparison": "#d95f02", "cooperating": "#b2182b",
-                 "other": "#bdbdbd"}
+GROUP_COLOURS = {
+    "sanctuary": "#1b6ca8",
+    "comparison": "#d95f02",
+    "cooperating": "#b2182b",
+    "other": "#bdbdbd",
+}
 STATUS_COLOURS = {"sanctuary": "#1b6ca8", "cooperating": "#b2182b", "other": "#e8e8e8"}
 SEQUENTIAL = "YlGnBu"
 
-plt.rcParams.update({
-    "figure.dpi": 100,
-    "savefig.dpi": 150,
-    "font.size": 11,
-    "axes.titlesize": 13,
-    "axes.titleweight": "bold",
-    "axes.titlelocation": "left",
-    "axes.labelsize": 11,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.grid": True,
-    "grid.color": "#e5e5e5",
-    "grid.linewidth": 0.8,
-    "legend.frameon": False,
-    "svg.fonttype": "none",
-})
+plt.rcParams.update(
+    {
+        "figure.dpi": 100,
+        "savefig.dpi": 150,
+        "font.size": 11,
+        "axes.titlesize": 13,
+        "axes.titleweight": "bold",
+        "axes.titlelocation": "left",
+        "axes.labelsize": 11,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.grid": True,
+        "grid.color": "#e5e5e5",
+        "grid.linewidth": 0.8,
+        "legend.frameon": False,
+        "svg.fonttype": "none",
+    }
+)
 
 
 def caption(fig, text: str, width: int = 110) -> None:
@@ -48,8 +54,15 @@ def caption(fig, text: str, width: int = 110) -> None:
     renderer = fig.canvas.get_renderer()
     lowest = min([ax.get_tightbbox(renderer).y0 for ax in fig.axes] + [0.0])
     y = lowest / (fig.dpi * fig.get_figheight()) - 0.02
-    fig.text(0.01, y, "\n".join(textwrap.wrap(text, width)), ha="left", va="top",
-             fontsize=8.5, color="#57606a")
+    fig.text(
+        0.01,
+        y,
+        "\n".join(textwrap.wrap(text, width)),
+        ha="left",
+        va="top",
+        fontsize=8.5,
+        color="#57606a",
+    )
 
 
 def _characters_across(width_in: float, fontsize: float) -> int:
@@ -83,8 +96,12 @@ def specification_curve(table: pd.DataFrame, choices: list[str], unit: str = "")
     rows = table.dropna(subset=["estimate"]).sort_values("estimate").reset_index(drop=True)
     values = [(c, v) for c in choices for v in sorted(rows[c].astype(str).unique())]
     fig, (top, bottom) = plt.subplots(
-        2, 1, figsize=(11, 3.6 + 0.22 * len(values)), sharex=True,
-        gridspec_kw={"height_ratios": [3.2, 0.22 * len(values) + 0.3], "hspace": 0.05})
+        2,
+        1,
+        figsize=(11, 3.6 + 0.22 * len(values)),
+        sharex=True,
+        gridspec_kw={"height_ratios": [3.2, 0.22 * len(values) + 0.3], "hspace": 0.05},
+    )
     x = np.arange(len(rows))
     clear = (rows["ci_low"] > 0) | (rows["ci_high"] < 0)
     colour = np.where(clear, GROUP_COLOURS["sanctuary"], "#9a9a9a")
@@ -95,8 +112,9 @@ def specification_curve(table: pd.DataFrame, choices: list[str], unit: str = "")
     top.grid(axis="x", visible=False)
     for i, (column, value) in enumerate(values):
         hit = rows[column].astype(str) == value
-        bottom.scatter(x[hit], np.full(hit.sum(), i), marker="|", s=40, color="#1f2328",
-                       linewidths=1)
+        bottom.scatter(
+            x[hit], np.full(hit.sum(), i), marker="|", s=40, color="#1f2328", linewidths=1
+        )
     bottom.set_yticks(range(len(values)), [f"{c}: {v}" for c, v in values], fontsize=8)
     bottom.set_ylim(len(values) - 0.5, -0.5)
     bottom.set_xlabel("specifications, sorted by estimate")
@@ -106,6 +124,7 @@ def specification_curve(table: pd.DataFrame, choices: list[str], unit: str = "")
 
 
 # --- maps -------------------------------------------------------------------------
+
 
 @functools.cache
 def _county_paths():
@@ -126,8 +145,12 @@ def _county_paths():
             out.append(Path.make_compound_path(*[Path(np.asarray(r.coords)[:, :2]) for r in rings]))
         return out
 
-    return (pd.Index(counties["fips"]), paths_of(counties.geometry), paths_of(states.geometry),
-            counties.total_bounds)
+    return (
+        pd.Index(counties["fips"]),
+        paths_of(counties.geometry),
+        paths_of(states.geometry),
+        counties.total_bounds,
+    )
 
 
 def _draw(ax, colours: list, hatch_missing: np.ndarray | None = None) -> None:
@@ -135,23 +158,42 @@ def _draw(ax, colours: list, hatch_missing: np.ndarray | None = None) -> None:
     from matplotlib.collections import PathCollection
 
     _, county_paths, state_paths, (x0, y0, x1, y1) = _county_paths()
-    fills = PathCollection(county_paths, facecolors=colours, edgecolors="#ffffff",
-                           linewidths=0.08, rasterized=True)  # 3,000 polygons: bitmap in SVG
+    fills = PathCollection(
+        county_paths, facecolors=colours, edgecolors="#ffffff", linewidths=0.08, rasterized=True
+    )  # 3,000 polygons: bitmap in SVG
     ax.add_collection(fills)
     if hatch_missing is not None and hatch_missing.any():
-        ax.add_collection(PathCollection([p for p, m in zip(county_paths, hatch_missing) if m],
-                                         facecolors="none", edgecolors="#bdbdbd", hatch="////",
-                                         linewidths=0, rasterized=True))
-    ax.add_collection(PathCollection(state_paths, facecolors="none", edgecolors="#ffffff",
-                                     linewidths=0.6))
+        ax.add_collection(
+            PathCollection(
+                [p for p, m in zip(county_paths, hatch_missing) if m],
+                facecolors="none",
+                edgecolors="#bdbdbd",
+                hatch="////",
+                linewidths=0,
+                rasterized=True,
+            )
+        )
+    ax.add_collection(
+        PathCollection(state_paths, facecolors="none", edgecolors="#ffffff", linewidths=0.6)
+    )
     pad = 0.02 * (x1 - x0)
     ax.set_xlim(x0 - pad, x1 + pad)
     ax.set_ylim(y0 - pad, y1 + pad)
 
 
-def county_map(ax, values: pd.Series, *, breaks=None, scheme: str = "Quantiles", k: int = 5,
-               cmap: str = SEQUENTIAL, legend_title: str = "", outline: pd.Index | None = None,
-               outline_label: str = "", fmt: str = "{:,.1f}") -> None:
+def county_map(
+    ax,
+    values: pd.Series,
+    *,
+    breaks=None,
+    scheme: str = "Quantiles",
+    k: int = 5,
+    cmap: str = SEQUENTIAL,
+    legend_title: str = "",
+    outline: pd.Index | None = None,
+    outline_label: str = "",
+    fmt: str = "{:,.1f}",
+) -> None:
     """Choropleth of a county-indexed numeric Series (by FIPS).
 
     breaks: class upper bounds shared with other maps (see `shared_breaks`);
@@ -173,15 +215,24 @@ def county_map(ax, values: pd.Series, *, breaks=None, scheme: str = "Quantiles",
     colours = [palette(c) if c >= 0 else "#f2f2f2" for c in classes]
     _draw(ax, colours, hatch_missing=~known)
     lows = [float(np.nanmin(value))] + list(breaks[:-1])
-    handles = [Patch(facecolor=palette(i), label=f"{fmt.format(lo)} to {fmt.format(hi)}")
-               for i, (lo, hi) in enumerate(zip(lows, breaks))]
+    handles = [
+        Patch(facecolor=palette(i), label=f"{fmt.format(lo)} to {fmt.format(hi)}")
+        for i, (lo, hi) in enumerate(zip(lows, breaks))
+    ]
     handles.append(Patch(facecolor="#f2f2f2", hatch="////", edgecolor="#bdbdbd", label="no data"))
     if outline is not None and len(outline):
         ring = fips.isin(outline)
-        ax.add_collection(PathCollection([p for p, r in zip(county_paths, ring) if r],
-                                         facecolors="none", edgecolors="#111111", linewidths=0.7))
-        handles.append(Patch(facecolor="none", edgecolor="#111111",
-                             label=outline_label or "outlined"))
+        ax.add_collection(
+            PathCollection(
+                [p for p, r in zip(county_paths, ring) if r],
+                facecolors="none",
+                edgecolors="#111111",
+                linewidths=0.7,
+            )
+        )
+        handles.append(
+            Patch(facecolor="none", edgecolor="#111111", label=outline_label or "outlined")
+        )
     _legend(ax, handles, legend_title)
     _bare(ax)
 
@@ -194,8 +245,11 @@ def status_map(ax, status: pd.Series, legend_title: str = "") -> None:
     statuses = status.reindex(fips).fillna("other")
     _draw(ax, [STATUS_COLOURS.get(s, STATUS_COLOURS["other"]) for s in statuses])
     counts = statuses.value_counts()
-    handles = [Patch(facecolor=c, edgecolor="#9a9a9a", label=f"{n} ({counts.get(n, 0):,})")
-               for n, c in STATUS_COLOURS.items() if counts.get(n, 0)]
+    handles = [
+        Patch(facecolor=c, edgecolor="#9a9a9a", label=f"{n} ({counts.get(n, 0):,})")
+        for n, c in STATUS_COLOURS.items()
+        if counts.get(n, 0)
+    ]
     _legend(ax, handles, legend_title)
     _bare(ax)
 
@@ -209,8 +263,15 @@ def shared_breaks(*series: pd.Series, scheme: str = "Quantiles", k: int = 5) -> 
 
 
 def _legend(ax, handles, title_text: str) -> None:
-    ax.legend(handles=handles, title=title_text, loc="lower left", bbox_to_anchor=(0.86, 0.0),
-              fontsize=8.5, title_fontsize=9, alignment="left")
+    ax.legend(
+        handles=handles,
+        title=title_text,
+        loc="lower left",
+        bbox_to_anchor=(0.86, 0.0),
+        fontsize=8.5,
+        title_fontsize=9,
+        alignment="left",
+    )
 
 
 def _bare(ax) -> None:

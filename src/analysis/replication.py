@@ -17,11 +17,32 @@ from . import paths
 
 CAP_STUDY = "Wong 2017"
 # The CAP report's county-size strata are the NCHS 2013 urban-rural classes.
-STRATA = {"all counties": None, "large central metro": 1, "large fringe metro": 2,
-          "medium metro": 3, "small metro": 4, "micropolitan": 5, "noncore": 6}
-COLUMNS = ["outcome", "stratum", "published_estimate", "project_estimate", "ci_low", "ci_high",
-           "p_value", "n_focal", "n_comparison", "published_n_sanctuary", "definition", "year",
-           "method", "unit", "note"]
+STRATA = {
+    "all counties": None,
+    "large central metro": 1,
+    "large fringe metro": 2,
+    "medium metro": 3,
+    "small metro": 4,
+    "micropolitan": 5,
+    "noncore": 6,
+}
+COLUMNS = [
+    "outcome",
+    "stratum",
+    "published_estimate",
+    "project_estimate",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "n_focal",
+    "n_comparison",
+    "published_n_sanctuary",
+    "definition",
+    "year",
+    "method",
+    "unit",
+    "note",
+]
 
 
 def published_findings_path() -> Path:
@@ -33,8 +54,12 @@ def published_findings() -> pd.DataFrame:
     return pd.read_csv(published_findings_path())
 
 
-def cap_replication(definition: str = "ice2014", year: int = 2015, covariates: str = "cap",
-                    panel: pd.DataFrame | None = None) -> pd.DataFrame:
+def cap_replication(
+    definition: str = "ice2014",
+    year: int = 2015,
+    covariates: str = "cap",
+    panel: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """One row per CAP figure: the published estimate and this project's matched
     estimate for the same outcome, year and stratum (missing, with a note, where
     the panel has no such outcome)."""
@@ -47,24 +72,51 @@ def cap_replication(definition: str = "ice2014", year: int = 2015, covariates: s
     cap["year"] = cap["year"].astype(int)
     rows = []
     for finding in cap.itertuples(index=False):
-        row = {"outcome": finding.outcome, "stratum": finding.stratum,
-               "published_estimate": finding.estimate, "unit": finding.unit,
-               "published_n_sanctuary": finding.n_sanctuary, "definition": definition,
-               "year": finding.year, "method": "match", "note": ""}
+        row = {
+            "outcome": finding.outcome,
+            "stratum": finding.stratum,
+            "published_estimate": finding.estimate,
+            "unit": finding.unit,
+            "published_n_sanctuary": finding.n_sanctuary,
+            "definition": definition,
+            "year": finding.year,
+            "method": "match",
+            "note": "",
+        }
         if finding.outcome not in OUTCOMES:
             rows.append({**row, "note": "not in this project's panel"})
             continue
         stratum = STRATA.get(finding.stratum)
         if stratum is None:
-            result = compare(definition, "match", finding.year, finding.outcome, panel=panel,
-                             covariates=covariates).iloc[0]
+            result = compare(
+                definition,
+                "match",
+                finding.year,
+                finding.outcome,
+                panel=panel,
+                covariates=covariates,
+            ).iloc[0]
         else:
-            table = compare(definition, "strata", finding.year, finding.outcome, panel=panel,
-                            covariates=covariates)
+            table = compare(
+                definition,
+                "strata",
+                finding.year,
+                finding.outcome,
+                panel=panel,
+                covariates=covariates,
+            )
             result = table[table["stratum"] == stratum].iloc[0]
             row["method"] = "match within NCHS class"
-        rows.append({**row, "project_estimate": result["estimate"], "ci_low": result["ci_low"],
-                     "ci_high": result["ci_high"], "p_value": result["p_value"],
-                     "n_focal": result["n_focal"], "n_comparison": result["n_comparison"],
-                     "note": result["note"]})
+        rows.append(
+            {
+                **row,
+                "project_estimate": result["estimate"],
+                "ci_low": result["ci_low"],
+                "ci_high": result["ci_high"],
+                "p_value": result["p_value"],
+                "n_focal": result["n_focal"],
+                "n_comparison": result["n_comparison"],
+                "note": result["note"],
+            }
+        )
     return pd.DataFrame(rows).reindex(columns=COLUMNS)

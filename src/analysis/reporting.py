@@ -40,8 +40,11 @@ def _html_table(frame, index: bool, float_format: str, uuid: str) -> str:
     (thousands separators, except in codes such as years and row numbers)."""
     import pandas as pd
 
-    numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])
-               and not pd.api.types.is_bool_dtype(frame[c])]
+    numeric = [
+        c
+        for c in frame.columns
+        if pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+    ]
 
     def fmt(column) -> str:
         if pd.api.types.is_float_dtype(frame[column]):
@@ -69,8 +72,13 @@ def check(**parameters) -> dict:
 class Report:
     """Collects a report's outputs; writes them only when it has a name."""
 
-    def __init__(self, name: str = "", title: str = "", parameters: dict | None = None,
-                 sources: list[str] | None = None):
+    def __init__(
+        self,
+        name: str = "",
+        title: str = "",
+        parameters: dict | None = None,
+        sources: list[str] | None = None,
+    ):
         self.name = name
         self.title = title
         self.parameters = dict(parameters or {})
@@ -111,12 +119,21 @@ class Report:
         alt = _figure_title(fig) or slug.replace("-", " ")
         plt.close(fig)
         self.save()
-        display(Image(data=png.getvalue(), format="png", width=min(fig.get_figwidth() * 100, 900)),
-                metadata={"image/png": {"alt": alt}})
+        display(
+            Image(data=png.getvalue(), format="png", width=min(fig.get_figwidth() * 100, 900)),
+            metadata={"image/png": {"alt": alt}},
+        )
 
-    def table(self, frame, slug: str, caption: str = "", index: bool = False,
-              float_format: str = "{:,.2f}", max_rows: int = 60,
-              csv_only: list[str] | tuple = ()) -> None:
+    def table(
+        self,
+        frame,
+        slug: str,
+        caption: str = "",
+        index: bool = False,
+        float_format: str = "{:,.2f}",
+        max_rows: int = 60,
+        csv_only: list[str] | tuple = (),
+    ) -> None:
         """Show a table (its first `max_rows` rows, without the `csv_only` columns,
         such as long notes) with a link to download all of it as CSV; when
         publishing, save the CSV."""
@@ -140,9 +157,11 @@ class Report:
         if notes:
             caption = f"{caption} ({'; '.join(notes)})".strip()
         styled = _html_table(shown, index, float_format, uuid=slug)
-        link = (f'<a class="download" download="{html.escape(self.name or "table")}-{slug}.csv" '
-                f'href="data:text/csv;charset=utf-8;base64,'
-                f'{base64.b64encode(csv.encode()).decode()}">Download this table (CSV)</a>')
+        link = (
+            f'<a class="download" download="{html.escape(self.name or "table")}-{slug}.csv" '
+            f'href="data:text/csv;charset=utf-8;base64,'
+            f'{base64.b64encode(csv.encode()).decode()}">Download this table (CSV)</a>'
+        )
         head = f"<p class='caption'>{html.escape(caption)}</p>" if caption else ""
         display(HTML(f"<div class='report-table-block'>{head}{styled}{link}</div>"))
 
@@ -176,15 +195,18 @@ class Report:
     def save(self) -> None:
         if not self.publishing:
             return
-        write_json(meta_path(self.name), {
-            "name": self.name,
-            "title": self.title,
-            "finding": self.findings[0] if self.findings else "",
-            "findings": self.findings,
-            "notices": self.notices,
-            "parameters": self.parameters,
-            "sources": self.sources,
-            "figures": self.figures,
-            "tables": self.tables,
-            "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        })
+        write_json(
+            meta_path(self.name),
+            {
+                "name": self.name,
+                "title": self.title,
+                "finding": self.findings[0] if self.findings else "",
+                "findings": self.findings,
+                "notices": self.notices,
+                "parameters": self.parameters,
+                "sources": self.sources,
+                "figures": self.figures,
+                "tables": self.tables,
+                "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            },
+        )

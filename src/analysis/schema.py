@@ -27,44 +27,52 @@ COLUMNS: dict[str, str] = {
     "state_abbr": "State postal abbreviation (Census national_county.txt)",
     "county_name": "County name (Census population estimates, vintage 2016)",
     "population": "Resident population, July 1 (Census PEP vintage 2016 for 2010-2016; "
-                  "Urban Institute county file, Census PEP, for 2017)",
+    "Urban Institute county file, Census PEP, for 2017)",
     "violent_crimes": "Violent crimes known to police (FBI UCR; 2015 and 2017 recovered from "
-                      "Urban Institute rates x Urban's population)",
+    "Urban Institute rates x Urban's population)",
     "property_crimes": "Property crimes known to police (as violent_crimes)",
     "violent_per_10k": "Violent crimes per 10,000 residents (UCR years: counts / population; "
-                       "Urban years: Urban's rate per 100,000 / 10)",
+    "Urban years: Urban's rate per 100,000 / 10)",
     "property_per_10k": "Property crimes per 10,000 residents (as violent_per_10k)",
     "total_crime_per_10k": "Violent plus property crimes per 10,000 residents",
     "crime_coverage": "ICPSR coverage indicator, 0-100: share of the county's population in "
-                      "agencies reporting 12 months (UCR years only)",
+    "agencies reporting 12 months (UCR years only)",
     "crime_quality": "Urban Institute crime_rate_quality: 1 New York City (NY DCJS), "
-                     "2 coverage >= 80 %, 3 coverage < 80 % (2015 and 2017 only)",
+    "2 coverage >= 80 %, 3 coverage < 80 % (2015 and 2017 only)",
     "crime_source": "Registry id of the crime file behind the row's crime columns",
     "poverty_pct": "Share of people in poverty, all ages, percent (Census SAIPE; 2011 from "
-                   "the Data4Democracy compilation of SAIPE)",
+    "the Data4Democracy compilation of SAIPE)",
     "median_household_income": "Median household income, current US dollars (SAIPE)",
     "unemployment_pct": "Unemployment rate, annual average, percent (BLS LAUS)",
     "labor_force": "Civilian labor force, annual average (BLS LAUS)",
     "foreign_born_pct": "Foreign-born share of the population, percent; ACS 2011-2015, "
-                        "the same value in every year",
+    "the same value in every year",
     "noncitizen_pct": "Share of the population who are not US citizens, percent; "
-                      "ACS 2011-2015, the same value in every year",
+    "ACS 2011-2015, the same value in every year",
     "hispanic_pct": "Hispanic or Latino share of the population, percent; ACS 2011-2015 "
-                    "(B03003), the same value in every year",
+    "(B03003), the same value in every year",
     "labor_force_participation_pct": "Labor force participation rate, population 16 and over, "
-                                     "percent; ACS 2011-2015 (S2301), the same value in every year",
+    "percent; ACS 2011-2015 (S2301), the same value in every year",
     "employment_population_pct": "Employment-population ratio, population 16 and over, percent; "
-                                 "ACS 2011-2015 (S2301), the same value in every year",
+    "ACS 2011-2015 (S2301), the same value in every year",
     "nchs_urban_rural_2013": "NCHS 2013 urban-rural class: 1 large central metro, 2 large "
-                             "fringe metro, 3 medium metro, 4 small metro, 5 micropolitan, "
-                             "6 noncore; the same value in every year",
+    "fringe metro, 3 medium metro, 4 small metro, 5 micropolitan, "
+    "6 noncore; the same value in every year",
     "rucc_2013": "USDA rural-urban continuum code 2013 (1 most urban .. 9 most rural); "
-                 "the same value in every year",
+    "the same value in every year",
     "trump_share_2016": "Republican (Trump) share of the 2016 presidential vote, percent "
-                        "(MIT Election Lab); the same value in every year",
+    "(MIT Election Lab); the same value in every year",
 }
-CRIME_COLUMNS = ["violent_crimes", "property_crimes", "violent_per_10k", "property_per_10k",
-                 "total_crime_per_10k", "crime_coverage", "crime_quality", "crime_source"]
+CRIME_COLUMNS = [
+    "violent_crimes",
+    "property_crimes",
+    "violent_per_10k",
+    "property_per_10k",
+    "total_crime_per_10k",
+    "crime_coverage",
+    "crime_quality",
+    "crime_source",
+]
 
 KALAWAO = "15005"  # Kalawao County, HI: about 90 residents; most sources fold it into Maui
 
@@ -94,37 +102,78 @@ def known_gaps(absent_crime_years: tuple[int, ...] = ()) -> list[KnownGap]:
     """The gaps the sources are known to have; `absent_crime_years` are the years
     whose optional crime file (ICPSR) this build does not have."""
     crime = tuple(CRIME_COLUMNS)
-    counts_and_rates = tuple(c for c in CRIME_COLUMNS if c not in
-                             ("crime_coverage", "crime_source"))
+    counts_and_rates = tuple(
+        c for c in CRIME_COLUMNS if c not in ("crime_coverage", "crime_source")
+    )
     return [
-        KnownGap(crime, "optional crime file (ICPSR) not present in this build",
-                 years=tuple(absent_crime_years), max_per_year=N_COUNTIES),
-        KnownGap(crime, "no crime file for this year",
-                 years=tuple(y for y in YEARS if y not in CRIME_YEARS), max_per_year=N_COUNTIES),
-        KnownGap(("crime_quality",), "Urban's quality flag exists only for its years (2015, 2017)",
-                 years=tuple(UCR_FILES), max_per_year=N_COUNTIES),
-        KnownGap(("crime_coverage",), "the coverage indicator exists only in the ICPSR years",
-                 years=tuple(y for y in CRIME_YEARS if y not in UCR_FILES),
-                 max_per_year=N_COUNTIES),
-        KnownGap(counts_and_rates, "no reporting agency (ICPSR coverage indicator 0 with all "
-                 "offences 0), or no estimate from Urban: at most 3 % of counties a year",
-                 years=tuple(CRIME_YEARS), max_per_year=100),
-        KnownGap(("crime_coverage", "crime_source"), "Alaska areas created in 2007-2008 from "
-                 "split census areas, absent from the ICPSR files",
-                 fips=frozenset({"02068", "02105", "02195", "02198", "02230", "02275"}),
-                 years=tuple(UCR_FILES)),
-        KnownGap(("poverty_pct", "median_household_income"), "SAIPE suppresses Kalawao County",
-                 fips=frozenset({KALAWAO})),
-        KnownGap(("median_household_income",), "Bedford city merged into Bedford County, VA: "
-                 "the median of the two areas together cannot be derived",
-                 fips=frozenset({"51019"}), years=(2010, 2011, 2012, 2013)),
-        KnownGap(("poverty_pct",), "Bedford city merged into Bedford County, VA; the 2011 "
-                 "compilation has rates without counts, so the combined rate cannot be derived",
-                 fips=frozenset({"51019"}), years=(2011,)),
-        KnownGap(("unemployment_pct", "labor_force"), "LAUS has no line for Kalawao County",
-                 fips=frozenset({KALAWAO})),
-        KnownGap(("trump_share_2016",), "Alaska reports votes by state house district, "
-                 "and Kalawao County votes with Maui", fips=frozenset({KALAWAO}), state="02"),
+        KnownGap(
+            crime,
+            "optional crime file (ICPSR) not present in this build",
+            years=tuple(absent_crime_years),
+            max_per_year=N_COUNTIES,
+        ),
+        KnownGap(
+            crime,
+            "no crime file for this year",
+            years=tuple(y for y in YEARS if y not in CRIME_YEARS),
+            max_per_year=N_COUNTIES,
+        ),
+        KnownGap(
+            ("crime_quality",),
+            "Urban's quality flag exists only for its years (2015, 2017)",
+            years=tuple(UCR_FILES),
+            max_per_year=N_COUNTIES,
+        ),
+        KnownGap(
+            ("crime_coverage",),
+            "the coverage indicator exists only in the ICPSR years",
+            years=tuple(y for y in CRIME_YEARS if y not in UCR_FILES),
+            max_per_year=N_COUNTIES,
+        ),
+        KnownGap(
+            counts_and_rates,
+            "no reporting agency (ICPSR coverage indicator 0 with all "
+            "offences 0), or no estimate from Urban: at most 3 % of counties a year",
+            years=tuple(CRIME_YEARS),
+            max_per_year=100,
+        ),
+        KnownGap(
+            ("crime_coverage", "crime_source"),
+            "Alaska areas created in 2007-2008 from "
+            "split census areas, absent from the ICPSR files",
+            fips=frozenset({"02068", "02105", "02195", "02198", "02230", "02275"}),
+            years=tuple(UCR_FILES),
+        ),
+        KnownGap(
+            ("poverty_pct", "median_household_income"),
+            "SAIPE suppresses Kalawao County",
+            fips=frozenset({KALAWAO}),
+        ),
+        KnownGap(
+            ("median_household_income",),
+            "Bedford city merged into Bedford County, VA: "
+            "the median of the two areas together cannot be derived",
+            fips=frozenset({"51019"}),
+            years=(2010, 2011, 2012, 2013),
+        ),
+        KnownGap(
+            ("poverty_pct",),
+            "Bedford city merged into Bedford County, VA; the 2011 "
+            "compilation has rates without counts, so the combined rate cannot be derived",
+            fips=frozenset({"51019"}),
+            years=(2011,),
+        ),
+        KnownGap(
+            ("unemployment_pct", "labor_force"),
+            "LAUS has no line for Kalawao County",
+            fips=frozenset({KALAWAO}),
+        ),
+        KnownGap(
+            ("trump_share_2016",),
+            "Alaska reports votes by state house district, and Kalawao County votes with Maui",
+            fips=frozenset({KALAWAO}),
+            state="02",
+        ),
     ]
 
 
@@ -174,8 +223,9 @@ def _schema():
     )
 
 
-def validate_panel(panel: pd.DataFrame, log: BuildLog | None = None,
-                   absent_crime_years: tuple[int, ...] = ()) -> None:
+def validate_panel(
+    panel: pd.DataFrame, log: BuildLog | None = None, absent_crime_years: tuple[int, ...] = ()
+) -> None:
     import pandera.errors
 
     try:
@@ -183,25 +233,33 @@ def validate_panel(panel: pd.DataFrame, log: BuildLog | None = None,
     except pandera.errors.SchemaErrors as exc:
         cases = exc.failure_cases
         summary = cases.groupby(["column", "check"], dropna=False).agg(
-            n=("failure_case", "size"), examples=("failure_case", lambda s: list(s.head(3))))
-        raise ValidationError("the county panel breaks its schema:\n" + summary.to_string()) from exc
+            n=("failure_case", "size"), examples=("failure_case", lambda s: list(s.head(3)))
+        )
+        raise ValidationError(
+            "the county panel breaks its schema:\n" + summary.to_string()
+        ) from exc
     per_year = panel.groupby("year").size()
     wrong = per_year[per_year != N_COUNTIES]
     if len(wrong):
         raise ValidationError(f"expected {N_COUNTIES} counties each year; got {wrong.to_dict()}")
     unexplained = unexplained_gaps(panel, tuple(absent_crime_years))
     if unexplained:
-        lines = [f"  {col} {year}: {len(f)} counties, e.g. {', '.join(f[:8])}"
-                 for (col, year), f in unexplained.items()]
+        lines = [
+            f"  {col} {year}: {len(f)} counties, e.g. {', '.join(f[:8])}"
+            for (col, year), f in unexplained.items()
+        ]
         raise ValidationError(
-            "the county panel has missing values that no known gap explains:\n" + "\n".join(lines)
+            "the county panel has missing values that no known gap explains:\n"
+            + "\n".join(lines)
             + "\nThe build log (county_panel.log.json, 'missing_values') gives each one's reason. "
-            "If a source changed, fix its reader; if the gap is real, add it to schema.known_gaps()."
+            "If a source changed, fix its reader; "
+            "if the gap is real, add it to schema.known_gaps()."
         )
 
 
-def unexplained_gaps(panel: pd.DataFrame, absent_crime_years: tuple[int, ...] = ()
-                     ) -> dict[tuple[str, int], list[str]]:
+def unexplained_gaps(
+    panel: pd.DataFrame, absent_crime_years: tuple[int, ...] = ()
+) -> dict[tuple[str, int], list[str]]:
     """Missing values per (column, year) that `known_gaps()` does not account for."""
     gaps = known_gaps(absent_crime_years)
     found = {}

@@ -79,7 +79,6 @@ def source_file(file_id: str) -> SourceFile:
     return by_id[file_id]
 
 
-
 def sha256_of(path: Path) -> str:
     with open(path, "rb") as fh:
         return hashlib.file_digest(fh, "sha256").hexdigest()
@@ -115,9 +114,11 @@ def optional_files() -> list[SourceFile]:
 def absent_notice(spec: SourceFile) -> str:
     """Why an optional file is not here, and how to add it (one line)."""
     source = registry()[spec.source_id]
-    return (f"{source.short_title or source.id} not present: {source.optional} is left out "
-            f"(an optional source). {source.manual} Put it at data/raw/{spec.path} and run "
-            "`make reports` again.")
+    return (
+        f"{source.short_title or source.id} not present: {source.optional} is left out "
+        f"(an optional source). {source.manual} Put it at data/raw/{spec.path} and run "
+        "`make reports` again."
+    )
 
 
 @dataclass(frozen=True)
@@ -158,12 +159,17 @@ def fetch(
         dest = raw_dir / spec.path
         try:
             if dest.exists():
-                _check(dest, spec, paths.relative(dest),
-                       "Delete it and run `make data` to fetch a fresh copy.")
+                _check(
+                    dest,
+                    spec,
+                    paths.relative(dest),
+                    "Delete it and run `make data` to fetch a fresh copy.",
+                )
                 outcome = Fetched(spec.id, "present", "present", spec.bytes)
             else:
-                outcome = Fetched(spec.id, "fetched", _download(spec, dest, mirror, progress),
-                                  spec.bytes)
+                outcome = Fetched(
+                    spec.id, "fetched", _download(spec, dest, mirror, progress), spec.bytes
+                )
         except (ManualDownloadRequired, FetchError) as exc:
             # Not to be had here (no mirror copy, no download): for an optional file that
             # is no failure. A copy that is here but damaged always is (ChecksumMismatch).
@@ -206,34 +212,54 @@ def _download(spec: SourceFile, dest: Path, mirror: str | None, progress: bool) 
     if source.manual:
         raise ManualDownloadRequired(spec.id, paths.relative(dest), source.manual)
     if not spec.url:
-        raise FetchError(spec.id, [("the registry", "no direct download URL for this file")],
-                         f"Get it from {source.landing_page} or set {MIRROR_ENV} to a mirror.")
+        raise FetchError(
+            spec.id,
+            [("the registry", "no direct download URL for this file")],
+            f"Get it from {source.landing_page} or set {MIRROR_ENV} to a mirror.",
+        )
     _get_http(spec, spec.url, dest, progress, where=spec.url)
     return f"downloaded from {spec.url}"
 
 
 def _copy_local(spec: SourceFile, location: Path, dest: Path) -> None:
     if not location.is_file():
-        raise FetchError(spec.id, [(f"mirror folder {location.parent}", f"no file {location.name}")],
-                         f"Check {MIRROR_ENV} (it should be the folder holding MANIFEST.csv).")
+        raise FetchError(
+            spec.id,
+            [(f"mirror folder {location.parent}", f"no file {location.name}")],
+            f"Check {MIRROR_ENV} (it should be the folder holding MANIFEST.csv).",
+        )
     with atomic_path(dest) as tmp:
         with open(location, "rb") as src, open(tmp, "wb") as out:
             shutil.copyfileobj(src, out)
-        _check(tmp, spec, f"{location} (mirror copy)",
-               "Replace the mirror's copy with the producer's file, or fix the registry entry.")
+        _check(
+            tmp,
+            spec,
+            f"{location} (mirror copy)",
+            "Replace the mirror's copy with the producer's file, or fix the registry entry.",
+        )
 
 
 def _get_http(spec: SourceFile, url: str, dest: Path, progress: bool, where: str) -> None:
     import pooch  # imported here: it pulls in requests, slow to import for the rest of the CLI
 
     # pooch's bar shows a long download while it runs; the fetch prints a line when it ends.
-    downloader = pooch.HTTPDownloader(progressbar=progress, timeout=60,
-                                      headers={"User-Agent": "sanctuary-counties (research data fetch)"})
+    downloader = pooch.HTTPDownloader(
+        progressbar=progress,
+        timeout=60,
+        headers={"User-Agent": "sanctuary-counties (research data fetch)"},
+    )
     with atomic_path(dest) as tmp:
         try:
             downloader(url, str(tmp), None)
         except Exception as exc:  # network errors come in many types; all mean "not reachable"
-            raise FetchError(spec.id, [(where, f"{type(exc).__name__}: {exc}")],
-                             f"Check the network, or set {MIRROR_ENV} to a mirror.") from exc
-        _check(tmp, spec, f"{url} (download)",
-               "The producer may have re-issued the file: compare it, then update data/sources.toml.")
+            raise FetchError(
+                spec.id,
+                [(where, f"{type(exc).__name__}: {exc}")],
+                f"Check the network, or set {MIRROR_ENV} to a mirror.",
+            ) from exc
+        _check(
+            tmp,
+            spec,
+            f"{url} (download)",
+            "The producer may have re-issued the file: compare it, then update data/sources.toml.",
+        )

@@ -16,38 +16,77 @@ import sys
 FORMATS = ("table", "csv", "json")
 # CLI option -> library keyword, for the options passed only when given.
 _PASS_THROUGH = {
-    "weights": "weights", "neighbours": "n_neighbours", "caliper": "caliper",
-    "exact": "exact", "metric": "metric", "se": "se", "n_boot": "n_boot", "seed": "seed",
-    "cov_type": "cov_type", "estimand": "estimand", "base": "base",
-    "permutations": "n_permutations", "within": "within", "level": "level",
+    "weights": "weights",
+    "neighbours": "n_neighbours",
+    "caliper": "caliper",
+    "exact": "exact",
+    "metric": "metric",
+    "se": "se",
+    "n_boot": "n_boot",
+    "seed": "seed",
+    "cov_type": "cov_type",
+    "estimand": "estimand",
+    "base": "base",
+    "permutations": "n_permutations",
+    "within": "within",
+    "level": "level",
     "reference": "reference",
 }
 
 
 def add_parsers(sub) -> None:
     c = sub.add_parser(
-        "compare", help="compare sanctuary counties with others (one method, one year)",
-        description="Print a comparison table: focal (sanctuary) minus comparison counties.")
+        "compare",
+        help="compare sanctuary counties with others (one method, one year)",
+        description="Print a comparison table: focal (sanctuary) minus comparison counties.",
+    )
     c.add_argument("--definition", required=True, help="sanctuary definition id, e.g. ice2014")
-    c.add_argument("--method", default="raw",
-                   help="raw, permutation, match, regression, ipw, strata or did (default raw)")
-    c.add_argument("--year", type=int, default=2015, help="panel year (default 2015; did uses "
-                   "2010/2012 before and 2015/2016 after)")
-    c.add_argument("--outcome", action="append", dest="outcomes", metavar="OUTCOME",
-                   help="outcome column; repeat for several (default: every outcome of the year)")
-    c.add_argument("--comparison", default="all",
-                   help="all (every other county, default), cooperating (the nearest 287(g) "
-                        "list) or a g287_* definition")
-    c.add_argument("--covariates", help="covariate set (cap, demographic, political) or a "
-                   "comma-separated list of covariates (default cap)")
-    c.add_argument("--weights", help="raw: none, population or both; regression/permutation: "
-                   "none or population")
+    c.add_argument(
+        "--method",
+        default="raw",
+        help="raw, permutation, match, regression, ipw, strata or did (default raw)",
+    )
+    c.add_argument(
+        "--year",
+        type=int,
+        default=2015,
+        help="panel year (default 2015; did uses 2010/2012 before and 2015/2016 after)",
+    )
+    c.add_argument(
+        "--outcome",
+        action="append",
+        dest="outcomes",
+        metavar="OUTCOME",
+        help="outcome column; repeat for several (default: every outcome of the year)",
+    )
+    c.add_argument(
+        "--comparison",
+        default="all",
+        help="all (every other county, default), cooperating (the nearest 287(g) "
+        "list) or a g287_* definition",
+    )
+    c.add_argument(
+        "--covariates",
+        help="covariate set (cap, demographic, political) or a "
+        "comma-separated list of covariates (default cap)",
+    )
+    c.add_argument(
+        "--weights",
+        help="raw: none, population or both; regression/permutation: none or population",
+    )
     c.add_argument("--neighbours", type=int, help="match: matches per county (default 1)")
-    c.add_argument("--without-replacement", action="store_true",
-                   help="match: each comparison county used at most once")
+    c.add_argument(
+        "--without-replacement",
+        action="store_true",
+        help="match: each comparison county used at most once",
+    )
     c.add_argument("--caliper", type=float, help="match: largest distance allowed")
-    c.add_argument("--exact", action="append", metavar="COLUMN",
-                   help="match: match exactly on this column (e.g. nchs_urban_rural_2013)")
+    c.add_argument(
+        "--exact",
+        action="append",
+        metavar="COLUMN",
+        help="match: match exactly on this column (e.g. nchs_urban_rural_2013)",
+    )
     c.add_argument("--metric", help="match: standardized (default) or mahalanobis")
     c.add_argument("--se", help="match: abadie-imbens (default) or bootstrap")
     c.add_argument("--n-boot", type=int, help="match: bootstrap draws (default 1000)")
@@ -59,9 +98,12 @@ def add_parsers(sub) -> None:
     c.add_argument("--within", help="permutation: nchs to permute within NCHS classes")
     c.add_argument("--reference", type=int, help="did: reference year (default 2012)")
     c.add_argument("--level", type=float, help="confidence level (default 0.95)")
-    c.add_argument("--details", action="store_true",
-                   help="print the method's second table instead: balance (match, strata) or "
-                        "year-by-year gaps (did)")
+    c.add_argument(
+        "--details",
+        action="store_true",
+        help="print the method's second table instead: balance (match, strata) or "
+        "year-by-year gaps (did)",
+    )
     c.add_argument("--format", default="table", help="table (default), csv or json")
     c.set_defaults(run=run)
 
@@ -90,10 +132,16 @@ def run(args) -> None:
     covariates = args.covariates
     if covariates and "," in covariates:
         covariates = [c.strip() for c in covariates.split(",") if c.strip()]
-    result = compare(args.definition, args.method,
-                     None if args.method == "did" else args.year, args.outcomes,
-                     comparison=args.comparison, covariates=covariates,
-                     details=args.details, **_options(args))
+    result = compare(
+        args.definition,
+        args.method,
+        None if args.method == "did" else args.year,
+        args.outcomes,
+        comparison=args.comparison,
+        covariates=covariates,
+        details=args.details,
+        **_options(args),
+    )
     table = result[1] if args.details else result
     sys.stdout.write(render(table, args.format, details=args.details))
 
@@ -103,8 +151,7 @@ def render(table, fmt: str, details: bool = False) -> str:
         return table.to_csv(index=False)
     if fmt == "json":
         return table.to_json(orient="records", indent=1, double_precision=15) + "\n"
-    return _human(table) if not details else table.to_string(index=False,
-                                                              float_format=_fmt) + "\n"
+    return _human(table) if not details else table.to_string(index=False, float_format=_fmt) + "\n"
 
 
 def _fmt(value: float) -> str:
@@ -122,8 +169,18 @@ def _human(table) -> str:
     """Key columns as a text table, then the settings the rows share and any notes."""
     if table.empty:
         return "no rows\n"
-    key = ["outcome", "stratum_label", "weights", "estimand", "estimate", "ci_low", "ci_high",
-           "p_value", "n_focal", "n_comparison"]
+    key = [
+        "outcome",
+        "stratum_label",
+        "weights",
+        "estimand",
+        "estimate",
+        "ci_low",
+        "ci_high",
+        "p_value",
+        "n_focal",
+        "n_comparison",
+    ]
     shown = table[[c for c in key if c in table.columns]].copy()
     if shown["weights"].nunique() == 1:
         shown = shown.drop(columns="weights")
@@ -131,15 +188,21 @@ def _human(table) -> str:
         shown = shown.drop(columns="estimand")
     for col in ("estimate", "ci_low", "ci_high"):
         shown[col] = shown[col].map(_fmt)
-    shown["p_value"] = table["p_value"].map(lambda p: "" if math.isnan(p) else
-                                            ("<0.001" if p < 0.001 else f"{p:.3f}"))
+    shown["p_value"] = table["p_value"].map(
+        lambda p: "" if math.isnan(p) else ("<0.001" if p < 0.001 else f"{p:.3f}")
+    )
     first = table.iloc[0]
     lines = [shown.to_string(index=False), ""]
     year = "" if first["year"] is None or str(first["year"]) == "<NA>" else f", {first['year']}"
-    lines.append(f"{first['method']}: {first['focal_group']} ({first['definition']}) minus "
-                 f"{first['comparison']}{year}")
-    for col, label in (("estimand", "estimand"), ("covariates", "covariates"),
-                       ("se_method", "errors")):
+    lines.append(
+        f"{first['method']}: {first['focal_group']} ({first['definition']}) minus "
+        f"{first['comparison']}{year}"
+    )
+    for col, label in (
+        ("estimand", "estimand"),
+        ("covariates", "covariates"),
+        ("se_method", "errors"),
+    ):
         values = [v for v in table[col].dropna().unique() if v != ""]
         if len(values) == 1:
             lines.append(f"{label}: {values[0]}")

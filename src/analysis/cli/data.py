@@ -18,17 +18,24 @@ def fetch(args) -> None:
         seen.append(outcome)
         detail = "present, verified" if outcome.status == "present" else outcome.detail
         mark = {"absent": "not here (optional): ", "failed": "FAILED: "}.get(outcome.status, "")
-        print(f"[{index:>{len(str(total))}}/{total}] {outcome.file_id:26} {mark}{detail}", flush=True)
+        print(
+            f"[{index:>{len(str(total))}}/{total}] {outcome.file_id:26} {mark}{detail}", flush=True
+        )
 
     try:
         sources.fetch(args.files or None, progress=not args.quiet, report=report)
     finally:
-        counts = {k: sum(o.status == k for o in seen) for k in ("present", "fetched", "absent", "failed")}
+        counts = {
+            k: sum(o.status == k for o in seen) for k in ("present", "fetched", "absent", "failed")
+        }
         copied = sum(o.bytes for o in seen if o.status == "fetched")
-        print(f"{len(seen)} source files: {counts['present'] + counts['fetched']} verified "
-              f"({counts['fetched']} fetched now, {counts['present']} already here), "
-              f"{counts['absent']} optional not here, {counts['failed']} failed; "
-              f"{copied / 1e6:.1f} MB fetched in {time.perf_counter() - started:.1f} s.", flush=True)
+        print(
+            f"{len(seen)} source files: {counts['present'] + counts['fetched']} verified "
+            f"({counts['fetched']} fetched now, {counts['present']} already here), "
+            f"{counts['absent']} optional not here, {counts['failed']} failed; "
+            f"{copied / 1e6:.1f} MB fetched in {time.perf_counter() - started:.1f} s.",
+            flush=True,
+        )
         if args.record:
             _record_optional(Path(args.record))
 
@@ -55,8 +62,10 @@ def build(args) -> None:
         for status in optional_status():
             if not status["present"]:
                 print(status["reason"])
-        print(f"wrote {paths.relative(panel_path())} ({len(frame):,} rows, "
-              f"{frame['fips'].nunique():,} counties) in {time.perf_counter() - started:.1f} s")
+        print(
+            f"wrote {paths.relative(panel_path())} ({len(frame):,} rows, "
+            f"{frame['fips'].nunique():,} counties) in {time.perf_counter() - started:.1f} s"
+        )
     elif args.product == "counties":
         from ..geometry import build_geometry
 
@@ -67,10 +76,12 @@ def build(args) -> None:
 
         built = build_definitions()
         unresolved = int((built.resolution["method"] == "unresolved").sum())
-        print(f"wrote definitions ({built.definitions['definition'].nunique()} definitions x "
-              f"{built.definitions['fips'].nunique():,} counties) and the resolution of "
-              f"{len(built.resolution):,} list rows ({unresolved} city rows unresolved, reasons in "
-              f"definitions.log.json) in {built.seconds:.1f} s")
+        print(
+            f"wrote definitions ({built.definitions['definition'].nunique()} definitions x "
+            f"{built.definitions['fips'].nunique():,} counties) and the resolution of "
+            f"{len(built.resolution):,} list rows ({unresolved} city rows unresolved, reasons in "
+            f"definitions.log.json) in {built.seconds:.1f} s"
+        )
 
 
 def list_sources(args) -> None:
@@ -85,11 +96,16 @@ def list_sources(args) -> None:
 
 
 def add_parsers(sub) -> None:
-    f = sub.add_parser("fetch", help="fetch and verify raw source files (DATA_MIRROR or official URLs)")
+    f = sub.add_parser(
+        "fetch", help="fetch and verify raw source files (DATA_MIRROR or official URLs)"
+    )
     f.add_argument("files", nargs="*", help="source file ids (default: all in data/sources.toml)")
     f.add_argument("--quiet", action="store_true", help="no progress bars for long downloads")
-    f.add_argument("--record", metavar="FILE",
-                   help="write the optional files present to FILE when that list changes (for Make)")
+    f.add_argument(
+        "--record",
+        metavar="FILE",
+        help="write the optional files present to FILE when that list changes (for Make)",
+    )
     f.set_defaults(run=fetch)
 
     b = sub.add_parser("build", help="build a processed data product from the raw files")

@@ -16,12 +16,26 @@ from __future__ import annotations
 import importlib
 
 _EXPORTS = {
-    "compare": "api", "raw": "api", "permutation": "api", "match": "api",
-    "regression": "api", "ipw": "api", "strata": "api", "did": "api",
-    "matched_sets": "api", "estimate": "engine", "specification_curve": "curve",
-    "make_groups": "groups", "Groups": "groups", "EstimationError": "stats",
-    "OUTCOMES": "choices", "COVARIATES": "choices", "COVARIATE_SETS": "choices",
-    "METHODS": "methods", "outcome_years": "choices", "panel_years": "choices",
+    "compare": "api",
+    "raw": "api",
+    "permutation": "api",
+    "match": "api",
+    "regression": "api",
+    "ipw": "api",
+    "strata": "api",
+    "did": "api",
+    "matched_sets": "api",
+    "estimate": "engine",
+    "specification_curve": "curve",
+    "make_groups": "groups",
+    "Groups": "groups",
+    "EstimationError": "stats",
+    "OUTCOMES": "choices",
+    "COVARIATES": "choices",
+    "COVARIATE_SETS": "choices",
+    "METHODS": "methods",
+    "outcome_years": "choices",
+    "panel_years": "choices",
     "WEIGHTS": "choices",
 }
 

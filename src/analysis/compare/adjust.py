@@ -36,13 +36,23 @@ from .stats import COV_TYPES, interval, linear_fit, logit_fit
 ESTIMANDS = ("att", "ate")
 
 
-def regression_rows(design: Design, outcome: str, covariates: tuple[str, ...],
-                    covariate_label: str, cov_type: str = "HC1", weights: str = "none",
-                    level: float = 0.95) -> list[dict]:
+def regression_rows(
+    design: Design,
+    outcome: str,
+    covariates: tuple[str, ...],
+    covariate_label: str,
+    cov_type: str = "HC1",
+    weights: str = "none",
+    level: float = 0.95,
+) -> list[dict]:
     check_choice("covariance type", cov_type, COV_TYPES)
     sample = design.sample(outcome, covariates, weights=weights == "population")
-    options = {"weights": weights, "covariates": covariate_label, "cov_type": cov_type,
-               "estimand": "coefficient on the focal-group indicator"}
+    options = {
+        "weights": weights,
+        "covariates": covariate_label,
+        "cov_type": cov_type,
+        "estimand": "coefficient on the focal-group indicator",
+    }
     try:
         sample.require(2)
         X = np.column_stack([np.ones(len(sample.y)), sample.treated.astype(float), sample.X])
@@ -52,15 +62,25 @@ def regression_rows(design: Design, outcome: str, covariates: tuple[str, ...],
         low, high, p = interval(estimate, std_error, level, df)
         how = "OLS" if weights == "none" else "population-weighted least squares"
         dist = f"t with {fit.df_resid} df" if df else "normal"
-        return [design.base_row(sample, outcome, "regression", estimate=estimate,
-                                std_error=std_error, ci_low=low, ci_high=high, p_value=p,
-                                se_method=f"{how}, {cov_type} errors, {dist}", **options)]
+        return [
+            design.base_row(
+                sample,
+                outcome,
+                "regression",
+                estimate=estimate,
+                std_error=std_error,
+                ci_low=low,
+                ci_high=high,
+                p_value=p,
+                se_method=f"{how}, {cov_type} errors, {dist}",
+                **options,
+            )
+        ]
     except EstimationError as exc:
         return [design.failed_row(sample, outcome, "regression", exc, **options)]
 
 
-def ipw_effect(y: np.ndarray, treated: np.ndarray, X: np.ndarray, estimand: str = "att"
-               ) -> dict:
+def ipw_effect(y: np.ndarray, treated: np.ndarray, X: np.ndarray, estimand: str = "att") -> dict:
     """IPW estimate and sandwich standard error. X: covariates without a
     constant. Parameters are ordered (effect, comparison mean, logit
     coefficients) and the moment conditions are those of statsmodels'
@@ -69,15 +89,16 @@ def ipw_effect(y: np.ndarray, treated: np.ndarray, X: np.ndarray, estimand: str 
     n = len(y)
     sd = X.std(axis=0, ddof=1)
     if (sd == 0).any():
-        raise EstimationError("a covariate is constant in this sample: the propensity model "
-                              "cannot use it")
+        raise EstimationError(
+            "a covariate is constant in this sample: the propensity model cannot use it"
+        )
     Xl = np.column_stack([np.ones(n), (X - X.mean(axis=0)) / sd])
     t = treated.astype(float)
     _, p = logit_fit(t, Xl)
     odds = p / (1 - p)
     if estimand == "att":
         w = t + (1 - t) * odds
-        omega = (1 - t) * odds                       # dw/d(eta)
+        omega = (1 - t) * odds  # dw/d(eta)
     else:
         w = t / p + (1 - t) / (1 - p)
         omega = -t * (1 - p) / p + (1 - t) * odds
@@ -98,28 +119,50 @@ def ipw_effect(y: np.ndarray, treated: np.ndarray, X: np.ndarray, estimand: str 
     cov = G_inv @ S @ G_inv.T / n
     wc = w[~treated]
     return {
-        "estimate": effect, "std_error": float(math.sqrt(cov[0, 0])),
-        "mean_focal": mu1, "mean_comparison_weighted": mu0,
-        "propensity_min": float(p.min()), "propensity_max": float(p.max()),
-        "effective_n_comparison": float(wc.sum() ** 2 / (wc ** 2).sum()),
+        "estimate": effect,
+        "std_error": float(math.sqrt(cov[0, 0])),
+        "mean_focal": mu1,
+        "mean_comparison_weighted": mu0,
+        "propensity_min": float(p.min()),
+        "propensity_max": float(p.max()),
+        "effective_n_comparison": float(wc.sum() ** 2 / (wc**2).sum()),
         "max_comparison_weight_share": float(wc.max() / wc.sum()),
     }
 
 
-def ipw_rows(design: Design, outcome: str, covariates: tuple[str, ...], covariate_label: str,
-             estimand: str = "att", level: float = 0.95) -> list[dict]:
+def ipw_rows(
+    design: Design,
+    outcome: str,
+    covariates: tuple[str, ...],
+    covariate_label: str,
+    estimand: str = "att",
+    level: float = 0.95,
+) -> list[dict]:
     check_choice("IPW estimand", estimand, ESTIMANDS)
     sample = design.sample(outcome, covariates)
-    options = {"weights": "none", "covariates": covariate_label,
-               "estimand": estimand.upper() + (" (odds weights)" if estimand == "att" else "")}
+    options = {
+        "weights": "none",
+        "covariates": covariate_label,
+        "estimand": estimand.upper() + (" (odds weights)" if estimand == "att" else ""),
+    }
     try:
         sample.require(2)
         if sample.X.shape[1] == 0:
             raise EstimationError("IPW needs at least one covariate")
         result = ipw_effect(sample.y, sample.treated, sample.X, estimand)
         low, high, p = interval(result["estimate"], result["std_error"], level)
-        return [design.base_row(sample, outcome, "ipw", ci_low=low, ci_high=high, p_value=p,
-                                se_method="M-estimation sandwich including the logit step; normal",
-                                **options, **result)]
+        return [
+            design.base_row(
+                sample,
+                outcome,
+                "ipw",
+                ci_low=low,
+                ci_high=high,
+                p_value=p,
+                se_method="M-estimation sandwich including the logit step; normal",
+                **options,
+                **result,
+            )
+        ]
     except EstimationError as exc:
         return [design.failed_row(sample, outcome, "ipw", exc, **options)]

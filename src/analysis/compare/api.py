@@ -27,22 +27,37 @@ from .engine import estimate
 Outcomes = str | Iterable[str] | None
 
 
-def raw(panel: pd.DataFrame, status: pd.Series, year: int = 2015, outcomes: Outcomes = None,
-        *, comparison: pd.Series | None = None, weights: str = "both",
-        level: float = 0.95) -> pd.DataFrame:
+def raw(
+    panel: pd.DataFrame,
+    status: pd.Series,
+    year: int = 2015,
+    outcomes: Outcomes = None,
+    *,
+    comparison: pd.Series | None = None,
+    weights: str = "both",
+    level: float = 0.95,
+) -> pd.DataFrame:
     """Difference in means; weights "none", "population" or "both" (two rows)."""
     from .choices import check_choice
     from .descriptive import WEIGHTINGS
 
     check_choice("weights", weights, WEIGHTINGS)
-    return estimate(panel, status, "raw", year, outcomes, comparison, weights=weights,
-                    level=level)
+    return estimate(panel, status, "raw", year, outcomes, comparison, weights=weights, level=level)
 
 
-def permutation(panel: pd.DataFrame, status: pd.Series, year: int = 2015,
-                outcomes: Outcomes = None, *, comparison: pd.Series | None = None,
-                weights: str = "none", n_permutations: int = 2000, within: str | None = None,
-                seed: int = 0, level: float = 0.95) -> pd.DataFrame:
+def permutation(
+    panel: pd.DataFrame,
+    status: pd.Series,
+    year: int = 2015,
+    outcomes: Outcomes = None,
+    *,
+    comparison: pd.Series | None = None,
+    weights: str = "none",
+    n_permutations: int = 2000,
+    within: str | None = None,
+    seed: int = 0,
+    level: float = 0.95,
+) -> pd.DataFrame:
     """Difference in means with a permutation p-value and interval;
     within="nchs" reassigns labels only within NCHS urban-rural classes."""
     from .choices import check_choice, check_weights
@@ -51,67 +66,182 @@ def permutation(panel: pd.DataFrame, status: pd.Series, year: int = 2015,
     check_choice("permutation block", within, [None, "nchs"])
     if n_permutations < 1:
         raise ValueError(f"n_permutations must be positive, got {n_permutations}")
-    return estimate(panel, status, "permutation", year, outcomes, comparison, weights=weights,
-                    n_permutations=n_permutations, within=within, seed=seed, level=level)
+    return estimate(
+        panel,
+        status,
+        "permutation",
+        year,
+        outcomes,
+        comparison,
+        weights=weights,
+        n_permutations=n_permutations,
+        within=within,
+        seed=seed,
+        level=level,
+    )
 
 
-def match(panel: pd.DataFrame, status: pd.Series, year: int = 2015, outcomes: Outcomes = None,
-          *, comparison: pd.Series | None = None, covariates="cap", n_neighbours: int = 1,
-          replacement: bool = True, caliper: float | None = None,
-          exact: Iterable[str] = (), metric: str = "standardized", se: str = "abadie-imbens",
-          n_boot: int = 1000, variance_neighbours: int = 2, seed: int = 0,
-          level: float = 0.95, balance: bool = False):
+def match(
+    panel: pd.DataFrame,
+    status: pd.Series,
+    year: int = 2015,
+    outcomes: Outcomes = None,
+    *,
+    comparison: pd.Series | None = None,
+    covariates="cap",
+    n_neighbours: int = 1,
+    replacement: bool = True,
+    caliper: float | None = None,
+    exact: Iterable[str] = (),
+    metric: str = "standardized",
+    se: str = "abadie-imbens",
+    n_boot: int = 1000,
+    variance_neighbours: int = 2,
+    seed: int = 0,
+    level: float = 0.95,
+    balance: bool = False,
+):
     """Nearest-neighbour matching ATT (see analysis.compare.matching).
     balance=True returns (table, balance table with smd_before/smd_after)."""
-    return estimate(panel, status, "match", year, outcomes, comparison, covariates,
-                    details=balance, n_neighbours=n_neighbours, replacement=replacement,
-                    caliper=caliper, exact=tuple(exact), metric=metric, se=se, n_boot=n_boot,
-                    variance_neighbours=variance_neighbours, seed=seed, level=level)
+    return estimate(
+        panel,
+        status,
+        "match",
+        year,
+        outcomes,
+        comparison,
+        covariates,
+        details=balance,
+        n_neighbours=n_neighbours,
+        replacement=replacement,
+        caliper=caliper,
+        exact=tuple(exact),
+        metric=metric,
+        se=se,
+        n_boot=n_boot,
+        variance_neighbours=variance_neighbours,
+        seed=seed,
+        level=level,
+    )
 
 
-def regression(panel: pd.DataFrame, status: pd.Series, year: int = 2015,
-               outcomes: Outcomes = None, *, comparison: pd.Series | None = None,
-               covariates="cap", cov_type: str = "HC1", weights: str = "none",
-               level: float = 0.95) -> pd.DataFrame:
+def regression(
+    panel: pd.DataFrame,
+    status: pd.Series,
+    year: int = 2015,
+    outcomes: Outcomes = None,
+    *,
+    comparison: pd.Series | None = None,
+    covariates="cap",
+    cov_type: str = "HC1",
+    weights: str = "none",
+    level: float = 0.95,
+) -> pd.DataFrame:
     """OLS (or population-weighted least squares) with robust errors."""
     from .choices import check_weights
 
     check_weights(weights)
-    return estimate(panel, status, "regression", year, outcomes, comparison, covariates,
-                    cov_type=cov_type, weights=weights, level=level)
+    return estimate(
+        panel,
+        status,
+        "regression",
+        year,
+        outcomes,
+        comparison,
+        covariates,
+        cov_type=cov_type,
+        weights=weights,
+        level=level,
+    )
 
 
-def ipw(panel: pd.DataFrame, status: pd.Series, year: int = 2015, outcomes: Outcomes = None,
-        *, comparison: pd.Series | None = None, covariates="cap", estimand: str = "att",
-        level: float = 0.95) -> pd.DataFrame:
+def ipw(
+    panel: pd.DataFrame,
+    status: pd.Series,
+    year: int = 2015,
+    outcomes: Outcomes = None,
+    *,
+    comparison: pd.Series | None = None,
+    covariates="cap",
+    estimand: str = "att",
+    level: float = 0.95,
+) -> pd.DataFrame:
     """Inverse-probability weighting with a logit propensity score."""
-    return estimate(panel, status, "ipw", year, outcomes, comparison, covariates,
-                    estimand=estimand, level=level)
+    return estimate(
+        panel, status, "ipw", year, outcomes, comparison, covariates, estimand=estimand, level=level
+    )
 
 
-def strata(panel: pd.DataFrame, status: pd.Series, year: int = 2015, outcomes: Outcomes = None,
-           *, comparison: pd.Series | None = None, base: str = "match", covariates="cap",
-           balance: bool = False, **base_options):
+def strata(
+    panel: pd.DataFrame,
+    status: pd.Series,
+    year: int = 2015,
+    outcomes: Outcomes = None,
+    *,
+    comparison: pd.Series | None = None,
+    base: str = "match",
+    covariates="cap",
+    balance: bool = False,
+    **base_options,
+):
     """`base` method within each NCHS urban-rural class (one row per class)."""
-    return estimate(panel, status, "strata", year, outcomes, comparison, covariates,
-                    details=balance, base=base, **base_options)
+    return estimate(
+        panel,
+        status,
+        "strata",
+        year,
+        outcomes,
+        comparison,
+        covariates,
+        details=balance,
+        base=base,
+        **base_options,
+    )
 
 
-def did(panel: pd.DataFrame, status: pd.Series, outcomes: Outcomes = None, *,
-        comparison: pd.Series | None = None, pre: Iterable[int] = (2010, 2012),
-        post: Iterable[int] = (2015, 2016), reference: int = 2012, balanced: bool = True,
-        level: float = 0.95, event_study: bool = False):
+def did(
+    panel: pd.DataFrame,
+    status: pd.Series,
+    outcomes: Outcomes = None,
+    *,
+    comparison: pd.Series | None = None,
+    pre: Iterable[int] = (2010, 2012),
+    post: Iterable[int] = (2015, 2016),
+    reference: int = 2012,
+    balanced: bool = True,
+    level: float = 0.95,
+    event_study: bool = False,
+):
     """Two-way fixed-effects difference-in-differences with county-clustered
     errors; event_study=True returns (table, year-by-year gaps)."""
-    return estimate(panel, status, "did", None, outcomes, comparison, details=event_study,
-                    pre=tuple(pre), post=tuple(post), reference=reference, balanced=balanced,
-                    level=level)
+    return estimate(
+        panel,
+        status,
+        "did",
+        None,
+        outcomes,
+        comparison,
+        details=event_study,
+        pre=tuple(pre),
+        post=tuple(post),
+        reference=reference,
+        balanced=balanced,
+        level=level,
+    )
 
 
-def compare(definition: str, method: str = "raw", year: int | None = 2015,
-            outcomes: Outcomes = None, *, comparison: str = "all",
-            panel: pd.DataFrame | None = None, covariates=None, details: bool = False,
-            **options):
+def compare(
+    definition: str,
+    method: str = "raw",
+    year: int | None = 2015,
+    outcomes: Outcomes = None,
+    *,
+    comparison: str = "all",
+    panel: pd.DataFrame | None = None,
+    covariates=None,
+    details: bool = False,
+    **options,
+):
     """Any method by definition name, e.g.
     compare("ice2014", "match", 2015, "poverty_pct", comparison="cooperating").
 
@@ -128,14 +258,23 @@ def compare(definition: str, method: str = "raw", year: int | None = 2015,
         panel = load_panel()
     status = definition_status(definition)
     other = comparison_status(definition, comparison)
-    return estimate(panel, status, method, year, outcomes, other, covariates, details,
-                    **options)
+    return estimate(panel, status, method, year, outcomes, other, covariates, details, **options)
 
 
-def matched_sets(panel: pd.DataFrame, status: pd.Series, year: int, outcome: str, *,
-                 comparison: pd.Series | None = None, covariates="cap", n_neighbours: int = 1,
-                 replacement: bool = True, caliper: float | None = None,
-                 exact: Iterable[str] = (), metric: str = "standardized") -> pd.DataFrame:
+def matched_sets(
+    panel: pd.DataFrame,
+    status: pd.Series,
+    year: int,
+    outcome: str,
+    *,
+    comparison: pd.Series | None = None,
+    covariates="cap",
+    n_neighbours: int = 1,
+    replacement: bool = True,
+    caliper: float | None = None,
+    exact: Iterable[str] = (),
+    metric: str = "standardized",
+) -> pd.DataFrame:
     """Who is matched to whom: one row per focal county and match rank
     (fips_focal, rank, fips_comparison, distance), for maps and checks."""
     from .choices import check_year, resolve_covariates, resolve_outcomes

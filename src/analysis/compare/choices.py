@@ -20,7 +20,7 @@ OUTCOMES: dict[str, str] = {
     "unemployment_pct": "unemployment rate, annual average, percent (LAUS)",
     "median_household_income": "median household income, current US dollars (SAIPE)",
     "labor_force_participation_pct": "labor force participation, percent (ACS 2011-2015, "
-                                     "the same value whatever the year)",
+    "the same value whatever the year)",
 }
 CRIME_OUTCOMES = ("total_crime_per_10k", "violent_per_10k", "property_per_10k")
 # One ACS 2011-2015 value per county, repeated in every year: no change to
@@ -37,7 +37,7 @@ COVARIATES: dict[str, str] = {
     "nchs_urban_rural_2013": "NCHS 2013 urban-rural class, entered as its code 1-6",
     "rucc_2013": "USDA rural-urban continuum code 2013, entered as its code 1-9",
     "trump_share_2016": "Trump share of the 2016 presidential vote, percent (measured after "
-                        "the 2014 policies, so possibly a consequence of them)",
+    "the 2014 policies, so possibly a consequence of them)",
     "labor_force_participation_pct": "labor force participation, percent (ACS 2011-2015)",
     "employment_population_pct": "employment-population ratio, percent (ACS 2011-2015)",
 }
@@ -45,17 +45,32 @@ COVARIATES: dict[str, str] = {
 COVARIATE_SETS: dict[str, tuple[str, ...]] = {
     # What the 2017 CAP report says it matched on.
     "cap": ("log_population", "foreign_born_pct", "hispanic_pct"),
-    "demographic": ("log_population", "foreign_born_pct", "hispanic_pct", "noncitizen_pct",
-                    "nchs_urban_rural_2013"),
-    "political": ("log_population", "foreign_born_pct", "hispanic_pct", "noncitizen_pct",
-                  "nchs_urban_rural_2013", "trump_share_2016"),
+    "demographic": (
+        "log_population",
+        "foreign_born_pct",
+        "hispanic_pct",
+        "noncitizen_pct",
+        "nchs_urban_rural_2013",
+    ),
+    "political": (
+        "log_population",
+        "foreign_born_pct",
+        "hispanic_pct",
+        "noncitizen_pct",
+        "nchs_urban_rural_2013",
+        "trump_share_2016",
+    ),
 }
 DEFAULT_COVARIATES = "cap"
 
 
 NCHS_CLASSES: dict[int, str] = {
-    1: "large central metro", 2: "large fringe metro", 3: "medium metro",
-    4: "small metro", 5: "micropolitan", 6: "noncore",
+    1: "large central metro",
+    2: "large fringe metro",
+    3: "medium metro",
+    4: "small metro",
+    5: "micropolitan",
+    6: "noncore",
 }
 
 WEIGHTS = ("none", "population")
@@ -119,13 +134,14 @@ def resolve_covariates(covariates: str | Iterable[str] | None) -> tuple[str, tup
         if covariates in COVARIATE_SETS:
             return covariates, COVARIATE_SETS[covariates]
         if covariates not in COVARIATES:
-            raise UnknownChoice("covariate set", covariates,
-                                [*COVARIATE_SETS, *COVARIATES])
+            raise UnknownChoice("covariate set", covariates, [*COVARIATE_SETS, *COVARIATES])
         covariates = [covariates]
     columns = tuple(dict.fromkeys(covariates))
     if not columns:
-        raise AnalysisError("an empty covariate list: give at least one of "
-                            f"{', '.join(COVARIATES)} or a set: {', '.join(COVARIATE_SETS)}")
+        raise AnalysisError(
+            "an empty covariate list: give at least one of "
+            f"{', '.join(COVARIATES)} or a set: {', '.join(COVARIATE_SETS)}"
+        )
     for col in columns:
         if col not in COVARIATES:
             raise UnknownChoice("covariate", col, COVARIATES)

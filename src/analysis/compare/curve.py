@@ -35,15 +35,22 @@ import pandas as pd
 
 from ..availability import absent_years, notice, years_with_values
 from ..errors import AnalysisError
-from .choices import (COVARIATE_SETS, CONSTANT_OUTCOMES, OUTCOMES, check_year, outcome_years,
-                      panel_years, resolve_covariates)
+from .choices import (
+    CONSTANT_OUTCOMES,
+    COVARIATE_SETS,
+    OUTCOMES,
+    check_year,
+    outcome_years,
+    panel_years,
+    resolve_covariates,
+)
 from .design import result_table
 from .engine import make_design, make_plan, plan_rows
 from .groups import make_groups
 from .methods import check_method, method
 
 DEFAULT_METHODS = ("raw", "match", "regression", "ipw")
-PARALLEL_THRESHOLD = 1000   # specifications; below this process start outweighs the gain
+PARALLEL_THRESHOLD = 1000  # specifications; below this process start outweighs the gain
 
 _STATE: dict = {}
 
@@ -69,8 +76,9 @@ def _run_group(group: tuple) -> list[dict]:
     return rows
 
 
-def _tasks(definition, comparison, years, outcomes, methods, covariate_sets,
-           options, has_values) -> list[tuple]:
+def _tasks(
+    definition, comparison, years, outcomes, methods, covariate_sets, options, has_values
+) -> list[tuple]:
     """The work for one definition and comparison, grouped by year; `has_values`
     gives the years the panel has each outcome in (see `_left_out`)."""
     groups = []
@@ -107,17 +115,19 @@ def _tasks(definition, comparison, years, outcomes, methods, covariate_sets,
     return groups
 
 
-def specification_curve(panel: pd.DataFrame | None = None,
-                        definitions: Iterable[str] | None = None,
-                        years: Iterable[int] | None = None,
-                        outcomes: Iterable[str] | None = None,
-                        methods: Iterable[str] = DEFAULT_METHODS,
-                        covariate_sets: Iterable = tuple(COVARIATE_SETS),
-                        comparisons: Iterable[str] = ("all",),
-                        options: Mapping[str, dict] | None = None,
-                        statuses: Mapping[str, pd.Series] | None = None,
-                        comparison_statuses: Mapping[str, pd.Series | None] | None = None,
-                        workers: int | None = None) -> pd.DataFrame:
+def specification_curve(
+    panel: pd.DataFrame | None = None,
+    definitions: Iterable[str] | None = None,
+    years: Iterable[int] | None = None,
+    outcomes: Iterable[str] | None = None,
+    methods: Iterable[str] = DEFAULT_METHODS,
+    covariate_sets: Iterable = tuple(COVARIATE_SETS),
+    comparisons: Iterable[str] = ("all",),
+    options: Mapping[str, dict] | None = None,
+    statuses: Mapping[str, pd.Series] | None = None,
+    comparison_statuses: Mapping[str, pd.Series | None] | None = None,
+    workers: int | None = None,
+) -> pd.DataFrame:
     """Run every combination and return one table (the estimators' columns).
 
     definitions: names for analysis.jurisdictions (default: every definition
@@ -162,10 +172,12 @@ def specification_curve(panel: pd.DataFrame | None = None,
         from .definitions import comparison_status
 
         comparison_by_definition = {
-            (d, c): comparison_status(d, c) for d in statuses for c in comparisons}
+            (d, c): comparison_status(d, c) for d in statuses for c in comparisons
+        }
     else:
-        comparison_by_definition = {(d, c): comparison_statuses[c]
-                                    for d in statuses for c in comparisons}
+        comparison_by_definition = {
+            (d, c): comparison_statuses[c] for d in statuses for c in comparisons
+        }
     # Give each (definition, comparison) pair a key the workers can look up.
     comparison_table = {f"{d}|{c}": s for (d, c), s in comparison_by_definition.items()}
     comparison_table.update({"all": None})
@@ -175,8 +187,9 @@ def specification_curve(panel: pd.DataFrame | None = None,
     for definition in statuses:
         for comparison in comparisons:
             key = "all" if comparison == "all" else f"{definition}|{comparison}"
-            groups += _tasks(definition, key, years, outcomes, methods, covariate_sets,
-                             options, has_values)
+            groups += _tasks(
+                definition, key, years, outcomes, methods, covariate_sets, options, has_values
+            )
     n_specs = sum(len(g[3]) for g in groups)
     if workers is None:
         workers = min(2, os.cpu_count() or 1) if n_specs >= PARALLEL_THRESHOLD else 1
@@ -193,8 +206,9 @@ def specification_curve(panel: pd.DataFrame | None = None,
     else:
         # Longest groups first, so the last ones to finish are short.
         order = sorted(range(len(groups)), key=lambda i: -len(groups[i][3]))
-        with ProcessPoolExecutor(workers, initializer=_init_worker,
-                                 initargs=(panel, statuses, comparison_table, True)) as pool:
+        with ProcessPoolExecutor(
+            workers, initializer=_init_worker, initargs=(panel, statuses, comparison_table, True)
+        ) as pool:
             done = dict(zip(order, pool.map(_run_group, [groups[i] for i in order])))
         chunks = [done[i] for i in range(len(groups))]
     table = result_table([row for chunk in chunks for row in chunk])
@@ -233,5 +247,7 @@ def sign_agreement(table: pd.DataFrame) -> pd.DataFrame:
         share_clearly_higher_pct=("ci_low", lambda lo: 100 * (lo > 0).mean()),
         median_estimate=("estimate", "median"),
     )
-    summary["not_estimable"] = table.groupby("outcome")["estimate"].apply(lambda e: int(e.isna().sum()))
+    summary["not_estimable"] = table.groupby("outcome")["estimate"].apply(
+        lambda e: int(e.isna().sum())
+    )
     return summary.reset_index()

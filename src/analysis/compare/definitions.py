@@ -21,8 +21,10 @@ def _jurisdictions():
     try:
         from .. import jurisdictions
     except ImportError as exc:
-        raise AnalysisError("sanctuary definitions are not available: the package "
-                            f"analysis.jurisdictions cannot be imported ({exc})") from None
+        raise AnalysisError(
+            "sanctuary definitions are not available: the package "
+            f"analysis.jurisdictions cannot be imported ({exc})"
+        ) from None
     return jurisdictions
 
 
@@ -50,8 +52,11 @@ def definition_status(name: str) -> pd.Series:
 
 def cooperating_definitions() -> list[str]:
     """Definitions that mark cooperating (287(g)) counties."""
-    return [d for d, kind in _catalogue().items()
-            if kind == "cooperating" or (kind is None and d.startswith(COOPERATING_PREFIX))]
+    return [
+        d
+        for d, kind in _catalogue().items()
+        if kind == "cooperating" or (kind is None and d.startswith(COOPERATING_PREFIX))
+    ]
 
 
 def sanctuary_definitions() -> list[str]:
@@ -71,8 +76,9 @@ def default_cooperating(definition: str) -> str:
     """The 287(g) definition nearest in date to `definition`."""
     candidates = cooperating_definitions()
     if not candidates:
-        raise AnalysisError("no 287(g) definition (g287_*) is available for the "
-                            "cooperating comparison")
+        raise AnalysisError(
+            "no 287(g) definition (g287_*) is available for the cooperating comparison"
+        )
     year = _year(definition)
     if year is None:
         return candidates[0]

@@ -33,20 +33,28 @@ def welch(y: np.ndarray, treated: np.ndarray, level: float = 0.95) -> dict:
     n1, n0 = len(a), len(b)
     v1, v0 = a.var(ddof=1) / n1, b.var(ddof=1) / n0
     se = math.sqrt(v1 + v0)
-    df = (v1 + v0) ** 2 / (v1 ** 2 / (n1 - 1) + v0 ** 2 / (n0 - 1)) if se > 0 else math.nan
+    df = (v1 + v0) ** 2 / (v1**2 / (n1 - 1) + v0**2 / (n0 - 1)) if se > 0 else math.nan
     estimate = float(a.mean() - b.mean())
     if se > 0:
         q = t_quantile(level, df)
         low, high, p = estimate - q * se, estimate + q * se, t_p(estimate / se, df)
     else:
         low = high = p = math.nan
-    return {"estimate": estimate, "std_error": se, "ci_low": low, "ci_high": high,
-            "p_value": p, "df": df, "mean_focal": float(a.mean()),
-            "mean_comparison": float(b.mean())}
+    return {
+        "estimate": estimate,
+        "std_error": se,
+        "ci_low": low,
+        "ci_high": high,
+        "p_value": p,
+        "df": df,
+        "mean_focal": float(a.mean()),
+        "mean_comparison": float(b.mean()),
+    }
 
 
-def weighted_difference(y: np.ndarray, treated: np.ndarray, w: np.ndarray,
-                        level: float = 0.95) -> dict:
+def weighted_difference(
+    y: np.ndarray, treated: np.ndarray, w: np.ndarray, level: float = 0.95
+) -> dict:
     means, variances = [], []
     for mask in (treated, ~treated):
         wg, yg = w[mask], y[mask]
@@ -54,18 +62,27 @@ def weighted_difference(y: np.ndarray, treated: np.ndarray, w: np.ndarray,
         mean = float(wg @ yg / total)
         resid = yg - mean
         leverage = wg / total
-        variances.append(float(np.sum(wg ** 2 * resid ** 2 / (1 - leverage))) / total ** 2)
+        variances.append(float(np.sum(wg**2 * resid**2 / (1 - leverage))) / total**2)
         means.append(mean)
     estimate = means[0] - means[1]
     se = math.sqrt(sum(variances))
     low, high, p = interval(estimate, se, level)
-    return {"estimate": estimate, "std_error": se, "ci_low": low, "ci_high": high,
-            "p_value": p, "mean_focal": means[0], "mean_comparison": means[1]}
+    return {
+        "estimate": estimate,
+        "std_error": se,
+        "ci_low": low,
+        "ci_high": high,
+        "p_value": p,
+        "mean_focal": means[0],
+        "mean_comparison": means[1],
+    }
 
 
-def raw_rows(design: Design, outcome: str, weights: str = "both", level: float = 0.95) -> list[dict]:
+def raw_rows(
+    design: Design, outcome: str, weights: str = "both", level: float = 0.95
+) -> list[dict]:
     rows = []
-    for weighting in (("none", "population") if weights == "both" else (weights,)):
+    for weighting in ("none", "population") if weights == "both" else (weights,):
         sample = design.sample(outcome, weights=weighting == "population")
         try:
             sample.require(2)
@@ -75,20 +92,39 @@ def raw_rows(design: Design, outcome: str, weights: str = "both", level: float =
             else:
                 result = weighted_difference(sample.y, sample.treated, sample.weights, level)
                 se_method = "HC2 of the population-weighted regression on a group dummy, normal"
-            rows.append(design.base_row(sample, outcome, "raw", estimand="difference in means",
-                                        weights=weighting, covariates="", se_method=se_method,
-                                        **result))
+            rows.append(
+                design.base_row(
+                    sample,
+                    outcome,
+                    "raw",
+                    estimand="difference in means",
+                    weights=weighting,
+                    covariates="",
+                    se_method=se_method,
+                    **result,
+                )
+            )
         except EstimationError as exc:
-            rows.append(design.failed_row(sample, outcome, "raw", exc, weights=weighting,
-                                          covariates="", estimand="difference in means"))
+            rows.append(
+                design.failed_row(
+                    sample,
+                    outcome,
+                    "raw",
+                    exc,
+                    weights=weighting,
+                    covariates="",
+                    estimand="difference in means",
+                )
+            )
     return rows
 
 
 # --- permutation ------------------------------------------------------------------
 
 
-def _permuted_labels(treated: np.ndarray, strata: np.ndarray | None, draws: int,
-                     rng: np.random.Generator) -> np.ndarray:
+def _permuted_labels(
+    treated: np.ndarray, strata: np.ndarray | None, draws: int, rng: np.random.Generator
+) -> np.ndarray:
     labels = np.tile(treated, (draws, 1))
     if strata is None:
         return rng.permuted(labels, axis=1, out=labels)
@@ -102,26 +138,39 @@ def _permuted_labels(treated: np.ndarray, strata: np.ndarray | None, draws: int,
 _LABEL_CACHE: dict[tuple, list[np.ndarray]] = {}
 
 
-def _label_chunks(treated: np.ndarray, strata: np.ndarray | None, n_permutations: int,
-                  seed: int, chunk: int) -> list[np.ndarray]:
+def _label_chunks(
+    treated: np.ndarray, strata: np.ndarray | None, n_permutations: int, seed: int, chunk: int
+) -> list[np.ndarray]:
     """The drawn label matrices, in chunks. Outcomes with the same counties (the
     three crime rates, say) draw exactly the same labels from the same seed, so
     the draws are kept for the last few label vectors seen."""
-    key = (treated.tobytes(), None if strata is None else np.asarray(strata).tobytes(),
-           n_permutations, seed, chunk)
+    key = (
+        treated.tobytes(),
+        None if strata is None else np.asarray(strata).tobytes(),
+        n_permutations,
+        seed,
+        chunk,
+    )
     if key not in _LABEL_CACHE:
         rng = np.random.default_rng(seed)
         _LABEL_CACHE[key] = [
             _permuted_labels(treated, strata, min(chunk, n_permutations - start), rng)
-            for start in range(0, n_permutations, chunk)]
+            for start in range(0, n_permutations, chunk)
+        ]
         while len(_LABEL_CACHE) > 3:
             _LABEL_CACHE.pop(next(iter(_LABEL_CACHE)))
     return _LABEL_CACHE[key]
 
 
-def permutation_draws(y: np.ndarray, treated: np.ndarray, weights: np.ndarray | None = None,
-                      strata: np.ndarray | None = None, n_permutations: int = 2000,
-                      seed: int = 0, chunk: int = 500) -> tuple[float, np.ndarray, np.ndarray]:
+def permutation_draws(
+    y: np.ndarray,
+    treated: np.ndarray,
+    weights: np.ndarray | None = None,
+    strata: np.ndarray | None = None,
+    n_permutations: int = 2000,
+    seed: int = 0,
+    chunk: int = 500,
+) -> tuple[float, np.ndarray, np.ndarray]:
     """The observed difference and, for every draw of reassigned labels, the
     difference of y and the difference of the focal indicator itself (the
     second makes the shifted statistic linear in the shift: for y - d*focal
@@ -157,8 +206,9 @@ def permutation_p(observed: float, a: np.ndarray, c: np.ndarray, shift: float = 
     return (1 + extreme) / (1 + len(a))
 
 
-def permutation_interval(observed: float, a: np.ndarray, c: np.ndarray, level: float,
-                         scale: float) -> tuple[float, float]:
+def permutation_interval(
+    observed: float, a: np.ndarray, c: np.ndarray, level: float, scale: float
+) -> tuple[float, float]:
     """Shifts not rejected at 1 - level, found by bisection on each side of
     the observed difference; `scale` sets the first bracket (a standard error)."""
     alpha = 1 - level
@@ -186,30 +236,55 @@ def permutation_interval(observed: float, a: np.ndarray, c: np.ndarray, level: f
     return bounds[0], bounds[1]
 
 
-def permutation_rows(design: Design, outcome: str, weights: str = "none",
-                     n_permutations: int = 2000, within: str | None = None, seed: int = 0,
-                     level: float = 0.95) -> list[dict]:
+def permutation_rows(
+    design: Design,
+    outcome: str,
+    weights: str = "none",
+    n_permutations: int = 2000,
+    within: str | None = None,
+    seed: int = 0,
+    level: float = 0.95,
+) -> list[dict]:
     extra = ("nchs_urban_rural_2013",) if within == "nchs" else ()
     sample = design.sample(outcome, weights=weights == "population", extra=extra)
-    options = {"weights": weights, "covariates": "", "n_permutations": n_permutations,
-               "permute_within": within or "", "seed": seed,
-               "estimand": "difference in means"}
+    options = {
+        "weights": weights,
+        "covariates": "",
+        "n_permutations": n_permutations,
+        "permute_within": within or "",
+        "seed": seed,
+        "estimand": "difference in means",
+    }
     try:
         sample.require(2)
         strata = sample.extra["nchs_urban_rural_2013"] if within == "nchs" else None
-        observed, a, c = permutation_draws(sample.y, sample.treated, sample.weights, strata,
-                                           n_permutations, seed)
+        observed, a, c = permutation_draws(
+            sample.y, sample.treated, sample.weights, strata, n_permutations, seed
+        )
         p = permutation_p(observed, a, c)
-        reference = (welch(sample.y, sample.treated) if weights == "none" else
-                     weighted_difference(sample.y, sample.treated, sample.weights))
+        reference = (
+            welch(sample.y, sample.treated)
+            if weights == "none"
+            else weighted_difference(sample.y, sample.treated, sample.weights)
+        )
         low, high = permutation_interval(observed, a, c, level, reference["std_error"])
         how = f"{n_permutations} random reassignments of the labels" + (
-            " within NCHS urban-rural classes" if strata is not None else "")
-        return [design.base_row(
-            sample, outcome, "permutation", estimate=observed, std_error=float(np.std(a, ddof=1)),
-            ci_low=low, ci_high=high, p_value=p,
-            se_method=f"p-value from {how} (+1 correction); interval by inverting the test "
-                      "under a constant difference; std_error is the SD of the drawn differences",
-            **options)]
+            " within NCHS urban-rural classes" if strata is not None else ""
+        )
+        return [
+            design.base_row(
+                sample,
+                outcome,
+                "permutation",
+                estimate=observed,
+                std_error=float(np.std(a, ddof=1)),
+                ci_low=low,
+                ci_high=high,
+                p_value=p,
+                se_method=f"p-value from {how} (+1 correction); interval by inverting the test "
+                "under a constant difference; std_error is the SD of the drawn differences",
+                **options,
+            )
+        ]
     except EstimationError as exc:
         return [design.failed_row(sample, outcome, "permutation", exc, **options)]

@@ -18,10 +18,27 @@ from ..errors import AnalysisError, EstimationError, ValidationError
 from .groups import Groups
 
 RESULT_COLUMNS = [
-    "definition", "comparison", "focal_group", "year", "outcome", "method", "estimand",
-    "estimate", "std_error", "ci_low", "ci_high", "p_value",
-    "n_focal", "n_comparison", "n_dropped_focal", "n_dropped_comparison",
-    "n_overlap_excluded", "weights", "covariates", "se_method", "note",
+    "definition",
+    "comparison",
+    "focal_group",
+    "year",
+    "outcome",
+    "method",
+    "estimand",
+    "estimate",
+    "std_error",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "n_focal",
+    "n_comparison",
+    "n_dropped_focal",
+    "n_dropped_comparison",
+    "n_overlap_excluded",
+    "weights",
+    "covariates",
+    "se_method",
+    "note",
 ]
 
 
@@ -33,7 +50,7 @@ class Sample:
     fips: np.ndarray
     treated: np.ndarray
     y: np.ndarray
-    X: np.ndarray                      # covariates, no constant column
+    X: np.ndarray  # covariates, no constant column
     covariates: tuple[str, ...]
     weights: np.ndarray | None
     n_dropped_focal: int
@@ -54,15 +71,21 @@ class Sample:
             raise EstimationError(
                 f"too few counties with a value for {self.outcome}: {self.n_focal} in the "
                 f"focal group and {self.n_comparison} in the comparison group (need {minimum} "
-                "in each)")
+                "in each)"
+            )
 
 
 class Design:
     """The focal and comparison counties' rows for one year (or, for a
     subset, the rows a mask keeps)."""
 
-    def __init__(self, panel: pd.DataFrame, groups: Groups, year: int | None,
-                 _rows: pd.DataFrame | None = None):
+    def __init__(
+        self,
+        panel: pd.DataFrame,
+        groups: Groups,
+        year: int | None,
+        _rows: pd.DataFrame | None = None,
+    ):
         self.groups, self.year = groups, year
         if _rows is None:
             _rows = self._select(panel, groups, year)
@@ -76,29 +99,35 @@ class Design:
     def _select(panel: pd.DataFrame, groups: Groups, year: int | None) -> pd.DataFrame:
         for col in ("fips", "year"):
             if col not in panel.columns:
-                raise AnalysisError(f"the panel has no {col!r} column (columns: "
-                                    f"{', '.join(map(str, panel.columns[:20]))})")
+                raise AnalysisError(
+                    f"the panel has no {col!r} column (columns: "
+                    f"{', '.join(map(str, panel.columns[:20]))})"
+                )
         rows = panel.loc[panel["year"] == year] if year is not None else panel
         fips = rows["fips"].to_numpy(dtype=str)
         unique = np.unique(fips)
         if len(unique) < len(fips):
             dupes = [f for f, n in zip(*np.unique(fips, return_counts=True)) if n > 1]
-            raise ValidationError(f"the panel has more than one row per county for {year}: "
-                                  f"{', '.join(dupes[:5])}")
+            raise ValidationError(
+                f"the panel has more than one row per county for {year}: {', '.join(dupes[:5])}"
+            )
         for label, members in (("focal", groups.focal), ("comparison", groups.control)):
             absent = np.setdiff1d(members, unique)
             if len(absent):
                 raise ValidationError(
                     f"{len(absent)} {label} counties of {groups.definition!r} have no panel row "
                     f"for {year} (e.g. {', '.join(absent[:5])}): the definition and the panel "
-                    "do not cover the same counties")
+                    "do not cover the same counties"
+                )
         keep = np.isin(fips, groups.focal) | np.isin(fips, groups.control)
         order = np.argsort(fips[keep], kind="stable")
         rows = rows.loc[keep].iloc[order].reset_index(drop=True)
         return rows.assign(fips=fips[keep][order])
 
     def subset(self, mask: np.ndarray) -> Design:
-        return Design(None, self.groups, self.year, _rows=self.rows.loc[mask].reset_index(drop=True))
+        return Design(
+            None, self.groups, self.year, _rows=self.rows.loc[mask].reset_index(drop=True)
+        )
 
     def column(self, name: str) -> np.ndarray:
         """A panel column as floats (missing as NaN); log_population is derived."""
@@ -107,22 +136,31 @@ class Design:
                 values = np.log(self.column("population"))
             else:
                 if name not in self.rows.columns:
-                    raise AnalysisError(f"the panel has no column {name!r}, which this "
-                                        "comparison needs")
+                    raise AnalysisError(
+                        f"the panel has no column {name!r}, which this comparison needs"
+                    )
                 values = self.rows[name].to_numpy(dtype=float, na_value=np.nan)
             self._columns[name] = values
         return self._columns[name]
 
-    def sample(self, outcome: str, covariates: tuple[str, ...] = (), weights: bool = False,
-               extra: tuple[str, ...] = ()) -> Sample:
+    def sample(
+        self,
+        outcome: str,
+        covariates: tuple[str, ...] = (),
+        weights: bool = False,
+        extra: tuple[str, ...] = (),
+    ) -> Sample:
         """Counties with the outcome, every covariate (and the population
         weight, and `extra` columns) present."""
         y = self.column(outcome)
-        X = (np.column_stack([self.column(c) for c in covariates]) if covariates
-             else np.empty((len(y), 0)))
+        X = (
+            np.column_stack([self.column(c) for c in covariates])
+            if covariates
+            else np.empty((len(y), 0))
+        )
         outcome_ok = ~np.isnan(y)
         covariates_ok = ~np.isnan(X).any(axis=1)
-        for name in ([ "population"] if weights else []) + list(extra):
+        for name in (["population"] if weights else []) + list(extra):
             covariates_ok &= ~np.isnan(self.column(name))
         keep = outcome_ok & covariates_ok
         dropped_focal = int((self.treated & ~keep).sum())
@@ -132,21 +170,32 @@ class Design:
             parts = [f"{int((~outcome_ok).sum())} without {outcome}"]
             if (outcome_ok & ~covariates_ok).any():
                 parts.append(f"{int((outcome_ok & ~covariates_ok).sum())} without a covariate")
-            note = (f"dropped {dropped_focal} focal and {dropped_control} comparison counties "
-                    f"for a missing value ({', '.join(parts)})")
+            note = (
+                f"dropped {dropped_focal} focal and {dropped_control} comparison counties "
+                f"for a missing value ({', '.join(parts)})"
+            )
         return Sample(
-            outcome=outcome, fips=self.fips[keep], treated=self.treated[keep], y=y[keep],
-            X=X[keep], covariates=tuple(covariates),
+            outcome=outcome,
+            fips=self.fips[keep],
+            treated=self.treated[keep],
+            y=y[keep],
+            X=X[keep],
+            covariates=tuple(covariates),
             weights=self.column("population")[keep] if weights else None,
-            n_dropped_focal=dropped_focal, n_dropped_comparison=dropped_control, drop_note=note,
+            n_dropped_focal=dropped_focal,
+            n_dropped_comparison=dropped_control,
+            drop_note=note,
             extra={name: self.column(name)[keep] for name in extra},
         )
 
     def base_row(self, sample: Sample | None, outcome: str, method: str, **fields) -> dict:
         """The columns every result row carries."""
         row = {
-            "definition": self.groups.definition, "comparison": self.groups.comparison,
-            "focal_group": self.groups.focal_group, "year": self.year, "outcome": outcome,
+            "definition": self.groups.definition,
+            "comparison": self.groups.comparison,
+            "focal_group": self.groups.focal_group,
+            "year": self.year,
+            "outcome": outcome,
             "method": method,
             "n_focal": sample.n_focal if sample else int(self.treated.sum()),
             "n_comparison": sample.n_comparison if sample else int((~self.treated).sum()),
@@ -157,18 +206,27 @@ class Design:
         row.update(fields)
         notes = [n for n in (row.get("note", ""), sample.drop_note if sample else "") if n]
         if self.groups.n_overlap_excluded:
-            notes.append(f"{self.groups.n_overlap_excluded} counties marked cooperating are "
-                         f"also {self.groups.focal_group}; they count in the focal group only")
+            notes.append(
+                f"{self.groups.n_overlap_excluded} counties marked cooperating are "
+                f"also {self.groups.focal_group}; they count in the focal group only"
+            )
         row["note"] = "; ".join(notes)
         return row
 
-    def failed_row(self, sample: Sample | None, outcome: str, method: str, reason: object,
-                   **fields) -> dict:
+    def failed_row(
+        self, sample: Sample | None, outcome: str, method: str, reason: object, **fields
+    ) -> dict:
         """A row for a specification that cannot be estimated, saying why."""
-        fields = {**fields, "estimate": np.nan, "std_error": np.nan, "ci_low": np.nan,
-                  "ci_high": np.nan, "p_value": np.nan, "note": f"not estimated: {reason}"}
+        fields = {
+            **fields,
+            "estimate": np.nan,
+            "std_error": np.nan,
+            "ci_low": np.nan,
+            "ci_high": np.nan,
+            "p_value": np.nan,
+            "note": f"not estimated: {reason}",
+        }
         return self.base_row(sample, outcome, method, **fields)
-
 
 
 def result_table(rows: list[dict]) -> pd.DataFrame:
@@ -181,8 +239,13 @@ def result_table(rows: list[dict]) -> pd.DataFrame:
                 extra.setdefault(key, None)
     table = pd.DataFrame.from_records(rows, columns=[*RESULT_COLUMNS, *extra])
     table["year"] = table["year"].astype("Int64")
-    for col in ("n_focal", "n_comparison", "n_dropped_focal", "n_dropped_comparison",
-                "n_overlap_excluded"):
+    for col in (
+        "n_focal",
+        "n_comparison",
+        "n_dropped_focal",
+        "n_dropped_comparison",
+        "n_overlap_excluded",
+    ):
         table[col] = table[col].astype("Int64")
     for col in ("estimate", "std_error", "ci_low", "ci_high", "p_value"):
         table[col] = table[col].astype(float)

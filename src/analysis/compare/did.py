@@ -43,25 +43,34 @@ REFERENCE_YEAR = 2012
 class PanelDesign:
     """The focal and comparison counties' rows in the DiD years."""
 
-    def __init__(self, panel: pd.DataFrame, groups: Groups,
-                 pre: tuple[int, ...] = PRE_YEARS, post: tuple[int, ...] = POST_YEARS):
+    def __init__(
+        self,
+        panel: pd.DataFrame,
+        groups: Groups,
+        pre: tuple[int, ...] = PRE_YEARS,
+        post: tuple[int, ...] = POST_YEARS,
+    ):
         if not pre or not post or max(pre) >= min(post):
-            raise AnalysisError(f"the years before {list(pre)} must all precede the years "
-                                f"after {list(post)}")
+            raise AnalysisError(
+                f"the years before {list(pre)} must all precede the years after {list(post)}"
+            )
         self.groups, self.pre, self.post = groups, tuple(pre), tuple(post)
         self.years = tuple(sorted({*pre, *post}))
         self.year = None
         rows = panel.loc[panel["year"].isin(self.years)]
         fips = rows["fips"].astype(str)
         keep = (fips.isin(groups.focal) | fips.isin(groups.control)).to_numpy()
-        rows = rows.loc[keep].assign(fips=fips[keep]).sort_values(["fips", "year"],
-                                                                  ignore_index=True)
+        rows = (
+            rows.loc[keep].assign(fips=fips[keep]).sort_values(["fips", "year"], ignore_index=True)
+        )
         for label, members in (("focal", groups.focal), ("comparison", groups.control)):
             absent = np.setdiff1d(members, rows["fips"].to_numpy(dtype=str))
             if len(absent):
-                raise ValidationError(f"{len(absent)} {label} counties of "
-                                      f"{groups.definition!r} have no panel rows in "
-                                      f"{list(self.years)} (e.g. {', '.join(absent[:5])})")
+                raise ValidationError(
+                    f"{len(absent)} {label} counties of "
+                    f"{groups.definition!r} have no panel rows in "
+                    f"{list(self.years)} (e.g. {', '.join(absent[:5])})"
+                )
         self.rows = rows
         self.fips = rows["fips"].to_numpy(dtype=str)
         self.year_of = rows["year"].to_numpy(dtype=np.int64)
@@ -72,15 +81,15 @@ def _demean(values: np.ndarray, codes: np.ndarray, n_groups: int) -> np.ndarray:
     counts = np.bincount(codes, minlength=n_groups)
     if values.ndim == 1:
         return values - (np.bincount(codes, values, n_groups) / counts)[codes]
-    return np.column_stack([_demean(values[:, j], codes, n_groups)
-                            for j in range(values.shape[1])])
+    return np.column_stack([_demean(values[:, j], codes, n_groups) for j in range(values.shape[1])])
 
 
 def _fit(y, year_of, codes, n_groups, terms, years):
     year_dummies = np.column_stack([(year_of == yr).astype(float) for yr in years[1:]])
     X = np.column_stack([terms, year_dummies])
-    return linear_fit(_demean(y, codes, n_groups), _demean(X, codes, n_groups),
-                      groups=codes, k_absorbed=1)
+    return linear_fit(
+        _demean(y, codes, n_groups), _demean(X, codes, n_groups), groups=codes, k_absorbed=1
+    )
 
 
 def _wald_p(params: np.ndarray, cov: np.ndarray, df: int) -> float:
@@ -94,16 +103,25 @@ def _wald_p(params: np.ndarray, cov: np.ndarray, df: int) -> float:
     return float(fdtrc(q, df, stat))
 
 
-def did_rows(design: PanelDesign, outcome: str, reference: int = REFERENCE_YEAR,
-             balanced: bool = True, level: float = 0.95, details: list | None = None) -> list[dict]:
+def did_rows(
+    design: PanelDesign,
+    outcome: str,
+    reference: int = REFERENCE_YEAR,
+    balanced: bool = True,
+    level: float = 0.95,
+    details: list | None = None,
+) -> list[dict]:
     if outcome in CONSTANT_OUTCOMES:
-        raise AnalysisError(f"outcome {outcome!r} has one value per county for every year "
-                            "(ACS 2011-2015), so it has no change to compare")
+        raise AnalysisError(
+            f"outcome {outcome!r} has one value per county for every year "
+            "(ACS 2011-2015), so it has no change to compare"
+        )
     for year in design.years:
         check_outcome_year(outcome, year)
     if reference not in design.pre:
-        raise AnalysisError(f"reference year {reference} is not one of the years before "
-                            f"{list(design.pre)}")
+        raise AnalysisError(
+            f"reference year {reference} is not one of the years before {list(design.pre)}"
+        )
     groups = design.groups
     y_all = design.rows[outcome].to_numpy(dtype=float, na_value=np.nan)
     ok = ~np.isnan(y_all)
@@ -116,49 +134,71 @@ def did_rows(design: PanelDesign, outcome: str, reference: int = REFERENCE_YEAR,
     dropped_control = len(set(design.fips[~design.treated]) - kept)
     fips, year_of, treated, y = design.fips[ok], design.year_of[ok], design.treated[ok], y_all[ok]
     n_focal, n_comparison = len(set(fips[treated])), len(set(fips[~treated]))
-    options = {"weights": "none", "covariates": "county and year fixed effects",
-               "estimand": "difference-in-differences (focal minus comparison change, after "
-                           "minus before)",
-               "years_before": ",".join(map(str, design.pre)),
-               "years_after": ",".join(map(str, design.post)),
-               "reference_year": reference, "balanced": balanced}
+    options = {
+        "weights": "none",
+        "covariates": "county and year fixed effects",
+        "estimand": "difference-in-differences (focal minus comparison change, after minus before)",
+        "years_before": ",".join(map(str, design.pre)),
+        "years_after": ",".join(map(str, design.post)),
+        "reference_year": reference,
+        "balanced": balanced,
+    }
     notes = []
     if dropped_focal or dropped_control:
-        notes.append(f"dropped {dropped_focal} focal and {dropped_control} comparison counties "
-                     f"without {outcome} in " + ("every year" if balanced else "any year"))
+        notes.append(
+            f"dropped {dropped_focal} focal and {dropped_control} comparison counties "
+            f"without {outcome} in " + ("every year" if balanced else "any year")
+        )
     dated = [int(v) for v in re.findall(r"(?<!\d)(\d{4})(?!\d)", groups.definition)]
     if dated and max(dated) > max(design.post):
-        notes.append(f"{groups.definition} lists counties as of {max(dated)}; their policies "
-                     f"may postdate {max(design.post)}, so this compares trends of the groups, "
-                     "not the effect of 2014 policies")
+        notes.append(
+            f"{groups.definition} lists counties as of {max(dated)}; their policies "
+            f"may postdate {max(design.post)}, so this compares trends of the groups, "
+            "not the effect of 2014 policies"
+        )
     if groups.n_overlap_excluded:
-        notes.append(f"{groups.n_overlap_excluded} counties marked cooperating are also "
-                     f"{groups.focal_group}; they count in the focal group only")
-    row = {"definition": groups.definition, "comparison": groups.comparison,
-           "focal_group": groups.focal_group, "year": None, "outcome": outcome,
-           "method": "did", "n_focal": n_focal, "n_comparison": n_comparison,
-           "n_dropped_focal": dropped_focal, "n_dropped_comparison": dropped_control,
-           "n_overlap_excluded": groups.n_overlap_excluded, **options}
+        notes.append(
+            f"{groups.n_overlap_excluded} counties marked cooperating are also "
+            f"{groups.focal_group}; they count in the focal group only"
+        )
+    row = {
+        "definition": groups.definition,
+        "comparison": groups.comparison,
+        "focal_group": groups.focal_group,
+        "year": None,
+        "outcome": outcome,
+        "method": "did",
+        "n_focal": n_focal,
+        "n_comparison": n_comparison,
+        "n_dropped_focal": dropped_focal,
+        "n_dropped_comparison": dropped_control,
+        "n_overlap_excluded": groups.n_overlap_excluded,
+        **options,
+    }
     try:
         if n_focal < 2 or n_comparison < 2:
-            raise EstimationError(f"too few counties with {outcome}: {n_focal} focal and "
-                                  f"{n_comparison} comparison")
+            raise EstimationError(
+                f"too few counties with {outcome}: {n_focal} focal and {n_comparison} comparison"
+            )
         uniques, codes = np.unique(fips, return_inverse=True)
         codes = codes.ravel()
         years = design.years
         after = np.isin(year_of, design.post)
-        main = _fit(y, year_of, codes, len(uniques), (treated & after).astype(float)[:, None],
-                    years)
+        main = _fit(
+            y, year_of, codes, len(uniques), (treated & after).astype(float)[:, None], years
+        )
         beta, se = float(main.params[0]), main.se(0)
         df = main.n_groups - 1
         low, high, p = interval(beta, se, level, df)
         event_years = [yr for yr in years if yr != reference]
-        terms = np.column_stack([(treated & (year_of == yr)).astype(float)
-                                 for yr in event_years])
+        terms = np.column_stack([(treated & (year_of == yr)).astype(float) for yr in event_years])
         event = _fit(y, year_of, codes, len(uniques), terms, years)
         pre_idx = [i for i, yr in enumerate(event_years) if yr in design.pre]
-        pretrend = (_wald_p(event.params[pre_idx], event.cov[np.ix_(pre_idx, pre_idx)], df)
-                    if pre_idx else np.nan)
+        pretrend = (
+            _wald_p(event.params[pre_idx], event.cov[np.ix_(pre_idx, pre_idx)], df)
+            if pre_idx
+            else np.nan
+        )
         if details is not None:
             for yr in years:
                 in_year = year_of == yr
@@ -169,20 +209,42 @@ def did_rows(design: PanelDesign, outcome: str, reference: int = REFERENCE_YEAR,
                     i = event_years.index(yr)
                     gap, gse = float(event.params[i]), event.se(i)
                     glow, ghigh, gp = interval(gap, gse, level, df)
-                details.append({
-                    "definition": groups.definition, "comparison": groups.comparison,
-                    "outcome": outcome, "year": yr,
-                    "period": "reference" if yr == reference else (
-                        "before" if yr in design.pre else "after"),
-                    "gap": gap, "std_error": gse, "ci_low": glow, "ci_high": ghigh,
-                    "p_value": gp, "difference_in_means": gap_raw,
-                    "n_focal": int((in_year & treated).sum()),
-                    "n_comparison": int((in_year & ~treated).sum()),
-                })
-        row.update(estimate=beta, std_error=se, ci_low=low, ci_high=high, p_value=p,
-                   se_method=f"clustered by county ({main.n_groups} clusters), t with {df} df",
-                   pretrend_p_value=pretrend, note="; ".join(notes))
+                details.append(
+                    {
+                        "definition": groups.definition,
+                        "comparison": groups.comparison,
+                        "outcome": outcome,
+                        "year": yr,
+                        "period": "reference"
+                        if yr == reference
+                        else ("before" if yr in design.pre else "after"),
+                        "gap": gap,
+                        "std_error": gse,
+                        "ci_low": glow,
+                        "ci_high": ghigh,
+                        "p_value": gp,
+                        "difference_in_means": gap_raw,
+                        "n_focal": int((in_year & treated).sum()),
+                        "n_comparison": int((in_year & ~treated).sum()),
+                    }
+                )
+        row.update(
+            estimate=beta,
+            std_error=se,
+            ci_low=low,
+            ci_high=high,
+            p_value=p,
+            se_method=f"clustered by county ({main.n_groups} clusters), t with {df} df",
+            pretrend_p_value=pretrend,
+            note="; ".join(notes),
+        )
     except EstimationError as exc:
-        row.update(estimate=np.nan, std_error=np.nan, ci_low=np.nan, ci_high=np.nan,
-                   p_value=np.nan, note="; ".join([f"not estimated: {exc}", *notes]))
+        row.update(
+            estimate=np.nan,
+            std_error=np.nan,
+            ci_low=np.nan,
+            ci_high=np.nan,
+            p_value=np.nan,
+            note="; ".join([f"not estimated: {exc}", *notes]),
+        )
     return [row]

@@ -20,8 +20,13 @@ import pandas as pd
 
 from ..availability import absent_years, notice
 from ..errors import AnalysisError, NotInBuild, UnknownChoice
-from .choices import (CONSTANT_OUTCOMES, check_year, outcome_years, resolve_covariates,
-                      resolve_outcomes)
+from .choices import (
+    CONSTANT_OUTCOMES,
+    check_year,
+    outcome_years,
+    resolve_covariates,
+    resolve_outcomes,
+)
 from .design import Design, result_table
 from .groups import make_groups
 from .methods import DESIGN_OPTIONS, METHOD_TABLE, USES_COVARIATES, Method
@@ -36,7 +41,7 @@ class Plan:
     covariates: tuple[str, ...] = ()
     covariate_label: str = ""
     design_options: dict = field(default_factory=dict)  # the panel design's years (did)
-    options: dict = field(default_factory=dict)         # for the rows function
+    options: dict = field(default_factory=dict)  # for the rows function
 
     @property
     def name(self) -> str:
@@ -54,8 +59,9 @@ def check_options(name: str, options: dict) -> None:
             raise UnknownChoice(f"option for method {name!r}", option, allowed)
 
 
-def make_plan(name: str, covariates=None, options: dict | None = None,
-              covariate_label: str | None = None) -> Plan:
+def make_plan(
+    name: str, covariates=None, options: dict | None = None, covariate_label: str | None = None
+) -> Plan:
     """Check `name`, `options` and `covariates` (a set name, a list of columns, or None
     for the default set, for the methods that take covariates) once."""
     spec = lookup_method(name)
@@ -65,8 +71,10 @@ def make_plan(name: str, covariates=None, options: dict | None = None,
     if spec.covariates:
         label, columns = resolve_covariates(covariates)
     elif covariates is not None:
-        raise AnalysisError(f"method {name!r} takes no covariates; methods that do: "
-                            f"{', '.join(sorted(USES_COVARIATES))}")
+        raise AnalysisError(
+            f"method {name!r} takes no covariates; methods that do: "
+            f"{', '.join(sorted(USES_COVARIATES))}"
+        )
     design_options = {k: tuple(options.pop(k)) for k in DESIGN_OPTIONS & set(options)}
     return Plan(spec, tuple(columns), covariate_label or label, design_options, options)
 
@@ -75,8 +83,12 @@ def make_design(plan: Plan, panel: pd.DataFrame, groups, year: int | None):
     if plan.method.panel:
         from .did import POST_YEARS, PRE_YEARS, PanelDesign
 
-        return PanelDesign(panel, groups, plan.design_options.get("pre", PRE_YEARS),
-                           plan.design_options.get("post", POST_YEARS))
+        return PanelDesign(
+            panel,
+            groups,
+            plan.design_options.get("pre", PRE_YEARS),
+            plan.design_options.get("post", POST_YEARS),
+        )
     return Design(panel, groups, check_year(year))
 
 
@@ -91,10 +103,17 @@ def plan_rows(plan: Plan, design, outcome: str, details: list | None = None) -> 
     return plan.method.rows_function()(design, outcome, **kwargs)
 
 
-def estimate(panel: pd.DataFrame, status: pd.Series, method: str = "raw",
-             year: int | None = 2015, outcomes: str | Iterable[str] | None = None,
-             comparison: pd.Series | None = None, covariates=None, details: bool = False,
-             **options):
+def estimate(
+    panel: pd.DataFrame,
+    status: pd.Series,
+    method: str = "raw",
+    year: int | None = 2015,
+    outcomes: str | Iterable[str] | None = None,
+    comparison: pd.Series | None = None,
+    covariates=None,
+    details: bool = False,
+    **options,
+):
     """Run `method` for each outcome on the focal and comparison counties that
     `status` (and, for the strict comparison, `comparison`) define.
 
@@ -104,19 +123,21 @@ def estimate(panel: pd.DataFrame, status: pd.Series, method: str = "raw",
     plan = make_plan(method, covariates, options)
     if details and not plan.method.details:
         with_details = {m.name: m.details for m in METHOD_TABLE.values() if m.details}
-        raise AnalysisError(f"method {method!r} has no details table; methods with one: "
-                            f"{', '.join(f'{m} ({d})' for m, d in with_details.items())}")
+        raise AnalysisError(
+            f"method {method!r} has no details table; methods with one: "
+            f"{', '.join(f'{m} ({d})' for m, d in with_details.items())}"
+        )
     if not isinstance(panel, pd.DataFrame):
-        raise AnalysisError("panel must be the county panel as a DataFrame "
-                            "(analysis.load_panel())")
+        raise AnalysisError("panel must be the county panel as a DataFrame (analysis.load_panel())")
     groups = make_groups(status, comparison)
     year_used = None if plan.method.panel else check_year(year)
     names = resolve_outcomes(outcomes, year_used)
     design = make_design(plan, panel, groups, year_used)
     needed = design.years if plan.method.panel else (year_used,)
     if plan.method.panel and outcomes is None:
-        names = [o for o in names if set(needed) <= set(outcome_years(o))
-                 and o not in CONSTANT_OUTCOMES]
+        names = [
+            o for o in names if set(needed) <= set(outcome_years(o)) and o not in CONSTANT_OUTCOMES
+        ]
     rows, extra = [], ([] if details else None)
     for outcome in names:
         # Years the sources give but this panel lacks: an optional source (ICPSR) is

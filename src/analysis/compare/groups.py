@@ -28,33 +28,42 @@ class Groups:
     definition: str
     comparison: str
     focal_group: str
-    focal: np.ndarray        # sorted FIPS codes
-    control: np.ndarray      # sorted FIPS codes, disjoint from focal
+    focal: np.ndarray  # sorted FIPS codes
+    control: np.ndarray  # sorted FIPS codes, disjoint from focal
     n_overlap_excluded: int
 
     def describe(self) -> str:
-        text = (f"{len(self.focal)} {self.focal_group} counties ({self.definition}) vs "
-                f"{len(self.control)} counties: {self.comparison}")
+        text = (
+            f"{len(self.focal)} {self.focal_group} counties ({self.definition}) vs "
+            f"{len(self.control)} counties: {self.comparison}"
+        )
         if self.n_overlap_excluded:
-            text += (f"; {self.n_overlap_excluded} counties in both lists are kept in the "
-                     f"{self.focal_group} group only")
+            text += (
+                f"; {self.n_overlap_excluded} counties in both lists are kept in the "
+                f"{self.focal_group} group only"
+            )
         return text
 
 
 def _check_status(status: pd.Series, role: str) -> pd.Series:
     if not isinstance(status, pd.Series):
-        raise AnalysisError(f"the {role} must be a pandas Series indexed by FIPS code "
-                            f"with values {', '.join(STATUSES)}; got {type(status).__name__}")
+        raise AnalysisError(
+            f"the {role} must be a pandas Series indexed by FIPS code "
+            f"with values {', '.join(STATUSES)}; got {type(status).__name__}"
+        )
     index = status.index.astype(str)
     if index.has_duplicates:
         dupes = sorted(set(index[index.duplicated()]))[:5]
-        raise ValidationError(f"the {role} {status.name!r} lists counties more than once: "
-                              f"{', '.join(dupes)}")
+        raise ValidationError(
+            f"the {role} {status.name!r} lists counties more than once: {', '.join(dupes)}"
+        )
     bad = sorted(set(status.dropna().astype(str)) - set(STATUSES))
     if bad or status.isna().any():
         shown = bad[:5] if bad else ["<missing>"]
-        raise ValidationError(f"the {role} {status.name!r} has values {shown}; every county "
-                              f"must be one of {', '.join(STATUSES)}")
+        raise ValidationError(
+            f"the {role} {status.name!r} has values {shown}; every county "
+            f"must be one of {', '.join(STATUSES)}"
+        )
     return pd.Series(status.astype(str).to_numpy(), index=index, name=status.name)
 
 
@@ -68,16 +77,20 @@ def make_groups(status: pd.Series, comparison: pd.Series | None = None) -> Group
     elif (status == "cooperating").any():
         focal_group = "cooperating"
     else:
-        raise AnalysisError(f"definition {name!r} marks no county sanctuary or cooperating: "
-                            "there is nothing to compare")
+        raise AnalysisError(
+            f"definition {name!r} marks no county sanctuary or cooperating: "
+            "there is nothing to compare"
+        )
     focal = status.index[status == focal_group]
     if comparison is None:
         control = status.index[status != focal_group]
         label, overlap = ALL_OTHERS, 0
     else:
         if focal_group == "cooperating":
-            raise AnalysisError(f"definition {name!r} marks cooperating counties itself; "
-                                "compare it with all others (comparison 'all')")
+            raise AnalysisError(
+                f"definition {name!r} marks cooperating counties itself; "
+                "compare it with all others (comparison 'all')"
+            )
         comparison = _check_status(comparison, "comparison status")
         other = str(comparison.name) if comparison.name is not None else "comparison"
         cooperating = comparison.index[comparison == "cooperating"]
@@ -85,12 +98,20 @@ def make_groups(status: pd.Series, comparison: pd.Series | None = None) -> Group
             raise AnalysisError(f"comparison {other!r} marks no county cooperating")
         unknown = cooperating.difference(status.index)
         if len(unknown):
-            raise ValidationError(f"comparison {other!r} has counties that definition "
-                                  f"{name!r} does not cover: {', '.join(unknown[:5])}")
+            raise ValidationError(
+                f"comparison {other!r} has counties that definition "
+                f"{name!r} does not cover: {', '.join(unknown[:5])}"
+            )
         overlap = int(cooperating.isin(focal).sum())
         control = cooperating.difference(focal)
         label = f"cooperating ({other})"
     if len(control) == 0:
         raise AnalysisError(f"definition {name!r}: the comparison group ({label}) is empty")
-    return Groups(name, label, focal_group, np.sort(focal.to_numpy(dtype=str)),
-                  np.sort(control.to_numpy(dtype=str)), overlap)
+    return Groups(
+        name,
+        label,
+        focal_group,
+        np.sort(focal.to_numpy(dtype=str)),
+        np.sort(control.to_numpy(dtype=str)),
+        overlap,
+    )

@@ -74,9 +74,9 @@ class Metric:
     """
 
     kind: str
-    columns: tuple[int, ...]             # covariates kept (non-constant)
-    scale: np.ndarray | None = None      # standardized: the SDs
-    whiten: np.ndarray | None = None     # mahalanobis: inverse Cholesky factor of S
+    columns: tuple[int, ...]  # covariates kept (non-constant)
+    scale: np.ndarray | None = None  # standardized: the SDs
+    whiten: np.ndarray | None = None  # mahalanobis: inverse Cholesky factor of S
 
     @classmethod
     def fit(cls, X: np.ndarray, kind: str = "standardized") -> Metric:
@@ -91,8 +91,9 @@ class Metric:
         try:
             lower = np.linalg.cholesky(cov)
         except np.linalg.LinAlgError:
-            raise EstimationError("the covariates are collinear: Mahalanobis distance is "
-                                  "undefined") from None
+            raise EstimationError(
+                "the covariates are collinear: Mahalanobis distance is undefined"
+            ) from None
         return cls(kind, kept, whiten=np.linalg.inv(lower))
 
     def coordinates(self, X: np.ndarray) -> np.ndarray:
@@ -119,8 +120,9 @@ class Metric:
         return self.exact(A, B, np.broadcast_to(np.arange(len(B)), (len(A), len(B))))
 
 
-def nearest(A: np.ndarray, B: np.ndarray, k: int, metric: Metric,
-            exclude: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def nearest(
+    A: np.ndarray, B: np.ndarray, k: int, metric: Metric, exclude: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """The k rows of B nearest to each row of A, ordered by exact squared
     distance and then by position in B (the tie rule). `exclude[i]` is a
     position in B that row i may not take (itself), or -1.
@@ -173,9 +175,14 @@ def nearest(A: np.ndarray, B: np.ndarray, k: int, metric: Metric,
     return index, dist2
 
 
-def nearest_neighbours(focal: np.ndarray, control: np.ndarray, metric: Metric,
-                       n_neighbours: int = 1, replacement: bool = True,
-                       caliper: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+def nearest_neighbours(
+    focal: np.ndarray,
+    control: np.ndarray,
+    metric: Metric,
+    n_neighbours: int = 1,
+    replacement: bool = True,
+    caliper: float | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """Match rows of `focal` to rows of `control` (both in FIPS order; both
     holding the metric's kept covariates).
 
@@ -224,10 +231,10 @@ class Matching:
     """Matches of one sample: for focal position i, control positions
     `index[i]` (-1 = none) in the sample's arrays."""
 
-    focal: np.ndarray            # sample positions of focal counties
-    index: np.ndarray            # sample positions of matched comparison counties, -1 none
+    focal: np.ndarray  # sample positions of focal counties
+    index: np.ndarray  # sample positions of matched comparison counties, -1 none
     distance: np.ndarray
-    X: np.ndarray                # the metric's covariates for the whole sample
+    X: np.ndarray  # the metric's covariates for the whole sample
     metric: Metric
     cells: list[np.ndarray]
 
@@ -236,9 +243,14 @@ class Matching:
         return (self.index >= 0).any(axis=1)
 
 
-def match_sample(sample: Sample, n_neighbours: int = 1, replacement: bool = True,
-                 caliper: float | None = None, exact: tuple[str, ...] = (),
-                 metric: str = "standardized") -> Matching:
+def match_sample(
+    sample: Sample,
+    n_neighbours: int = 1,
+    replacement: bool = True,
+    caliper: float | None = None,
+    exact: tuple[str, ...] = (),
+    metric: str = "standardized",
+) -> Matching:
     if sample.X.shape[1] == 0:
         raise EstimationError("matching needs at least one covariate")
     measure = Metric.fit(sample.X, metric)
@@ -269,7 +281,7 @@ def _weights(matching: Matching, n: int) -> tuple[np.ndarray, np.ndarray, np.nda
     targets = matching.index[matching.matched][valid]
     share = np.repeat(1 / counts, counts)
     K = np.bincount(targets, share, minlength=n)
-    K2 = np.bincount(targets, share ** 2, minlength=n)
+    K2 = np.bincount(targets, share**2, minlength=n)
     return counts, K, K2
 
 
@@ -280,9 +292,14 @@ def _imputed(sample: Sample, matching: Matching) -> np.ndarray:
     return np.nanmean(values, axis=1)
 
 
-def _conditional_variances(sample: Sample, matching: Matching, targets: np.ndarray,
-                           neighbours: int, memo: dict | None = None, key: tuple = ()
-                           ) -> np.ndarray:
+def _conditional_variances(
+    sample: Sample,
+    matching: Matching,
+    targets: np.ndarray,
+    neighbours: int,
+    memo: dict | None = None,
+    key: tuple = (),
+) -> np.ndarray:
     """Abadie-Imbens s2 for comparison positions `targets`: J/(J+1) times the
     squared gap between the county's outcome and the mean of its J nearest
     other comparison counties (within its exact cell when the cell has more
@@ -304,8 +321,9 @@ def _conditional_variances(sample: Sample, matching: Matching, targets: np.ndarr
         if found is None:
             own = np.searchsorted(pool, targets[which])  # targets are controls of the pool
             own = np.where(pool[np.minimum(own, len(pool) - 1)] == targets[which], own, -1)
-            found, _ = nearest(matching.X[targets[which]], matching.X[pool], neighbours,
-                               matching.metric, own)
+            found, _ = nearest(
+                matching.X[targets[which]], matching.X[pool], neighbours, matching.metric, own
+            )
             if memo is not None:
                 memo[memo_key] = found
         J = found.shape[1]
@@ -314,8 +332,9 @@ def _conditional_variances(sample: Sample, matching: Matching, targets: np.ndarr
     return out
 
 
-def balance_rows(design: Design, sample: Sample, matching: Matching, K: np.ndarray,
-                 columns: tuple[str, ...]) -> list[dict]:
+def balance_rows(
+    design: Design, sample: Sample, matching: Matching, K: np.ndarray, columns: tuple[str, ...]
+) -> list[dict]:
     """Standardised mean differences before and after matching. The
     denominator is the same in both, sqrt((var_focal + var_comparison) / 2)
     over the sample before matching; after matching the comparison mean
@@ -325,31 +344,55 @@ def balance_rows(design: Design, sample: Sample, matching: Matching, K: np.ndarr
     focal_matched = np.zeros_like(focal_all)
     focal_matched[matching.focal[matching.matched]] = True
     for name in columns:
-        x = sample.extra[name] if name in sample.extra else sample.X[:, sample.covariates.index(name)]
+        x = (
+            sample.extra[name]
+            if name in sample.extra
+            else sample.X[:, sample.covariates.index(name)]
+        )
         xt, xc = x[focal_all], x[~focal_all]
         sd = math.sqrt((xt.var(ddof=1) + xc.var(ddof=1)) / 2)
         mean_after_t = x[focal_matched].mean() if focal_matched.any() else math.nan
         mean_after_c = (K @ x / K.sum()) if K.sum() > 0 else math.nan
         before = (xt.mean() - xc.mean()) / sd if sd > 0 else math.nan
         after = (mean_after_t - mean_after_c) / sd if sd > 0 else math.nan
-        rows.append({
-            "definition": design.groups.definition, "comparison": design.groups.comparison,
-            "year": design.year, "outcome": sample.outcome, "covariate": name,
-            "mean_focal": float(xt.mean()), "mean_comparison": float(xc.mean()),
-            "mean_focal_matched": float(mean_after_t),
-            "mean_comparison_matched": float(mean_after_c), "sd_pooled": sd,
-            "smd_before": float(before), "smd_after": float(after),
-            "imbalanced_before": bool(abs(before) > SMD_THRESHOLD),
-            "imbalanced_after": bool(abs(after) > SMD_THRESHOLD),
-        })
+        rows.append(
+            {
+                "definition": design.groups.definition,
+                "comparison": design.groups.comparison,
+                "year": design.year,
+                "outcome": sample.outcome,
+                "covariate": name,
+                "mean_focal": float(xt.mean()),
+                "mean_comparison": float(xc.mean()),
+                "mean_focal_matched": float(mean_after_t),
+                "mean_comparison_matched": float(mean_after_c),
+                "sd_pooled": sd,
+                "smd_before": float(before),
+                "smd_after": float(after),
+                "imbalanced_before": bool(abs(before) > SMD_THRESHOLD),
+                "imbalanced_after": bool(abs(after) > SMD_THRESHOLD),
+            }
+        )
     return rows
 
 
-def match_rows(design: Design, outcome: str, covariates: tuple[str, ...], covariate_label: str,
-               n_neighbours: int = 1, replacement: bool = True, caliper: float | None = None,
-               exact: tuple[str, ...] = (), metric: str = "standardized",
-               se: str = "abadie-imbens", n_boot: int = 1000, variance_neighbours: int = 2,
-               seed: int = 0, level: float = 0.95, details: list | None = None) -> list[dict]:
+def match_rows(
+    design: Design,
+    outcome: str,
+    covariates: tuple[str, ...],
+    covariate_label: str,
+    n_neighbours: int = 1,
+    replacement: bool = True,
+    caliper: float | None = None,
+    exact: tuple[str, ...] = (),
+    metric: str = "standardized",
+    se: str = "abadie-imbens",
+    n_boot: int = 1000,
+    variance_neighbours: int = 2,
+    seed: int = 0,
+    level: float = 0.95,
+    details: list | None = None,
+) -> list[dict]:
     check_choice("metric", metric, METRICS)
     check_choice("standard error", se, SE_METHODS)
     if n_neighbours < 1:
@@ -361,40 +404,60 @@ def match_rows(design: Design, outcome: str, covariates: tuple[str, ...], covari
         check_choice("exact-match column", column, COVARIATES)
     sample = design.sample(outcome, covariates, extra=exact)
     options = {
-        "weights": "none", "covariates": covariate_label, "n_neighbours": n_neighbours,
-        "replacement": replacement, "caliper": caliper if caliper is not None else np.nan,
-        "exact": "+".join(exact), "metric": metric,
+        "weights": "none",
+        "covariates": covariate_label,
+        "n_neighbours": n_neighbours,
+        "replacement": replacement,
+        "caliper": caliper if caliper is not None else np.nan,
+        "exact": "+".join(exact),
+        "metric": metric,
     }
     try:
         sample.require(2)
         # Outcomes with the same missing counties share their matches.
-        key = ("match", sample.fips.tobytes(), sample.covariates, n_neighbours, replacement,
-               caliper, exact, metric)
+        key = (
+            "match",
+            sample.fips.tobytes(),
+            sample.covariates,
+            n_neighbours,
+            replacement,
+            caliper,
+            exact,
+            metric,
+        )
         matching = design.memo.get(key)
         if matching is None:
-            matching = design.memo[key] = match_sample(sample, n_neighbours, replacement,
-                                                       caliper, exact, metric)
+            matching = design.memo[key] = match_sample(
+                sample, n_neighbours, replacement, caliper, exact, metric
+            )
         n_matched = int(matching.matched.sum())
         if n_matched == 0:
-            raise EstimationError("no focal county has a comparison county within the caliper"
-                                  " (or in its exact-match cell)")
+            raise EstimationError(
+                "no focal county has a comparison county within the caliper"
+                " (or in its exact-match cell)"
+            )
         _, K, K2 = _weights(matching, len(sample.y))
         y_focal = sample.y[matching.focal[matching.matched]]
         effects = y_focal - _imputed(sample, matching)
         estimate = float(effects.mean())
         if se == "abadie-imbens":
-            factor = K ** 2 - K2
+            factor = K**2 - K2
             targets = np.flatnonzero(factor > 1e-12)
-            s2 = _conditional_variances(sample, matching, targets, variance_neighbours,
-                                        design.memo, key)
+            s2 = _conditional_variances(
+                sample, matching, targets, variance_neighbours, design.memo, key
+            )
             if np.isnan(s2).any():
-                raise EstimationError("a conditional variance cannot be estimated: a reused "
-                                      "comparison county has no other comparison county")
-            variance = (np.sum((effects - estimate) ** 2) + factor[targets] @ s2) / n_matched ** 2
+                raise EstimationError(
+                    "a conditional variance cannot be estimated: a reused "
+                    "comparison county has no other comparison county"
+                )
+            variance = (np.sum((effects - estimate) ** 2) + factor[targets] @ s2) / n_matched**2
             std_error = math.sqrt(variance)
             low, high, p = interval(estimate, std_error, level)
-            se_method = (f"Abadie-Imbens (population ATT), conditional variances from "
-                         f"{variance_neighbours} neighbours; normal")
+            se_method = (
+                f"Abadie-Imbens (population ATT), conditional variances from "
+                f"{variance_neighbours} neighbours; normal"
+            )
         else:
             rng = np.random.default_rng(seed)
             draws = effects[rng.integers(0, n_matched, size=(n_boot, n_matched))].mean(axis=1)
@@ -404,27 +467,45 @@ def match_rows(design: Design, outcome: str, covariates: tuple[str, ...], covari
             below = (1 + np.count_nonzero(draws <= 0)) / (n_boot + 1)
             above = (1 + np.count_nonzero(draws >= 0)) / (n_boot + 1)
             p = min(1.0, 2 * min(below, above))
-            se_method = (f"bootstrap over matched sets ({n_boot} draws, seed {seed}); "
-                         "percentile interval and p-value")
+            se_method = (
+                f"bootstrap over matched sets ({n_boot} draws, seed {seed}); "
+                "percentile interval and p-value"
+            )
         balance = balance_rows(design, sample, matching, K, (*sample.covariates, *exact))
         smd_after = np.array([b["smd_after"] for b in balance])
         if details is not None:
             details.extend(balance)
         n_unmatched = int(sample.n_focal - n_matched)
-        note = (f"{n_unmatched} focal counties without a match within the caliper/exact cell "
-                "are left out" if n_unmatched else "")
-        return [design.base_row(
-            sample, outcome, "match",
-            estimand="ATT" if not n_unmatched else "ATT of the matched focal counties",
-            estimate=estimate, std_error=std_error, ci_low=low, ci_high=high, p_value=p,
-            se_method=se_method, note=note, **options,
-            n_unmatched=n_unmatched, n_comparisons_used=int(np.count_nonzero(K)),
-            max_comparison_reuse=int(np.max(np.bincount(
-                matching.index[matching.index >= 0]))) if (matching.index >= 0).any() else 0,
-            mean_match_distance=float(np.nanmean(matching.distance)),
-            max_abs_smd_after=float(np.nanmax(np.abs(smd_after))),
-            n_imbalanced_after=int(np.count_nonzero(np.abs(smd_after) > SMD_THRESHOLD)),
-        )]
+        note = (
+            f"{n_unmatched} focal counties without a match within the caliper/exact cell "
+            "are left out"
+            if n_unmatched
+            else ""
+        )
+        return [
+            design.base_row(
+                sample,
+                outcome,
+                "match",
+                estimand="ATT" if not n_unmatched else "ATT of the matched focal counties",
+                estimate=estimate,
+                std_error=std_error,
+                ci_low=low,
+                ci_high=high,
+                p_value=p,
+                se_method=se_method,
+                note=note,
+                **options,
+                n_unmatched=n_unmatched,
+                n_comparisons_used=int(np.count_nonzero(K)),
+                max_comparison_reuse=int(np.max(np.bincount(matching.index[matching.index >= 0])))
+                if (matching.index >= 0).any()
+                else 0,
+                mean_match_distance=float(np.nanmean(matching.distance)),
+                max_abs_smd_after=float(np.nanmax(np.abs(smd_after))),
+                n_imbalanced_after=int(np.count_nonzero(np.abs(smd_after) > SMD_THRESHOLD)),
+            )
+        ]
     except EstimationError as exc:
         return [design.failed_row(sample, outcome, "match", exc, estimand="ATT", **options)]
 
@@ -435,7 +516,12 @@ def matched_pairs(design: Design, sample: Sample, matching: Matching) -> list[di
     for i, pos in enumerate(matching.focal):
         for m in range(matching.index.shape[1]):
             j = matching.index[i, m]
-            rows.append({"fips_focal": sample.fips[pos], "rank": m + 1,
-                         "fips_comparison": sample.fips[j] if j >= 0 else None,
-                         "distance": float(matching.distance[i, m])})
+            rows.append(
+                {
+                    "fips_focal": sample.fips[pos],
+                    "rank": m + 1,
+                    "fips_comparison": sample.fips[j] if j >= 0 else None,
+                    "distance": float(matching.distance[i, m]),
+                }
+            )
     return rows

@@ -19,38 +19,92 @@ from ..errors import UnknownChoice
 class Method:
     name: str
     description: str
-    module: str                      # in analysis.compare
-    function: str                    # rows(design, outcome, **options) -> list[dict]
-    options: frozenset[str]          # keyword options besides covariates and details
-    covariates: bool = False         # takes a covariate set
-    details: str = ""                # what details=True returns beside the table
-    panel: bool = False              # runs on the years before and after, not one year
+    module: str  # in analysis.compare
+    function: str  # rows(design, outcome, **options) -> list[dict]
+    options: frozenset[str]  # keyword options besides covariates and details
+    covariates: bool = False  # takes a covariate set
+    details: str = ""  # what details=True returns beside the table
+    panel: bool = False  # runs on the years before and after, not one year
 
     def rows_function(self):
         return getattr(importlib.import_module(f".{self.module}", __package__), self.function)
 
 
-METHOD_TABLE: dict[str, Method] = {m.name: m for m in [
-    Method("raw", "difference in means, unweighted and population-weighted",
-           "descriptive", "raw_rows", frozenset({"weights", "level"})),
-    Method("permutation", "difference in means with a permutation p-value and interval",
-           "descriptive", "permutation_rows",
-           frozenset({"weights", "n_permutations", "within", "seed", "level"})),
-    Method("match", "nearest-neighbour matching on covariates, ATT", "matching", "match_rows",
-           frozenset({"n_neighbours", "replacement", "caliper", "exact", "metric", "se",
-                      "n_boot", "variance_neighbours", "seed", "level"}),
-           covariates=True, details="balance"),
-    Method("regression", "OLS of the outcome on the group indicator and covariates, robust "
-           "errors", "adjust", "regression_rows", frozenset({"cov_type", "weights", "level"}),
-           covariates=True),
-    Method("ipw", "inverse-probability weighting with a logit propensity score", "adjust",
-           "ipw_rows", frozenset({"estimand", "level"}), covariates=True),
-    Method("strata", "a base method run within each NCHS urban-rural class", "strata",
-           "strata_rows", frozenset({"base"}), covariates=True, details="balance"),
-    Method("did", "difference-in-differences around the 2014 policies, county and year effects",
-           "did", "did_rows", frozenset({"pre", "post", "reference", "balanced", "level"}),
-           details="year-by-year gaps", panel=True),
-]}
+METHOD_TABLE: dict[str, Method] = {
+    m.name: m
+    for m in [
+        Method(
+            "raw",
+            "difference in means, unweighted and population-weighted",
+            "descriptive",
+            "raw_rows",
+            frozenset({"weights", "level"}),
+        ),
+        Method(
+            "permutation",
+            "difference in means with a permutation p-value and interval",
+            "descriptive",
+            "permutation_rows",
+            frozenset({"weights", "n_permutations", "within", "seed", "level"}),
+        ),
+        Method(
+            "match",
+            "nearest-neighbour matching on covariates, ATT",
+            "matching",
+            "match_rows",
+            frozenset(
+                {
+                    "n_neighbours",
+                    "replacement",
+                    "caliper",
+                    "exact",
+                    "metric",
+                    "se",
+                    "n_boot",
+                    "variance_neighbours",
+                    "seed",
+                    "level",
+                }
+            ),
+            covariates=True,
+            details="balance",
+        ),
+        Method(
+            "regression",
+            "OLS of the outcome on the group indicator and covariates, robust errors",
+            "adjust",
+            "regression_rows",
+            frozenset({"cov_type", "weights", "level"}),
+            covariates=True,
+        ),
+        Method(
+            "ipw",
+            "inverse-probability weighting with a logit propensity score",
+            "adjust",
+            "ipw_rows",
+            frozenset({"estimand", "level"}),
+            covariates=True,
+        ),
+        Method(
+            "strata",
+            "a base method run within each NCHS urban-rural class",
+            "strata",
+            "strata_rows",
+            frozenset({"base"}),
+            covariates=True,
+            details="balance",
+        ),
+        Method(
+            "did",
+            "difference-in-differences around the 2014 policies, county and year effects",
+            "did",
+            "did_rows",
+            frozenset({"pre", "post", "reference", "balanced", "level"}),
+            details="year-by-year gaps",
+            panel=True,
+        ),
+    ]
+}
 
 METHODS: dict[str, str] = {name: m.description for name, m in METHOD_TABLE.items()}
 USES_COVARIATES = frozenset(name for name, m in METHOD_TABLE.items() if m.covariates)

@@ -14,7 +14,7 @@ from statistics import NormalDist
 
 import numpy as np
 
-from ..errors import AnalysisError, EstimationError
+from ..errors import EstimationError
 
 COV_TYPES = ("nonrobust", "HC0", "HC1", "HC2", "HC3")
 
@@ -71,9 +71,14 @@ class LinearFit:
         return float(math.sqrt(self.cov[i, i]))
 
 
-def linear_fit(y: np.ndarray, X: np.ndarray, weights: np.ndarray | None = None,
-               cov_type: str = "HC1", groups: np.ndarray | None = None,
-               k_absorbed: int = 0) -> LinearFit:
+def linear_fit(
+    y: np.ndarray,
+    X: np.ndarray,
+    weights: np.ndarray | None = None,
+    cov_type: str = "HC1",
+    groups: np.ndarray | None = None,
+    k_absorbed: int = 0,
+) -> LinearFit:
     """Least squares of y on X (X carries its own constant), weighted when
     `weights` is given, with a sandwich covariance:
 
@@ -95,8 +100,10 @@ def linear_fit(y: np.ndarray, X: np.ndarray, weights: np.ndarray | None = None,
     Q, R = np.linalg.qr(Xw)
     diag = np.abs(np.diag(R))
     if diag.min() <= 1e-10 * max(diag.max(), 1.0):
-        raise EstimationError("the regressors are collinear in this sample (a covariate is "
-                              "constant, or a combination of others)")
+        raise EstimationError(
+            "the regressors are collinear in this sample (a covariate is "
+            "constant, or a combination of others)"
+        )
     params = np.linalg.solve(R, Q.T @ yw)
     R_inv = np.linalg.solve(R, np.eye(k))
     bread = R_inv @ R_inv.T
@@ -106,8 +113,9 @@ def linear_fit(y: np.ndarray, X: np.ndarray, weights: np.ndarray | None = None,
     if groups is not None:
         codes, n_groups = _codes(groups)
         scores = Xw * resid_w[:, None]
-        summed = np.column_stack([np.bincount(codes, scores[:, j], minlength=n_groups)
-                                  for j in range(k)])
+        summed = np.column_stack(
+            [np.bincount(codes, scores[:, j], minlength=n_groups) for j in range(k)]
+        )
         meat = summed.T @ summed
         scale = n_groups / (n_groups - 1) * (n - 1) / df_resid
         return LinearFit(params, scale * bread @ meat @ bread, n, df_resid, "cluster", n_groups)
@@ -117,7 +125,7 @@ def linear_fit(y: np.ndarray, X: np.ndarray, weights: np.ndarray | None = None,
         from ..errors import UnknownChoice
 
         raise UnknownChoice("covariance type", cov_type, COV_TYPES)
-    u2 = resid_w ** 2
+    u2 = resid_w**2
     if cov_type in ("HC2", "HC3"):
         leverage = np.einsum("ij,ij->i", Q, Q)
         u2 = u2 / (1 - leverage) ** (1 if cov_type == "HC2" else 2)
@@ -142,8 +150,9 @@ def expit(eta: np.ndarray) -> np.ndarray:
     return np.where(eta >= 0, 1 / (1 + e), e / (1 + e))
 
 
-def logit_fit(t: np.ndarray, X: np.ndarray, max_iter: int = 100,
-              tol: float = 1e-10) -> tuple[np.ndarray, np.ndarray]:
+def logit_fit(
+    t: np.ndarray, X: np.ndarray, max_iter: int = 100, tol: float = 1e-10
+) -> tuple[np.ndarray, np.ndarray]:
     """Maximum-likelihood logit of t (0/1) on X by Newton-Raphson with step
     halving. Returns (params, fitted probabilities). Raises EstimationError
     when the likelihood has no finite maximum (separation: the likelihood
@@ -165,8 +174,10 @@ def logit_fit(t: np.ndarray, X: np.ndarray, max_iter: int = 100,
         try:
             step = np.linalg.solve(hess, grad)
         except np.linalg.LinAlgError:
-            raise EstimationError("the propensity model is singular: a covariate is constant "
-                                  "or collinear in this sample") from None
+            raise EstimationError(
+                "the propensity model is singular: a covariate is constant "
+                "or collinear in this sample"
+            ) from None
         separated = np.max(np.abs(eta)) > 30
         if np.max(np.abs(step)) < tol and not separated:
             return beta, p
@@ -184,5 +195,7 @@ def logit_fit(t: np.ndarray, X: np.ndarray, max_iter: int = 100,
             if np.max(np.abs(eta)) > 30:
                 break
             return beta, expit(eta)
-    raise EstimationError("the propensity model (logit) has no finite maximum: the covariates "
-                          "separate the groups completely or almost, so weights are unusable")
+    raise EstimationError(
+        "the propensity model (logit) has no finite maximum: the covariates "
+        "separate the groups completely or almost, so weights are unusable"
+    )

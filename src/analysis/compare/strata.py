@@ -17,21 +17,32 @@ STRATUM_COLUMN = "nchs_urban_rural_2013"
 BASE_METHODS = ("raw", "match", "regression", "ipw", "permutation")
 
 
-def strata_rows(design: Design, outcome: str, base: str = "match",
-                covariates: tuple[str, ...] = (), covariate_label: str = "",
-                details: list | None = None, **base_options) -> list[dict]:
+def strata_rows(
+    design: Design,
+    outcome: str,
+    base: str = "match",
+    covariates: tuple[str, ...] = (),
+    covariate_label: str = "",
+    details: list | None = None,
+    **base_options,
+) -> list[dict]:
     """`base` (with `base_options`, checked by the engine) within each NCHS class."""
     from .engine import make_plan, plan_rows
 
     check_choice("strata base method", base, BASE_METHODS)
     inner = tuple(c for c in covariates if c != STRATUM_COLUMN)
-    label = covariate_label if inner == covariates else (
-        f"{covariate_label} without {STRATUM_COLUMN}")
+    label = (
+        covariate_label if inner == covariates else (f"{covariate_label} without {STRATUM_COLUMN}")
+    )
     if "exact" in base_options:  # constant within a class, so only other columns still matter
         base_options["exact"] = tuple(c for c in base_options["exact"] if c != STRATUM_COLUMN)
     uses_covariates = method(base).covariates
-    plan = make_plan(base, inner if uses_covariates else None, base_options,
-                     covariate_label=label if uses_covariates else None)
+    plan = make_plan(
+        base,
+        inner if uses_covariates else None,
+        base_options,
+        covariate_label=label if uses_covariates else None,
+    )
     classes = design.column(STRATUM_COLUMN)
     rows = []
     for code, name in NCHS_CLASSES.items():
@@ -51,6 +62,10 @@ def strata_rows(design: Design, outcome: str, base: str = "match",
     missing = int(np.isnan(classes).sum())
     if missing:
         for row in rows:
-            row["note"] = "; ".join(filter(None, [row["note"], f"{missing} counties have no "
-                                                  "NCHS class and are in no stratum"]))
+            row["note"] = "; ".join(
+                filter(
+                    None,
+                    [row["note"], f"{missing} counties have no NCHS class and are in no stratum"],
+                )
+            )
     return rows

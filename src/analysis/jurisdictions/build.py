@@ -25,8 +25,15 @@ from ..errors import ValidationError
 from . import gazetteer
 from .definitions import OTHER, check_table, classify, load_definitions
 from .readers import LISTS
-from .resolve import (UNRESOLVED, Resolver, aliases_file, check_source_fips, load_aliases,
-                      require_county_rows_resolved, resolve_rows)
+from .resolve import (
+    UNRESOLVED,
+    Resolver,
+    aliases_file,
+    check_source_fips,
+    load_aliases,
+    require_county_rows_resolved,
+    resolve_rows,
+)
 from .tables import definitions_path, log_path, resolution_path
 
 
@@ -37,8 +44,12 @@ class Built:
     seconds: float
 
 
-def build_definitions(raw_dir: Path | None = None, definitions: Path | None = None,
-                      aliases: Path | None = None, write: bool = True) -> Built:
+def build_definitions(
+    raw_dir: Path | None = None,
+    definitions: Path | None = None,
+    aliases: Path | None = None,
+    write: bool = True,
+) -> Built:
     started = time.perf_counter()
     specs = load_definitions(definitions)  # a broken definitions file fails before any reading
     aliases = aliases or aliases_file()
@@ -57,7 +68,8 @@ def build_definitions(raw_dir: Path | None = None, definitions: Path | None = No
         raise ValidationError(
             f"{paths.relative(aliases)}: line(s) that match no row of the lists: "
             + "; ".join(f"line {a.line} ({a.source}, {a.state}, {a.name!r})" for a in unused)
-            + ". Fix the name or state, or remove the line.")
+            + ". Fix the name or state, or remove the line."
+        )
     require_county_rows_resolved(resolved)
     disagreements = check_source_fips(resolved)
 
@@ -67,24 +79,49 @@ def build_definitions(raw_dir: Path | None = None, definitions: Path | None = No
     if write:
         write_parquet(resolution_path(), resolved)
         write_parquet(definitions_path(), table)
-        write_json(log_path(), _log(log, resolved, table, disagreements, seconds,
-                                    outputs=[resolution_path(), definitions_path()]))
+        write_json(
+            log_path(),
+            _log(
+                log,
+                resolved,
+                table,
+                disagreements,
+                seconds,
+                outputs=[resolution_path(), definitions_path()],
+            ),
+        )
     return Built(table, resolved, seconds)
 
 
-def _log(log: BuildLog, resolved: pd.DataFrame, table: pd.DataFrame,
-         disagreements: list[dict], seconds: float, outputs: list[Path]) -> dict:
+def _log(
+    log: BuildLog,
+    resolved: pd.DataFrame,
+    table: pd.DataFrame,
+    disagreements: list[dict],
+    seconds: float,
+    outputs: list[Path],
+) -> dict:
     doc = log.as_dict(outputs)
     by_method = resolved.groupby(["source", "method"]).size()
     unresolved = resolved[resolved["method"] == UNRESOLVED]
     doc["resolution"] = {
         "rows": {s: int(n) for s, n in resolved.groupby("source").size().items()},
-        "by_method": {s: {m: int(n) for m, n in by_method[s].items()}
-                      for s in by_method.index.get_level_values(0).unique()},
+        "by_method": {
+            s: {m: int(n) for m, n in by_method[s].items()}
+            for s in by_method.index.get_level_values(0).unique()
+        },
         "by_alias_table": int(resolved["alias_line"].notna().sum()),
-        "unresolved": [{"source": r.source, "row": r.location, "entry": r.raw, "kind": r.kind,
-                        "state": r.state, "reason": r.unresolved_reason}
-                       for r in unresolved.itertuples()],
+        "unresolved": [
+            {
+                "source": r.source,
+                "row": r.location,
+                "entry": r.raw,
+                "kind": r.kind,
+                "state": r.state,
+                "reason": r.unresolved_reason,
+            }
+            for r in unresolved.itertuples()
+        ],
         "source_fips_disagreements": disagreements,
     }
     marked = table[table["status"] != OTHER].groupby(["definition", "status"]).size()

@@ -52,8 +52,9 @@ class Definition:
         if self.kinds is not None:
             mask &= rows["kind"].isin(self.kinds)
         if self.year is not None:
-            mask &= rows["years_active"].map(lambda years: years is not None
-                                             and self.year in list(years))
+            mask &= rows["years_active"].map(
+                lambda years: years is not None and self.year in list(years)
+            )
         return mask
 
     def why_not(self, row) -> str:
@@ -77,8 +78,9 @@ def _years(years: list[int]) -> str:
     return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
 
 
-def load_definitions(path: Path | None = None, sources: dict[str, bool] | None = None
-                     ) -> list[Definition]:
+def load_definitions(
+    path: Path | None = None, sources: dict[str, bool] | None = None
+) -> list[Definition]:
     """Read and check the definitions file.
 
     `sources` maps each list's file id to whether it records agreements by
@@ -94,31 +96,41 @@ def load_definitions(path: Path | None = None, sources: dict[str, bool] | None =
         doc = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise SourceFormatError(
-            shown, f"not valid TOML: {exc}",
-            "Fix the syntax; each definition is a [[definition]] table.") from exc
+            shown,
+            f"not valid TOML: {exc}",
+            "Fix the syntax; each definition is a [[definition]] table.",
+        ) from exc
     entries = doc.get("definition")
     if not isinstance(entries, list) or not entries:
         raise SourceFormatError(
-            shown, "no [[definition]] tables found",
-            "Each definition is a [[definition]] table; see docs/definitions.md.")
+            shown,
+            "no [[definition]] tables found",
+            "Each definition is a [[definition]] table; see docs/definitions.md.",
+        )
     result: list[Definition] = []
     for number, entry in enumerate(entries, start=1):
         label = f"definition {entry.get('id', f'#{number}')!r}"
 
-        def bad(problem: str) -> SourceFormatError:
-            return SourceFormatError(shown, f"{label}: {problem}",
-                                     "See docs/definitions.md for the fields of a definition.")
+        def bad(problem: str, label: str = label) -> SourceFormatError:
+            return SourceFormatError(
+                shown,
+                f"{label}: {problem}",
+                "See docs/definitions.md for the fields of a definition.",
+            )
 
         missing = [k for k in REQUIRED if k not in entry]
         if missing:
             raise bad(f"missing field(s) {', '.join(missing)}")
         unknown = sorted(set(entry) - set(REQUIRED) - set(OPTIONAL))
         if unknown:
-            raise bad(f"unknown field(s) {', '.join(unknown)}; fields are "
-                      f"{', '.join(REQUIRED + OPTIONAL)}")
+            raise bad(
+                f"unknown field(s) {', '.join(unknown)}; fields are "
+                f"{', '.join(REQUIRED + OPTIONAL)}"
+            )
         if not isinstance(entry["id"], str) or not ID_PATTERN.fullmatch(entry["id"]):
-            raise bad("id must be lower-case letters, digits and underscores, "
-                      "starting with a letter")
+            raise bad(
+                "id must be lower-case letters, digits and underscores, starting with a letter"
+            )
         if entry["id"] in {d.id for d in result}:
             raise bad("the id is used twice")
         if entry["status"] not in STATUSES:
@@ -143,12 +155,23 @@ def load_definitions(path: Path | None = None, sources: dict[str, bool] | None =
             if not isinstance(year, int) or isinstance(year, bool):
                 raise bad(f"year must be a whole number, not {year!r}")
             if len(yearly) != len(listed):
-                raise bad(f"year is given, but {', '.join(s for s in listed if not sources[s])} "
-                          "has no years; use one definition per kind of list")
-        result.append(Definition(id=entry["id"], title=str(entry["title"]),
-                                 status=entry["status"], sources=listed, methods=methods,
-                                 as_of=str(entry["as_of"]), caveats=str(entry["caveats"]).strip(),
-                                 year=year, kinds=kinds))
+                raise bad(
+                    f"year is given, but {', '.join(s for s in listed if not sources[s])} "
+                    "has no years; use one definition per kind of list"
+                )
+        result.append(
+            Definition(
+                id=entry["id"],
+                title=str(entry["title"]),
+                status=entry["status"],
+                sources=listed,
+                methods=methods,
+                as_of=str(entry["as_of"]),
+                caveats=str(entry["caveats"]).strip(),
+                year=year,
+                kinds=kinds,
+            )
+        )
     return result
 
 
@@ -159,8 +182,9 @@ def _strings(entry: dict, key: str, bad) -> tuple[str, ...]:
     return tuple(value)
 
 
-def classify(resolved: pd.DataFrame, definitions: list[Definition], universe: pd.Index
-             ) -> pd.DataFrame:
+def classify(
+    resolved: pd.DataFrame, definitions: list[Definition], universe: pd.Index
+) -> pd.DataFrame:
     """One row per county of `universe` and definition: fips, definition, status, reason.
 
     `reason` lists the source rows behind a sanctuary or cooperating status;
@@ -172,26 +196,47 @@ def classify(resolved: pd.DataFrame, definitions: list[Definition], universe: pd
     outside = sorted(set(named["fips"]) - set(universe))
     if outside:
         raise ValidationError(f"resolved rows name counties outside the universe: {outside[:10]}")
-    named["label"] = (named["source"] + " " + named["location"] + " "
-                      + named["raw"].map(repr) + " (" + named["method"] + ")")
+    named["label"] = (
+        named["source"]
+        + " "
+        + named["location"]
+        + " "
+        + named["raw"].map(repr)
+        + " ("
+        + named["method"]
+        + ")"
+    )
     frames = []
     for definition in definitions:
         rows = named[named["source"].isin(definition.sources)]
         counts = definition.counts(rows)
         listed = rows[counts].groupby("fips")["label"].agg(lambda s: "; ".join(dict.fromkeys(s)))
         skipped = rows[~counts]
-        not_counted = pd.Series([f"{r.label}: {definition.why_not(r)}"
-                                 for r in skipped.itertuples()], index=skipped["fips"].to_numpy(),
-                                dtype=object)
+        not_counted = pd.Series(
+            [f"{r.label}: {definition.why_not(r)}" for r in skipped.itertuples()],
+            index=skipped["fips"].to_numpy(),
+            dtype=object,
+        )
         not_counted = not_counted.groupby(level=0).agg(lambda s: "; ".join(dict.fromkeys(s)))
         status = pd.Series(OTHER, index=universe, dtype=object)
         status[listed.index] = definition.status
-        reason = pd.Series(f"no row of {', '.join(definition.sources)} names this county",
-                           index=universe, dtype=object)
+        reason = pd.Series(
+            f"no row of {', '.join(definition.sources)} names this county",
+            index=universe,
+            dtype=object,
+        )
         reason[not_counted.index] = "not counted: " + not_counted
         reason[listed.index] = "listed: " + listed
-        frames.append(pd.DataFrame({"fips": universe.to_numpy(), "definition": definition.id,
-                                    "status": status.to_numpy(), "reason": reason.to_numpy()}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "fips": universe.to_numpy(),
+                    "definition": definition.id,
+                    "status": status.to_numpy(),
+                    "reason": reason.to_numpy(),
+                }
+            )
+        )
     table = pd.concat(frames, ignore_index=True)
     return table.astype({c: "string" for c in table.columns})
 

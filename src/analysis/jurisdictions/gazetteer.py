@@ -38,17 +38,27 @@ from ..readers._common import require_columns
 
 UNKNOWN_LETTER = "\ufffd"
 # Words that end a county-equivalent's name; longest first ("City and Borough" before "Borough").
-COUNTY_SUFFIXES = ("City and Borough", "Census Area", "Municipality", "Borough", "County",
-                   "Parish", "city")
+COUNTY_SUFFIXES = (
+    "City and Borough",
+    "Census Area",
+    "Municipality",
+    "Borough",
+    "County",
+    "Parish",
+    "city",
+)
 # Suffixes to try, by state, when a county-level row gives a bare name ("Decatur").
-IMPLIED_SUFFIXES = {"LA": ("Parish",), "AK": ("Borough", "Census Area", "Municipality",
-                                               "City and Borough")}
+IMPLIED_SUFFIXES = {
+    "LA": ("Parish",),
+    "AK": ("Borough", "Census Area", "Municipality", "City and Borough"),
+}
 DEFAULT_IMPLIED_SUFFIXES = ("County",)
 # The Census legal/statistical descriptions that end a place name ("Abbeville city").
 PLACE_DESCRIPTION = re.compile(
     r"\s+(?:city and borough|charter township|metropolitan government|metro government|"
     r"unified government|consolidated government|city|town|village|borough|township|CDP|"
-    r"municipality|plantation|grant|purchase|gore|location|UT)(?:\s+\(balance\))?$")
+    r"municipality|plantation|grant|purchase|gore|location|UT)(?:\s+\(balance\))?$"
+)
 # Which kind of place a name most likely means when several share it.
 PLACE_PRIORITY = {"Incorporated Place": 0, "County Subdivision": 1, "Census Designated Place": 2}
 
@@ -92,28 +102,30 @@ def county_suffix(name: str) -> str | None:
 
 @dataclass(frozen=True)
 class Place:
-    name: str            # as the Census file writes it, e.g. "Boise City city"
-    type: str            # Incorporated Place, County Subdivision, Census Designated Place
+    name: str  # as the Census file writes it, e.g. "Boise City city"
+    type: str  # Incorporated Place, County Subdivision, Census Designated Place
     fips: tuple[str, ...]
-    source: str          # file id
+    source: str  # file id
 
 
 @dataclass
 class Gazetteer:
-    counties: pd.DataFrame          # fips, state_abbr, name, name_2015 (county_table)
-    states: pd.DataFrame            # state_fips, state_abbr, state_name
+    counties: pd.DataFrame  # fips, state_abbr, name, name_2015 (county_table)
+    states: pd.DataFrame  # state_fips, state_abbr, state_name
     places: PlaceTable | None = None
     places_2020: PlaceTable | None = None
-    county_names: dict[tuple[str, str], str] = field(init=False)   # (abbr, key) -> fips
-    state_by_key: dict[str, str] = field(init=False)                # key -> abbr
+    county_names: dict[tuple[str, str], str] = field(init=False)  # (abbr, key) -> fips
+    state_by_key: dict[str, str] = field(init=False)  # key -> abbr
 
     def __post_init__(self):
         self.county_names = _county_name_index(self.counties)
         self.state_by_key = _state_index(self.states)
         by_fips = self.counties.drop_duplicates("fips").set_index("fips")
         self._name_2015 = by_fips["name_2015"].to_dict()
-        self._by_state = {abbr: tuple(sorted(group["fips"].unique()))
-                          for abbr, group in self.counties.groupby("state_abbr")}
+        self._by_state = {
+            abbr: tuple(sorted(group["fips"].unique()))
+            for abbr, group in self.counties.groupby("state_abbr")
+        }
         self._state_names = dict(zip(self.states["state_abbr"], self.states["state_name"]))
 
     @property
@@ -176,10 +188,12 @@ def county_table(codes: pd.DataFrame, counties_2015: pd.DataFrame, path: Path) -
     universe_2015 = set(counties_2015["fips"])
     if universe_2010 != universe_2015:
         raise ValidationError(
-            f"{paths.relative(path)}: the 2010 county list, on 2015 codes, does not match the 2015 boundary file: "
+            f"{paths.relative(path)}: the 2010 county list, on 2015 codes, does not match "
+            "the 2015 boundary file: "
             f"only in 2010 {sorted(universe_2010 - universe_2015)[:10]}, only in 2015 "
             f"{sorted(universe_2015 - universe_2010)[:10]}. A county changed that "
-            "counties.BOUNDARY_CHANGES does not know about.")
+            "counties.BOUNDARY_CHANGES does not know about."
+        )
     suffix = codes["county_name"].map(lambda n: county_suffix(n) or "")
     short_2015 = codes["fips"].map(counties_2015.set_index("fips")["name"])
     codes["name_2015"] = (short_2015 + " " + suffix).str.strip()
@@ -193,8 +207,10 @@ def _county_name_index(counties: pd.DataFrame) -> dict[tuple[str, str], str]:
         for name in {row.name, row.name_2015}:
             key = (row.state_abbr, name_key(name))
             if index.setdefault(key, row.fips) != row.fips:
-                raise ValidationError(f"two counties of {row.state_abbr} share the name {name!r}: "
-                                      f"{index[key]} and {row.fips}")
+                raise ValidationError(
+                    f"two counties of {row.state_abbr} share the name {name!r}: "
+                    f"{index[key]} and {row.fips}"
+                )
     return index
 
 
@@ -208,34 +224,51 @@ def _state_index(states: pd.DataFrame) -> dict[str, str]:
 
 def read_places_2010(path: Path, account: FileAccount, gaz: Gazetteer) -> pd.DataFrame:
     """national_places.txt: one row per place with the 2015 FIPS of its counties."""
-    raw = account.read(pd.read_csv(path, sep="|", dtype=str, keep_default_na=False,
-                                   encoding="utf-8"))
+    raw = account.read(
+        pd.read_csv(path, sep="|", dtype=str, keep_default_na=False, encoding="utf-8")
+    )
     require_columns(raw, ["STATE", "STATEFP", "PLACENAME", "TYPE", "COUNTY"], path)
     raw = drop_territories(raw, account, "STATEFP", key="PLACENAME")
     outside = ~raw["STATE"].isin(set(gaz.states["state_abbr"]))
-    raw = account.drop(raw, outside, "not one of the 50 states and DC (e.g. US Minor Outlying "
-                                     "Islands)", key="PLACENAME")
-    raw = account.drop(raw, raw["PLACENAME"] == "County Subdivisions not defined",
-                       "placeholder for water or unorganised areas, not a place", key="PLACENAME",
-                       list_rows=False)
+    raw = account.drop(
+        raw,
+        outside,
+        "not one of the 50 states and DC (e.g. US Minor Outlying Islands)",
+        key="PLACENAME",
+    )
+    raw = account.drop(
+        raw,
+        raw["PLACENAME"] == "County Subdivisions not defined",
+        "placeholder for water or unorganised areas, not a place",
+        key="PLACENAME",
+        list_rows=False,
+    )
     unknown_type = ~raw["TYPE"].isin(set(PLACE_PRIORITY))
     if unknown_type.any():
-        raise SourceFormatError(path, "unknown TYPE value(s): "
-                                + ", ".join(sorted(set(raw.loc[unknown_type, "TYPE"]))))
+        raise SourceFormatError(
+            path, "unknown TYPE value(s): " + ", ".join(sorted(set(raw.loc[unknown_type, "TYPE"])))
+        )
     lookup: dict[tuple[str, str], tuple[str, ...]] = {}
     for state, names in set(zip(raw["STATE"], raw["COUNTY"])):
         codes = []
         for county in names.split(", "):
             code = gaz.county(state, county)
             if code is None:
-                raise SourceFormatError(path, f"county {county!r} of {state} is not in the "
-                                                   "county list (county-codes-2010)")
+                raise SourceFormatError(
+                    path,
+                    f"county {county!r} of {state} is not in the county list (county-codes-2010)",
+                )
             codes.append(code)
         lookup[(state, names)] = tuple(sorted(set(codes)))
     fips = [lookup[pair] for pair in zip(raw["STATE"], raw["COUNTY"])]
-    frame = pd.DataFrame({"state_abbr": raw["STATE"].to_numpy(),
-                          "name": raw["PLACENAME"].to_numpy(),
-                          "type": raw["TYPE"].to_numpy(), "fips": fips})
+    frame = pd.DataFrame(
+        {
+            "state_abbr": raw["STATE"].to_numpy(),
+            "name": raw["PLACENAME"].to_numpy(),
+            "type": raw["TYPE"].to_numpy(),
+            "fips": fips,
+        }
+    )
     return account.keep(frame)
 
 
@@ -246,8 +279,12 @@ def read_place_index_2020(path: Path, account: FileAccount, gaz: Gazetteer) -> p
         raise SourceFormatError(path, "expected a JSON object {v: 1, places: [...]}")
     frame = account.read(pd.DataFrame(doc["places"], columns=["name", "state_abbr", "fips"]))
     frame["fips"] = frame["fips"].map(lambda codes: tuple(sorted(codes)))
-    frame = account.drop(frame, ~frame["state_abbr"].isin(set(gaz.states["state_abbr"])),
-                         "not one of the 50 states and DC", key="name")
+    frame = account.drop(
+        frame,
+        ~frame["state_abbr"].isin(set(gaz.states["state_abbr"])),
+        "not one of the 50 states and DC",
+        key="name",
+    )
     universe = set(gaz.counties["fips"])
     # Codes created after 2015 (Connecticut's 2022 planning regions, Alaska's 2019 split of
     # Valdez-Cordova) cannot be placed on 2015 boundaries from this index.
@@ -292,8 +329,9 @@ class PlaceTable:
         self._types = frame["type"].to_numpy(dtype=object)
         self._fips = frame["fips"].to_numpy(dtype=object)
         names = self._names.tolist()
-        base = pc.replace_substring_regex(pa.array(names, type=pa.string()),
-                                          PLACE_DESCRIPTION.pattern, "").to_pylist()
+        base = pc.replace_substring_regex(
+            pa.array(names, type=pa.string()), PLACE_DESCRIPTION.pattern, ""
+        ).to_pylist()
         position, stems = list(range(len(names))) * 2, names + base
         for i, (name, short) in enumerate(zip(names, base)):
             if "(" in short or " of " in short:
@@ -301,8 +339,9 @@ class PlaceTable:
                 position += [i] * len(extra)
                 stems += extra
         states = frame["state_abbr"].to_numpy(dtype=object)[position].tolist()
-        combined = pc.binary_join_element_wise(pa.array(states, type=pa.string()),
-                                               pa.array(name_keys(stems), type=pa.string()), "|")
+        combined = pc.binary_join_element_wise(
+            pa.array(states, type=pa.string()), pa.array(name_keys(stems), type=pa.string()), "|"
+        )
         order = pc.sort_indices(combined).to_numpy()
         self._keys = combined.take(pa.array(order)).to_numpy(zero_copy_only=False)
         self._positions = np.asarray(position)[order]

@@ -31,8 +31,23 @@ from .gazetteer import county_suffix
 
 StateLookup = Callable[[str], "str | None"]
 
-ROW_COLUMNS = ["source", "row", "location", "listed_as", "raw", "name", "state", "kind", "date",
-               "date_as_written", "policy", "detail", "years_active", "source_fips", "flags"]
+ROW_COLUMNS = [
+    "source",
+    "row",
+    "location",
+    "listed_as",
+    "raw",
+    "name",
+    "state",
+    "kind",
+    "date",
+    "date_as_written",
+    "policy",
+    "detail",
+    "years_active",
+    "source_fips",
+    "flags",
+]
 KINDS = ("county", "city", "state", "statewide")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -45,30 +60,44 @@ def _frame(rows: list[dict], source: str) -> pd.DataFrame:
     return frame
 
 
-def _state(text: str, state_abbr: StateLookup, path: Path, where: str,
-           spellings: dict[str, str] | None = None) -> tuple[str, list[str]]:
+def _state(
+    text: str,
+    state_abbr: StateLookup,
+    path: Path,
+    where: str,
+    spellings: dict[str, str] | None = None,
+) -> tuple[str, list[str]]:
     abbr = state_abbr(text)
     if abbr:
         return abbr, []
     fixed = (spellings or {}).get(text.strip())
     if fixed and state_abbr(fixed):
         return state_abbr(fixed), ["state_misspelt"]
-    raise SourceFormatError(path, f"{where}: {text!r} is not a US state.",
-                            "If the source misspells a state, add the spelling to the reader's "
-                            "STATE_SPELLINGS with a comment; otherwise check the file's layout.")
+    raise SourceFormatError(
+        path,
+        f"{where}: {text!r} is not a US state.",
+        "If the source misspells a state, add the spelling to the reader's "
+        "STATE_SPELLINGS with a comment; otherwise check the file's layout.",
+    )
 
 
 # --- 2014 ICE detainer-policy table (CIS map export) --------------------------
 
-CIS_COLUMNS = ["Location", "Date Enacted", "Policy", "Criteria for Honoring Detainer",
-               "Designation"]
+CIS_COLUMNS = [
+    "Location",
+    "Date Enacted",
+    "Policy",
+    "Criteria for Honoring Detainer",
+    "Designation",
+]
 CIS_KINDS = {"1": "city", "2": "county", "3": "state"}
 # The CIS table prints Iowa once with a lower-case L for the capital I.
 STATE_SPELLINGS = {"lowa": "Iowa"}
 
 
-def read_cis_2014(path: Path, account: FileAccount, state_abbr: StateLookup,
-                  source: str = "cis-sanctuary-map") -> pd.DataFrame:
+def read_cis_2014(
+    path: Path, account: FileAccount, state_abbr: StateLookup, source: str = "cis-sanctuary-map"
+) -> pd.DataFrame:
     """cis_sanctuary_map.csv: Location ("Name, State"), Date Enacted ("Sep-14"),
     Policy, Criteria for Honoring Detainer, Designation (1 city, 2 county, 3 state)."""
     raw = account.read(pd.read_csv(path, dtype=str, keep_default_na=False))
@@ -87,17 +116,28 @@ def read_cis_2014(path: Path, account: FileAccount, state_abbr: StateLookup,
         if kind == "county" and jails and state_abbr(jails.group(1)) == state:
             kind = "statewide"  # "Colorado County Jails": every county jail of the state
         date, date_flags = _cis_date(rec["Date Enacted"].strip(), path, line)
-        rows.append({"row": line, "location": where, "listed_as": f"designation {designation}",
-                     "raw": rec["Location"], "name": name, "state": state, "kind": kind,
-                     "date": date, "date_as_written": rec["Date Enacted"],
-                     "policy": rec["Policy"].strip() or None,
-                     "detail": rec["Criteria for Honoring Detainer"].strip() or None,
-                     "flags": flags + date_flags})
+        rows.append(
+            {
+                "row": line,
+                "location": where,
+                "listed_as": f"designation {designation}",
+                "raw": rec["Location"],
+                "name": name,
+                "state": state,
+                "kind": kind,
+                "date": date,
+                "date_as_written": rec["Date Enacted"],
+                "policy": rec["Policy"].strip() or None,
+                "detail": rec["Criteria for Honoring Detainer"].strip() or None,
+                "flags": flags + date_flags,
+            }
+        )
     return account.keep(_frame(rows, source))
 
 
-def _cis_location(text: str, designation: str, state_abbr: StateLookup, path: Path,
-                  where: str) -> tuple[str, str, list[str]]:
+def _cis_location(
+    text: str, designation: str, state_abbr: StateLookup, path: Path, where: str
+) -> tuple[str, str, list[str]]:
     flags: list[str] = []
     if designation == "3" and "," not in text:
         state, flags = _state(text, state_abbr, path, where, STATE_SPELLINGS)
@@ -108,8 +148,7 @@ def _cis_location(text: str, designation: str, state_abbr: StateLookup, path: Pa
         name, state_text = text.rsplit(". ", 1)
         flags.append("period_for_comma")
     else:
-        raise SourceFormatError(path, f"{where}: Location {text!r} is not "
-                                                      "'Name, State'.")
+        raise SourceFormatError(path, f"{where}: Location {text!r} is not 'Name, State'.")
     state_text = state_text.strip()
     zip_code = re.fullmatch(r"(.+?)\s+\d{5}", state_text)
     if zip_code:  # "Franklin County, Washington 99301"
@@ -142,8 +181,9 @@ def _cis_date(text: str, path: Path, line: int) -> tuple[str, list[str]]:
 DOJ_KINDS = {"state": "state", "county": "county", "city": "city"}
 
 
-def read_doj_2025(path: Path, account: FileAccount, state_abbr: StateLookup,
-                  source: str = "doj-list-2025") -> pd.DataFrame:
+def read_doj_2025(
+    path: Path, account: FileAccount, state_abbr: StateLookup, source: str = "doj-list-2025"
+) -> pd.DataFrame:
     """listed_as (state, county, city), name, state (postal abbreviation)."""
     raw = account.read(pd.read_csv(path, dtype=str, keep_default_na=False))
     require_columns(raw, ["listed_as", "name", "state"], path)
@@ -156,9 +196,19 @@ def read_doj_2025(path: Path, account: FileAccount, state_abbr: StateLookup,
         state, flags = _state(rec["state"], state_abbr, path, f"line {line}")
         if listed == "state" and state == "DC":
             flags.append("dc_listed_as_state")
-        rows.append({"row": line, "location": f"line {line}", "listed_as": listed,
-                     "raw": rec["name"], "name": rec["name"].strip(), "state": state,
-                     "kind": DOJ_KINDS[listed], "date": "2025-08-05", "flags": flags})
+        rows.append(
+            {
+                "row": line,
+                "location": f"line {line}",
+                "listed_as": listed,
+                "raw": rec["name"],
+                "name": rec["name"].strip(),
+                "state": state,
+                "kind": DOJ_KINDS[listed],
+                "date": "2025-08-05",
+                "flags": flags,
+            }
+        )
     return account.keep(_frame(rows, source))
 
 
@@ -180,8 +230,11 @@ class PdfLine:
 
 # The printed page's typography: state names, section headings and entries each
 # have their own font. A different rendering of the page fails here, loudly.
-DHS_FONTS = {("SourceSansPro-Bold", 19.2): "state", ("Merriweather-Bold", 18.7): "section",
-             ("SourceSansPro-Regular", 16.0): "entry"}
+DHS_FONTS = {
+    ("SourceSansPro-Bold", 19.2): "state",
+    ("Merriweather-Bold", 18.7): "section",
+    ("SourceSansPro-Regular", 16.0): "entry",
+}
 DHS_LIST_START = "Sanctuary Jurisdiction List"
 DHS_LIST_END = "Keywords"
 DHS_SECTIONS = {"State": "state", "County": "county", "Counties": "county", "Cities": "city"}
@@ -190,17 +243,42 @@ DHS_DESCRIPTION = re.compile(r"^(Self-Identification|Court Order)\b")
 # Entries per state on the page as DHS published it (29 May 2025 capture):
 # (State rows, entries under County/Counties, entries under Cities).
 DHS_2025_COUNTS = {
-    "Alaska": (0, 0, 1), "California": (1, 48, 63), "Colorado": (1, 39, 14),
-    "Connecticut": (1, 0, 6), "Delaware": (1, 1, 2), "District of Columbia": (0, 0, 1),
-    "Georgia": (0, 4, 2), "Hawaii": (0, 0, 1), "Idaho": (0, 0, 1), "Illinois": (1, 96, 7),
-    "Indiana": (0, 1, 0), "Kansas": (0, 1, 1), "Kentucky": (0, 4, 1), "Louisiana": (0, 0, 1),
-    "Maine": (0, 2, 1), "Maryland": (1, 8, 10), "Massachusetts": (1, 13, 12),
-    "Michigan": (0, 6, 2), "Minnesota": (1, 20, 2), "Nebraska": (0, 10, 0), "Nevada": (0, 0, 1),
-    "New Hampshire": (0, 0, 2), "New Jersey": (1, 3, 18), "New Mexico": (0, 23, 2),
-    "New York": (1, 15, 12), "North Carolina": (0, 4, 0), "North Dakota": (0, 7, 0),
-    "Ohio": (0, 3, 2), "Oregon": (1, 15, 4), "Pennsylvania": (0, 11, 5), "Rhode Island": (1, 0, 2),
-    "Tennessee": (0, 1, 1), "Vermont": (1, 0, 3), "Virginia": (0, 19, 13),
-    "Washington": (1, 35, 5), "Wisconsin": (0, 2, 2),
+    "Alaska": (0, 0, 1),
+    "California": (1, 48, 63),
+    "Colorado": (1, 39, 14),
+    "Connecticut": (1, 0, 6),
+    "Delaware": (1, 1, 2),
+    "District of Columbia": (0, 0, 1),
+    "Georgia": (0, 4, 2),
+    "Hawaii": (0, 0, 1),
+    "Idaho": (0, 0, 1),
+    "Illinois": (1, 96, 7),
+    "Indiana": (0, 1, 0),
+    "Kansas": (0, 1, 1),
+    "Kentucky": (0, 4, 1),
+    "Louisiana": (0, 0, 1),
+    "Maine": (0, 2, 1),
+    "Maryland": (1, 8, 10),
+    "Massachusetts": (1, 13, 12),
+    "Michigan": (0, 6, 2),
+    "Minnesota": (1, 20, 2),
+    "Nebraska": (0, 10, 0),
+    "Nevada": (0, 0, 1),
+    "New Hampshire": (0, 0, 2),
+    "New Jersey": (1, 3, 18),
+    "New Mexico": (0, 23, 2),
+    "New York": (1, 15, 12),
+    "North Carolina": (0, 4, 0),
+    "North Dakota": (0, 7, 0),
+    "Ohio": (0, 3, 2),
+    "Oregon": (1, 15, 4),
+    "Pennsylvania": (0, 11, 5),
+    "Rhode Island": (1, 0, 2),
+    "Tennessee": (0, 1, 1),
+    "Vermont": (1, 0, 3),
+    "Virginia": (0, 19, 13),
+    "Washington": (1, 35, 5),
+    "Wisconsin": (0, 2, 2),
 }
 
 
@@ -224,14 +302,23 @@ def pdf_lines(path: Path) -> list[PdfLine]:
                 if not text:
                     continue
                 first = next(c for c in chars if c["text"].strip())
-                lines.append(PdfLine(page.page_number, top, max(c["bottom"] for c in chars),
-                                     float(page.height), first["fontname"].split("+")[-1],
-                                     round(float(first["size"]), 1), text))
+                lines.append(
+                    PdfLine(
+                        page.page_number,
+                        top,
+                        max(c["bottom"] for c in chars),
+                        float(page.height),
+                        first["fontname"].split("+")[-1],
+                        round(float(first["size"]), 1),
+                        text,
+                    )
+                )
     return lines
 
 
-def read_dhs_2025(path: Path, account: FileAccount, state_abbr: StateLookup,
-                  source: str = "dhs-list-2025") -> pd.DataFrame:
+def read_dhs_2025(
+    path: Path, account: FileAccount, state_abbr: StateLookup, source: str = "dhs-list-2025"
+) -> pd.DataFrame:
     """The DHS list as printed to PDF: state names, then sections State / County or
     Counties / Cities, each followed by its entries."""
     frame, notes = parse_dhs_lines(pdf_lines(path), path, state_abbr, source=source)
@@ -240,9 +327,13 @@ def read_dhs_2025(path: Path, account: FileAccount, state_abbr: StateLookup,
     return account.keep(frame)
 
 
-def parse_dhs_lines(lines: Iterable[PdfLine], path: Path, state_abbr: StateLookup,
-                    expected: dict[str, tuple[int, int, int]] = DHS_2025_COUNTS,
-                    source: str = "dhs-list-2025") -> tuple[pd.DataFrame, list[str]]:
+def parse_dhs_lines(
+    lines: Iterable[PdfLine],
+    path: Path,
+    state_abbr: StateLookup,
+    expected: dict[str, tuple[int, int, int]] = DHS_2025_COUNTS,
+    source: str = "dhs-list-2025",
+) -> tuple[pd.DataFrame, list[str]]:
     shown = paths.relative(path)
     rows: list[dict] = []
     notes: list[str] = []
@@ -257,44 +348,62 @@ def parse_dhs_lines(lines: Iterable[PdfLine], path: Path, state_abbr: StateLooku
         if not 0 <= middle < line.page_height:
             # A line cut by a page break is printed on both pages; it belongs to the
             # page that holds its middle.
-            notes.append(f"page {line.page}: {line.text!r} straddles the page edge and is "
-                         "printed again on the neighbouring page; read once")
+            notes.append(
+                f"page {line.page}: {line.text!r} straddles the page edge and is "
+                "printed again on the neighbouring page; read once"
+            )
             continue
         role = DHS_FONTS.get((line.font, line.size))
         if role == "state" and line.text == DHS_LIST_END:
             ended = True
             break
         if role is None:
-            raise SourceFormatError(shown, f"page {line.page}: line {line.text!r} in font "
-                                           f"{line.font} {line.size} is not a state, a heading "
-                                           "or an entry of the list's layout (DHS_FONTS).")
+            raise SourceFormatError(
+                shown,
+                f"page {line.page}: line {line.text!r} in font "
+                f"{line.font} {line.size} is not a state, a heading "
+                "or an entry of the list's layout (DHS_FONTS).",
+            )
         if role == "state":
             if state_abbr(line.text) is None:
-                raise SourceFormatError(shown, f"page {line.page}: {line.text!r} is set as a "
-                                               "state heading but is not a state.")
+                raise SourceFormatError(
+                    shown,
+                    f"page {line.page}: {line.text!r} is set as a "
+                    "state heading but is not a state.",
+                )
             state_name, section = line.text, None
             found.setdefault(state_name, [0, 0, 0])
         elif role == "section":
             if line.text not in DHS_SECTIONS:
-                raise SourceFormatError(shown, f"page {line.page}: unknown section heading "
-                                               f"{line.text!r} (expected {sorted(DHS_SECTIONS)}).")
+                raise SourceFormatError(
+                    shown,
+                    f"page {line.page}: unknown section heading "
+                    f"{line.text!r} (expected {sorted(DHS_SECTIONS)}).",
+                )
             section = line.text
         else:
             if state_name is None or section is None:
-                raise SourceFormatError(shown, f"page {line.page}: entry {line.text!r} comes "
-                                               "before any state and section heading.")
+                raise SourceFormatError(
+                    shown,
+                    f"page {line.page}: entry {line.text!r} comes "
+                    "before any state and section heading.",
+                )
             rows.append(_dhs_row(len(rows) + 1, line, state_name, section, state_abbr))
             found[state_name][DHS_COUNT_COLUMN[section]] += 1
     if not started or not ended:
         missing = DHS_LIST_START if not started else DHS_LIST_END
-        raise SourceFormatError(shown, f"the list's {'start' if not started else 'end'} "
-                                       f"({missing!r}) was not found in the text.")
+        raise SourceFormatError(
+            shown,
+            f"the list's {'start' if not started else 'end'} "
+            f"({missing!r}) was not found in the text.",
+        )
     _check_dhs_counts(found, expected, shown)
     return _frame(rows, source), notes
 
 
-def _dhs_row(number: int, line: PdfLine, state_name: str, section: str,
-             state_abbr: StateLookup) -> dict:
+def _dhs_row(
+    number: int, line: PdfLine, state_name: str, section: str, state_abbr: StateLookup
+) -> dict:
     text = line.text
     kind = DHS_SECTIONS[section]
     flags: list[str] = []
@@ -309,24 +418,39 @@ def _dhs_row(number: int, line: PdfLine, state_name: str, section: str,
         flags.append("dhs_listed_under_cities")
     elif kind == "county" and county_suffix(text) is None:
         flags.append("listed_under_counties_without_county_word")
-    return {"row": number, "location": f"entry {number} (page {line.page})", "listed_as": section,
-            "raw": text, "name": name, "state": state_abbr(state_name), "kind": kind,
-            "date": "2025-05-29", "policy": policy, "flags": flags}
+    return {
+        "row": number,
+        "location": f"entry {number} (page {line.page})",
+        "listed_as": section,
+        "raw": text,
+        "name": name,
+        "state": state_abbr(state_name),
+        "kind": kind,
+        "date": "2025-05-29",
+        "policy": policy,
+        "flags": flags,
+    }
 
 
-def _check_dhs_counts(found: dict[str, list[int]], expected: dict[str, tuple[int, int, int]],
-                      shown: str) -> None:
-    wrong = {name: (tuple(found.get(name, (0, 0, 0))), expected.get(name, (0, 0, 0)))
-             for name in set(found) | set(expected)
-             if tuple(found.get(name, (0, 0, 0))) != expected.get(name, (0, 0, 0))}
+def _check_dhs_counts(
+    found: dict[str, list[int]], expected: dict[str, tuple[int, int, int]], shown: str
+) -> None:
+    wrong = {
+        name: (tuple(found.get(name, (0, 0, 0))), expected.get(name, (0, 0, 0)))
+        for name in set(found) | set(expected)
+        if tuple(found.get(name, (0, 0, 0))) != expected.get(name, (0, 0, 0))
+    }
     if wrong:
-        detail = "; ".join(f"{n}: read {got}, the page shows {want}"
-                           for n, (got, want) in sorted(wrong.items()))
+        detail = "; ".join(
+            f"{n}: read {got}, the page shows {want}" for n, (got, want) in sorted(wrong.items())
+        )
         raise SourceFormatError(
-            shown, "entries per state (State, Counties, Cities) differ from the published page: "
-                   f"{detail}.",
+            shown,
+            "entries per state (State, Counties, Cities) differ from the published page: "
+            f"{detail}.",
             "The PDF's text layout differs from the one the reader knows (fonts, headings, page "
-            "breaks). Fix parse_dhs_lines rather than accept a shorter list.")
+            "breaks). Fix parse_dhs_lines rather than accept a shorter list.",
+        )
 
 
 # --- 287(g): Washington Post curation 2005-2019 ----------------------------------
@@ -338,8 +462,9 @@ STATE_DEPARTMENT = re.compile(r"(.*?)\s*\bDepartment of (?:Corrections|Public Sa
 COUNTY_AGENCY = re.compile(r"\bCounty\b|\bParish\b|Sheriff|\bJail\b|Detention|Corrections", re.I)
 
 
-def read_wapo_287g(path: Path, account: FileAccount, state_abbr: StateLookup,
-                   source: str = "wapo-287g-2019") -> pd.DataFrame:
+def read_wapo_287g(
+    path: Path, account: FileAccount, state_abbr: StateLookup, source: str = "wapo-287g-2019"
+) -> pd.DataFrame:
     """287g_curated_2019.xlsx: State, County (the agency), FIPS, y2005..y2019 ('X'
     where an agreement was active), NOTES; a second section lists agencies whose
     agreements ended."""
@@ -347,15 +472,21 @@ def read_wapo_287g(path: Path, account: FileAccount, state_abbr: StateLookup,
     return tidy_wapo_287g(sheet, path, account, state_abbr, source)
 
 
-def tidy_wapo_287g(sheet: pd.DataFrame, path: Path, account: FileAccount,
-                   state_abbr: StateLookup, source: str = "wapo-287g-2019") -> pd.DataFrame:
+def tidy_wapo_287g(
+    sheet: pd.DataFrame,
+    path: Path,
+    account: FileAccount,
+    state_abbr: StateLookup,
+    source: str = "wapo-287g-2019",
+) -> pd.DataFrame:
     year_columns = [f"y{y}" for y in WAPO_YEARS]
     require_columns(sheet, ["State", "County", "FIPS", "NOTES", *year_columns], path)
     sheet = account.read(sheet.copy())
     sheet["row"] = sheet.index + 2  # sheet row 1 is the header
     text = sheet[["State", "County"]].apply(lambda s: s.fillna("").str.strip())
-    sheet = account.drop(sheet, (text["State"] == "") & (text["County"] == ""), "blank row",
-                         key="row")
+    sheet = account.drop(
+        sheet, (text["State"] == "") & (text["County"] == ""), "blank row", key="row"
+    )
     heading = text["County"].str.contains(WAPO_ENDED_HEADING).reindex(sheet.index)
     ended_from = sheet.index[heading].min() if heading.any() else None
     sheet = account.drop(sheet, heading, "section heading 'COUNTIES THAT ENDED 287(g)'", key="row")
@@ -383,13 +514,22 @@ def tidy_wapo_287g(sheet: pd.DataFrame, path: Path, account: FileAccount,
         fips = rec["FIPS"].strip() if isinstance(rec["FIPS"], str) else ""
         if fips and not fips.isdigit():
             raise BadValue(path, "FIPS", [(rec["row"], fips)], 1)
-        section = ("agreements ended" if ended_from is not None and idx > ended_from
-                   else "agencies")
-        rows.append({"row": rec["row"], "location": where, "listed_as": section, "raw": agency,
-                     "name": name, "state": state, "kind": kind,
-                     "detail": rec["NOTES"] if isinstance(rec["NOTES"], str) else None,
-                     "years_active": years, "source_fips": pad_fips([fips])[0] if fips else None,
-                     "flags": flags + state_flags})
+        section = "agreements ended" if ended_from is not None and idx > ended_from else "agencies"
+        rows.append(
+            {
+                "row": rec["row"],
+                "location": where,
+                "listed_as": section,
+                "raw": agency,
+                "name": name,
+                "state": state,
+                "kind": kind,
+                "detail": rec["NOTES"] if isinstance(rec["NOTES"], str) else None,
+                "years_active": years,
+                "source_fips": pad_fips([fips])[0] if fips else None,
+                "flags": flags + state_flags,
+            }
+        )
     return account.keep(_frame(rows, source))
 
 
@@ -419,8 +559,12 @@ def _names_state(prefix: str, state_name: str) -> bool:
 
 def municipality_name(agency: str) -> str:
     """'City of Miami Springs Police Department' -> 'Miami Springs'."""
-    name = re.sub(r"\s+(Police|Department of Public Safety|Public Safety|Constable)\b.*$", "",
-                  agency, flags=re.I)
+    name = re.sub(
+        r"\s+(Police|Department of Public Safety|Public Safety|Constable)\b.*$",
+        "",
+        agency,
+        flags=re.I,
+    )
     name = re.sub(r"^(City|Town|Village) of\s+", "", name, flags=re.I)
     return name.strip()
 
@@ -431,8 +575,9 @@ ICE_COLUMNS = ["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYP
 ICE_KINDS = {"County": "county", "Municipality": "city", "State Agency": "state"}
 
 
-def read_ice_287g_2025(path: Path, account: FileAccount, state_abbr: StateLookup,
-                       source: str = "ice-287g-2025") -> pd.DataFrame:
+def read_ice_287g_2025(
+    path: Path, account: FileAccount, state_abbr: StateLookup, source: str = "ice-287g-2025"
+) -> pd.DataFrame:
     """participatingAgencies05292025am.xlsx: one row per agreement (an agency may
     have several support types): STATE, LAW ENFORCEMENT AGENCY, TYPE (County,
     Municipality, State Agency), COUNTY, SUPPORT TYPE, SIGNED, MOA."""
@@ -440,8 +585,13 @@ def read_ice_287g_2025(path: Path, account: FileAccount, state_abbr: StateLookup
     return tidy_ice_287g(sheet, path, account, state_abbr, source)
 
 
-def tidy_ice_287g(sheet: pd.DataFrame, path: Path, account: FileAccount,
-                  state_abbr: StateLookup, source: str = "ice-287g-2025") -> pd.DataFrame:
+def tidy_ice_287g(
+    sheet: pd.DataFrame,
+    path: Path,
+    account: FileAccount,
+    state_abbr: StateLookup,
+    source: str = "ice-287g-2025",
+) -> pd.DataFrame:
     require_columns(sheet, ICE_COLUMNS, path)
     sheet = account.read(sheet.fillna(""))
     rows = []
@@ -465,11 +615,21 @@ def tidy_ice_287g(sheet: pd.DataFrame, path: Path, account: FileAccount,
         else:
             name = rec["STATE"].strip().title()
         date, date_flags = _ice_date(rec["SIGNED"].strip(), path, line)
-        rows.append({"row": line, "location": where, "listed_as": listed, "raw": agency,
-                     "name": name, "state": state, "kind": kind, "date": date,
-                     "date_as_written": rec["SIGNED"],
-                     "detail": rec["SUPPORT TYPE"].strip() or None,
-                     "flags": flags + date_flags})
+        rows.append(
+            {
+                "row": line,
+                "location": where,
+                "listed_as": listed,
+                "raw": agency,
+                "name": name,
+                "state": state,
+                "kind": kind,
+                "date": date,
+                "date_as_written": rec["SIGNED"],
+                "detail": rec["SUPPORT TYPE"].strip() or None,
+                "flags": flags + date_flags,
+            }
+        )
     return account.keep(_frame(rows, source))
 
 
@@ -482,7 +642,6 @@ def _ice_date(text: str, path: Path, line: int) -> tuple[str, list[str]]:
         month, day, year = slashed.groups()
         return f"{year}-{month}-{day}", ([] if text.count("/") == 2 else ["date_slash_missing"])
     raise BadValue(path, "SIGNED", [(line, text)], 1)
-
 
 
 # --- the lists the build reads ----------------------------------------------------

@@ -34,16 +34,28 @@ import pandas as pd
 
 from .. import paths
 from ..errors import SourceFormatError, ValidationError
-from .gazetteer import (DEFAULT_IMPLIED_SUFFIXES, IMPLIED_SUFFIXES, PLACE_PRIORITY, Gazetteer,
-                        Place, county_suffix, name_key)
+from .gazetteer import (
+    DEFAULT_IMPLIED_SUFFIXES,
+    IMPLIED_SUFFIXES,
+    PLACE_PRIORITY,
+    Gazetteer,
+    Place,
+    county_suffix,
+    name_key,
+)
 
 METHODS = ("exact", "alias", "county_equivalent", "containing_county", "state")
 UNRESOLVED = "unresolved"
 COUNTY_LEVEL_KINDS = ("county",)
 ALIAS_COLUMNS = ["source", "state", "name", "resolves_as", "fips", "comment"]
 # What an alias line may decide, and the method its rows then carry.
-ALIAS_METHODS = {"county": "alias", "county_equivalent": "county_equivalent",
-                 "containing_county": "containing_county", "state": "state", "none": UNRESOLVED}
+ALIAS_METHODS = {
+    "county": "alias",
+    "county_equivalent": "county_equivalent",
+    "containing_county": "containing_county",
+    "state": "state",
+    "none": UNRESOLVED,
+}
 ANY_SOURCE = "*"
 # A city row written as a county-equivalent's full name ("Baltimore City", "District of
 # Columbia") is that county-equivalent; a name ending in one of these words is a county's,
@@ -72,7 +84,7 @@ class Resolution:
     fips: tuple[str, ...]
     method: str
     rule: str = ""
-    reason: str = ""          # why a row is unresolved
+    reason: str = ""  # why a row is unresolved
     alias_line: int | None = None
     flags: tuple[str, ...] = ()
 
@@ -81,21 +93,30 @@ def load_aliases(path: Path, gaz: Gazetteer, sources: set[str]) -> list[Alias]:
     """Read and check data/aliases.csv. Lines starting with '#' are comments."""
     shown = paths.relative(path)
     with open(path, newline="", encoding="utf-8") as fh:
-        numbered = [(n, line) for n, line in enumerate(fh, start=1)
-                    if line.strip() and not line.lstrip().startswith("#")]
+        numbered = [
+            (n, line)
+            for n, line in enumerate(fh, start=1)
+            if line.strip() and not line.lstrip().startswith("#")
+        ]
     records = list(csv.reader([line for _, line in numbered]))
     if not records or records[0] != ALIAS_COLUMNS:
-        raise SourceFormatError(shown, f"the header must be {','.join(ALIAS_COLUMNS)}",
-                                "Fix the first non-comment line of the alias table.")
+        raise SourceFormatError(
+            shown,
+            f"the header must be {','.join(ALIAS_COLUMNS)}",
+            "Fix the first non-comment line of the alias table.",
+        )
     universe = set(gaz.counties["fips"])
     state_fips = dict(zip(gaz.states["state_abbr"], gaz.states["state_fips"]))
     aliases: list[Alias] = []
     seen: dict[tuple[str, str, str], int] = {}
     for (line, _), record in zip(numbered[1:], records[1:]):
-        def bad(problem: str) -> SourceFormatError:
-            return SourceFormatError(shown, f"line {line}: {problem}",
-                                     "Each line is source,state,name,resolves_as,fips,comment; "
-                                     "see docs/definitions.md.")
+
+        def bad(problem: str, line: int = line) -> SourceFormatError:
+            return SourceFormatError(
+                shown,
+                f"line {line}: {problem}",
+                "Each line is source,state,name,resolves_as,fips,comment; see docs/definitions.md.",
+            )
 
         if len(record) != len(ALIAS_COLUMNS):
             raise bad(f"{len(record)} fields, expected {len(ALIAS_COLUMNS)}")
@@ -139,8 +160,11 @@ class Resolver:
         if alias is not None:
             return self._from_alias(alias)
         if kind in ("state", "statewide"):
-            return Resolution(self.gaz.counties_of_state(state), "state",
-                              f"every county of {self.gaz.state_name(state)}")
+            return Resolution(
+                self.gaz.counties_of_state(state),
+                "state",
+                f"every county of {self.gaz.state_name(state)}",
+            )
         if kind in COUNTY_LEVEL_KINDS:
             return self._county(state, name)
         return self._city(state, name)
@@ -175,35 +199,56 @@ class Resolver:
             for suffix in IMPLIED_SUFFIXES.get(state, DEFAULT_IMPLIED_SUFFIXES):
                 fips = self.gaz.county(state, f"{name} {suffix}")
                 if fips:
-                    return Resolution((fips,), "exact",
-                                      f"county {self.gaz.county_name(fips)!r} ('{suffix}' implied)")
-        return Resolution((), UNRESOLVED, reason=(
-            f"no county called {name!r} in {state} (county-codes-2010, counties-2015); if the "
-            f"list means a known county, add a line to {self._shown}"))
+                    return Resolution(
+                        (fips,),
+                        "exact",
+                        f"county {self.gaz.county_name(fips)!r} ('{suffix}' implied)",
+                    )
+        return Resolution(
+            (),
+            UNRESOLVED,
+            reason=(
+                f"no county called {name!r} in {state} (county-codes-2010, counties-2015); if the "
+                f"list means a known county, add a line to {self._shown}"
+            ),
+        )
 
     def _city(self, state: str, name: str) -> Resolution:
         fips = self.gaz.county(state, name)
         if fips and county_suffix(self.gaz.county_name(fips)) not in _COUNTY_WORDS:
-            return Resolution((fips,), "county_equivalent",
-                              f"the city is the county-equivalent {self.gaz.county_name(fips)!r}")
+            return Resolution(
+                (fips,),
+                "county_equivalent",
+                f"the city is the county-equivalent {self.gaz.county_name(fips)!r}",
+            )
         for table in (self.gaz.places, self.gaz.places_2020):
             for variant in city_variants(name):
                 found = table.find(state, name_key(variant))
                 if found:
                     return self._from_places(state, name, found)
-        return Resolution((), UNRESOLVED, reason=(
-            f"no Census place or town called {name!r} in {state} (places-2010, "
-            f"place-index-2020); if the list means a known place, add a line to {self._shown}"))
+        return Resolution(
+            (),
+            UNRESOLVED,
+            reason=(
+                f"no Census place or town called {name!r} in {state} (places-2010, "
+                f"place-index-2020); if the list means a known place, add a line to {self._shown}"
+            ),
+        )
 
     def _from_places(self, state: str, name: str, found: list[Place]) -> Resolution:
         best = min(PLACE_PRIORITY.get(p.type, 9) for p in found)
         chosen = [p for p in found if PLACE_PRIORITY.get(p.type, 9) == best]
         if len({p.fips for p in chosen}) > 1:
             listing = "; ".join(f"{p.name} ({self._names(p.fips)})" for p in chosen)
-            return Resolution((), UNRESOLVED, reason=(
-                f"{len(chosen)} Census places called {name!r} in {state} lie in different "
-                f"counties: {listing}. Add a line to {self._shown} to say which one the list "
-                "means"))
+            return Resolution(
+                (),
+                UNRESOLVED,
+                reason=(
+                    f"{len(chosen)} Census places called {name!r} in {state} lie in different "
+                    f"counties: {listing}. Add a line to {self._shown} to say which one the list "
+                    "means"
+                ),
+            )
         place = chosen[0]
         flags = self._cross_check(state, name, place)
         if len(place.fips) == 1 and place.type == "Incorporated Place":
@@ -211,12 +256,18 @@ class Resolver:
             # Same name as its only county: an independent city ("Richmond city"); a city
             # that merged into a county (Bedford) now lies in a county of another name.
             if name_key(county) == name_key(place.name):
-                return Resolution(place.fips, "county_equivalent",
-                                  f"{place.source}: {place.name!r} is the county-equivalent "
-                                  f"{county!r}", flags=flags)
-        return Resolution(place.fips, "containing_county",
-                          f"{place.source}: {place.name!r} ({place.type}) lies in "
-                          f"{self._names(place.fips)}", flags=flags)
+                return Resolution(
+                    place.fips,
+                    "county_equivalent",
+                    f"{place.source}: {place.name!r} is the county-equivalent {county!r}",
+                    flags=flags,
+                )
+        return Resolution(
+            place.fips,
+            "containing_county",
+            f"{place.source}: {place.name!r} ({place.type}) lies in {self._names(place.fips)}",
+            flags=flags,
+        )
 
     def _cross_check(self, state: str, name: str, place: Place) -> tuple[str, ...]:
         """Flag a 2010 place whose counties no 2020 place of that name shares (a city
@@ -245,8 +296,10 @@ def city_variants(name: str) -> list[str]:
 
 def resolve_rows(rows: pd.DataFrame, resolver: Resolver) -> pd.DataFrame:
     """The rows with fips, method, rule, alias_line and unresolved_reason added."""
-    results = [resolver.resolve(r.source, r.kind, r.state, r.name, r.raw)
-               for r in rows[["source", "kind", "state", "name", "raw"]].itertuples(index=False)]
+    results = [
+        resolver.resolve(r.source, r.kind, r.state, r.name, r.raw)
+        for r in rows[["source", "kind", "state", "name", "raw"]].itertuples(index=False)
+    ]
     out = rows.copy()
     out["fips"] = [list(r.fips) for r in results]
     out["method"] = [r.method for r in results]
@@ -261,10 +314,13 @@ def require_county_rows_resolved(resolved: pd.DataFrame) -> None:
     """Stop when a county-level row names no county: a silent gap would change a definition."""
     bad = resolved[resolved["kind"].isin(COUNTY_LEVEL_KINDS) & (resolved["method"] == UNRESOLVED)]
     if len(bad):
-        lines = [f"  {r.source} {r.location}: {r.raw!r} ({r.state}): {r.unresolved_reason}"
-                 for r in bad.itertuples()]
-        raise ValidationError(f"{len(bad)} county-level row(s) of the lists name no county:\n"
-                              + "\n".join(lines))
+        lines = [
+            f"  {r.source} {r.location}: {r.raw!r} ({r.state}): {r.unresolved_reason}"
+            for r in bad.itertuples()
+        ]
+        raise ValidationError(
+            f"{len(bad)} county-level row(s) of the lists name no county:\n" + "\n".join(lines)
+        )
 
 
 def check_source_fips(resolved: pd.DataFrame) -> list[dict]:
@@ -280,8 +336,14 @@ def check_source_fips(resolved: pd.DataFrame) -> list[dict]:
         if not isinstance(code, str) or not code or row["method"] == UNRESOLVED:
             continue
         if list(row["fips"]) != [code]:
-            disagreements.append({"source": row["source"], "row": row["location"],
-                                  "name": row["raw"], "source_fips": code,
-                                  "resolved_fips": list(row["fips"])})
+            disagreements.append(
+                {
+                    "source": row["source"],
+                    "row": row["location"],
+                    "name": row["raw"],
+                    "source_fips": code,
+                    "resolved_fips": list(row["fips"]),
+                }
+            )
             resolved.at[i, "flags"] = list(row["flags"]) + ["source_fips_differs"]
     return disagreements

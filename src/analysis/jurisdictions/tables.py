@@ -56,8 +56,10 @@ def _table(definitions: list[Definition]) -> pd.DataFrame:
     table = _read(definitions_path())
     missing = [d.id for d in definitions if d.id not in set(table["definition"])]
     if missing:
-        raise AnalysisError(f"definition(s) {', '.join(missing)} are in data/definitions.toml but "
-                            f"not in {paths.relative(definitions_path())}: run `make data`.")
+        raise AnalysisError(
+            f"definition(s) {', '.join(missing)} are in data/definitions.toml but "
+            f"not in {paths.relative(definitions_path())}: run `make data`."
+        )
     return table
 
 
@@ -78,10 +80,21 @@ def list_definitions() -> pd.DataFrame:
     """The definitions with their lists, status, what counts, caveats and, once
     built, the number of counties each marks."""
     definitions = _definitions(None)
-    frame = pd.DataFrame([{
-        "id": d.id, "title": d.title, "status": d.status, "sources": ", ".join(d.sources),
-        "methods": ", ".join(d.methods), "year": d.year, "as_of": d.as_of, "caveats": d.caveats,
-    } for d in definitions]).set_index("id")
+    frame = pd.DataFrame(
+        [
+            {
+                "id": d.id,
+                "title": d.title,
+                "status": d.status,
+                "sources": ", ".join(d.sources),
+                "methods": ", ".join(d.methods),
+                "year": d.year,
+                "as_of": d.as_of,
+                "caveats": d.caveats,
+            }
+            for d in definitions
+        ]
+    ).set_index("id")
     if definitions_path().exists():
         table = _read(definitions_path())
         marked = table[table["status"] != OTHER].groupby("definition").size()
@@ -97,11 +110,15 @@ def overlap(names: list[str] | None = None) -> pd.DataFrame:
     definitions = _definitions(names)
     table = _table(definitions)
     marks = table["status"] != OTHER
-    marked = {d.id: set(table.loc[(table["definition"] == d.id) & marks, "fips"])
-              for d in definitions}
+    marked = {
+        d.id: set(table.loc[(table["definition"] == d.id) & marks, "fips"]) for d in definitions
+    }
     ids = [d.id for d in definitions]
-    matrix = pd.DataFrame([[len(marked[a] & marked[b]) for b in ids] for a in ids],
-                          index=pd.Index(ids, name="definition"), columns=ids)
+    matrix = pd.DataFrame(
+        [[len(marked[a] & marked[b]) for b in ids] for a in ids],
+        index=pd.Index(ids, name="definition"),
+        columns=ids,
+    )
     return matrix
 
 

@@ -17,9 +17,15 @@ def require_columns(frame: pd.DataFrame, columns: Iterable[str], path: Path) -> 
         raise MissingColumns(path, missing, list(map(str, frame.columns)))
 
 
-def numeric(frame: pd.DataFrame, column: str, path: Path, *,
-            missing_tokens: Iterable[str] = (), thousands: bool = False,
-            required: bool = False) -> pd.Series:
+def numeric(
+    frame: pd.DataFrame,
+    column: str,
+    path: Path,
+    *,
+    missing_tokens: Iterable[str] = (),
+    thousands: bool = False,
+    required: bool = False,
+) -> pd.Series:
     """Convert a column to float, strictly.
 
     Blank cells and the source's documented missing-value tokens become NaN

@@ -35,21 +35,29 @@ def _factfinder(path: Path, account: FileAccount, columns: list[str]) -> pd.Data
 
 def read_hispanic(path: Path, account: FileAccount) -> pd.DataFrame:
     raw = _factfinder(path, account, ["HD01_VD01", "HD01_VD03"])
-    frame = pd.DataFrame({
-        "fips": raw["fips"],
-        "hispanic_pct": share_pct(numeric(raw, "HD01_VD03", path, required=True),
-                                  numeric(raw, "HD01_VD01", path, required=True)),
-    })
+    frame = pd.DataFrame(
+        {
+            "fips": raw["fips"],
+            "hispanic_pct": share_pct(
+                numeric(raw, "HD01_VD03", path, required=True),
+                numeric(raw, "HD01_VD01", path, required=True),
+            ),
+        }
+    )
     return account.keep(frame)
 
 
 def read_employment(path: Path, account: FileAccount) -> pd.DataFrame:
     raw = _factfinder(path, account, ["HC02_EST_VC01", "HC03_EST_VC01"])
-    frame = pd.DataFrame({
-        "fips": raw["fips"],
-        "labor_force_participation_pct": numeric(raw, "HC02_EST_VC01", path, missing_tokens=["-"]),
-        "employment_population_pct": numeric(raw, "HC03_EST_VC01", path, missing_tokens=["-"]),
-    })
+    frame = pd.DataFrame(
+        {
+            "fips": raw["fips"],
+            "labor_force_participation_pct": numeric(
+                raw, "HC02_EST_VC01", path, missing_tokens=["-"]
+            ),
+            "employment_population_pct": numeric(raw, "HC03_EST_VC01", path, missing_tokens=["-"]),
+        }
+    )
     return account.keep(frame)
 
 
@@ -66,9 +74,11 @@ def read_nativity(path: Path, account: FileAccount) -> pd.DataFrame:
     def summed(cols):
         return sum(numeric(raw, c, path, required=True) for c in cols)
 
-    frame = pd.DataFrame({
-        "fips": raw["fips"],
-        "foreign_born_pct": share_pct(summed(FOREIGN_BORN), total),
-        "noncitizen_pct": share_pct(summed(NONCITIZEN), total),
-    })
+    frame = pd.DataFrame(
+        {
+            "fips": raw["fips"],
+            "foreign_born_pct": share_pct(summed(FOREIGN_BORN), total),
+            "noncitizen_pct": share_pct(summed(NONCITIZEN), total),
+        }
+    )
     return account.keep(frame)

@@ -31,15 +31,20 @@ def read_nchs(path: Path, account: FileAccount) -> pd.DataFrame:
                 continue
             tokens = line.split()
             if len(tokens) < 5 or not tokens[0].isdigit() or len(tokens[0]) != 5:
-                raise SourceFormatError(path, f"line {number} does not start with a 5-digit "
-                                                   f"FIPS code: {line.strip()[:60]!r}")
+                raise SourceFormatError(
+                    path,
+                    f"line {number} does not start with a 5-digit FIPS code: {line.strip()[:60]!r}",
+                )
             rows.append({"fips": tokens[0], "code": tokens[-3], "_row": number})
     raw = account.read(pd.DataFrame(rows))
     code = numeric(raw, "code", path, required=True)
     bad = ~code.isin(range(1, 7))
     if bad.any():
-        raise SourceFormatError(path, "2013 code outside 1-6 on line(s) "
-                                + ", ".join(map(str, raw.loc[bad, "_row"].tolist()[:5])))
+        raise SourceFormatError(
+            path,
+            "2013 code outside 1-6 on line(s) "
+            + ", ".join(map(str, raw.loc[bad, "_row"].tolist()[:5])),
+        )
     frame = pd.DataFrame({"fips": raw["fips"], "nchs_urban_rural_2013": code.astype(int)})
     frame = to_2015_boundaries(frame, account, {"nchs_urban_rural_2013": KEEP_TARGET})
     return account.keep(frame)

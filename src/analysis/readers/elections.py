@@ -26,16 +26,28 @@ def read(path: Path, account: FileAccount, year: int = 2016) -> pd.DataFrame:
     raw = account.read(pd.read_csv(path, dtype=str, keep_default_na=False))
     require_columns(raw, columns, path)
     raw["_row"] = raw.index + 2
-    raw = account.drop(raw, raw["year"] != str(year), f"election other than {year}",
-                       list_rows=False)
-    raw = account.drop(raw, raw["FIPS"].str.strip().isin(["", "NA"]),
-                       "no FIPS: statewide write-ins or overseas ballots", key="county")
-    raw = account.drop(raw, raw["state"] == "Alaska",
-                       "Alaska reports by state house district, not by borough", key="county")
+    raw = account.drop(
+        raw, raw["year"] != str(year), f"election other than {year}", list_rows=False
+    )
+    raw = account.drop(
+        raw,
+        raw["FIPS"].str.strip().isin(["", "NA"]),
+        "no FIPS: statewide write-ins or overseas ballots",
+        key="county",
+    )
+    raw = account.drop(
+        raw,
+        raw["state"] == "Alaska",
+        "Alaska reports by state house district, not by borough",
+        key="county",
+    )
     raw["fips"] = pad_fips(raw["FIPS"])
-    raw = account.drop(raw, raw["fips"] == "36000",
-                       "'Kansas City' (Kansas City, MO) reports apart from the counties it spans "
-                       "(Jackson, Clay, Platte, Cass); its votes cannot be allocated to them")
+    raw = account.drop(
+        raw,
+        raw["fips"] == "36000",
+        "'Kansas City' (Kansas City, MO) reports apart from the counties it spans "
+        "(Jackson, Clay, Platte, Cass); its votes cannot be allocated to them",
+    )
     total = numeric(raw, "totalvotes", path, required=True)
     raw = account.drop(raw, total == 0, "no votes recorded for this code")
     account.keep(raw)
@@ -44,21 +56,28 @@ def read(path: Path, account: FileAccount, year: int = 2016) -> pd.DataFrame:
     counts = republican["fips"].value_counts()
     if (counts != 1).any() or set(raw["fips"]) - set(republican["fips"]):
         odd = sorted(set(counts.index[counts != 1]) | (set(raw["fips"]) - set(republican["fips"])))
-        raise SourceFormatError(path, f"expected one republican row per county in {year}; "
-                                           f"not so for {odd[:10]}")
-    votes = pd.DataFrame({
-        "fips": republican["fips"],
-        "republican_votes": numeric(republican, "candidatevotes", path, required=True),
-        "total_votes": numeric(republican, "totalvotes", path, required=True),
-    })
+        raise SourceFormatError(
+            path, f"expected one republican row per county in {year}; not so for {odd[:10]}"
+        )
+    votes = pd.DataFrame(
+        {
+            "fips": republican["fips"],
+            "republican_votes": numeric(republican, "candidatevotes", path, required=True),
+            "total_votes": numeric(republican, "totalvotes", path, required=True),
+        }
+    )
     # Harmonise the per-county rows, recorded in a sub-account so the file's
     # row count above stays the number of lines read.
     merged = FileAccount(account.file_id, account.path, account.sha256)
     merged.read(votes)
-    votes = merged.keep(to_2015_boundaries(votes, merged, {"republican_votes": SUM,
-                                                            "total_votes": SUM}))
+    votes = merged.keep(
+        to_2015_boundaries(votes, merged, {"republican_votes": SUM, "total_votes": SUM})
+    )
     account.recoded += merged.recoded
     account.notes += [f"county rows: {d['reason']} ({d['count']})" for d in merged.dropped]
-    return pd.DataFrame({"fips": votes["fips"],
-                         "trump_share_2016": share_pct(votes["republican_votes"],
-                                                       votes["total_votes"])})
+    return pd.DataFrame(
+        {
+            "fips": votes["fips"],
+            "trump_share_2016": share_pct(votes["republican_votes"], votes["total_votes"]),
+        }
+    )

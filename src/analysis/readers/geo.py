@@ -31,7 +31,10 @@ def read_counties(path: Path, account: FileAccount):
 
 def read_states(path: Path, account: FileAccount):
     raw = _read(path, account, ["STATEFP", "STUSPS", "NAME", "geometry"])
-    raw = raw.rename(columns={"STATEFP": "state_fips", "STUSPS": "state_abbr", "NAME": "state_name"})
+    raw = raw.rename(
+        columns={"STATEFP": "state_fips", "STUSPS": "state_abbr", "NAME": "state_name"}
+    )
     raw = drop_territories(raw, account, "state_fips", key="state_abbr")
-    return account.keep(raw[["state_fips", "state_abbr", "state_name", "geometry"]]
-                        .reset_index(drop=True))
+    return account.keep(
+        raw[["state_fips", "state_abbr", "state_name", "geometry"]].reset_index(drop=True)
+    )

@@ -35,8 +35,9 @@ def read(path: Path, account: FileAccount, year: int) -> pd.DataFrame:
                 continue
             match = LINE.match(line.rstrip("\r\n"))
             if not match:
-                raise SourceFormatError(path, f"line {number} does not have the LAUS county "
-                                                   f"layout: {line.strip()!r}")
+                raise SourceFormatError(
+                    path, f"line {number} does not have the LAUS county layout: {line.strip()!r}"
+                )
             rows.append({**match.groupdict(), "_row": number})
     if not rows:
         raise SourceFormatError(path, "no county lines (lines starting with 'CN')")
@@ -46,13 +47,17 @@ def read(path: Path, account: FileAccount, year: int) -> pd.DataFrame:
     if years != {str(year)}:
         raise SourceFormatError(path, f"expected data for {year}, found years {sorted(years)}")
     raw = drop_territories(raw, account, "state")
-    frame = pd.DataFrame({
-        "fips": raw["fips"],
-        "year": year,
-        "labor_force": numeric(raw, "labor_force", path, thousands=True,
-                               missing_tokens=NOT_AVAILABLE),
-        "unemployed": numeric(raw, "unemployed", path, thousands=True,
-                              missing_tokens=NOT_AVAILABLE),
-        "unemployment_pct": numeric(raw, "rate", path, missing_tokens=NOT_AVAILABLE),
-    })
+    frame = pd.DataFrame(
+        {
+            "fips": raw["fips"],
+            "year": year,
+            "labor_force": numeric(
+                raw, "labor_force", path, thousands=True, missing_tokens=NOT_AVAILABLE
+            ),
+            "unemployed": numeric(
+                raw, "unemployed", path, thousands=True, missing_tokens=NOT_AVAILABLE
+            ),
+            "unemployment_pct": numeric(raw, "rate", path, missing_tokens=NOT_AVAILABLE),
+        }
+    )
     return account.keep(frame)

@@ -20,19 +20,24 @@ YEARS = range(2010, 2017)
 
 
 def read(path: Path, account: FileAccount) -> pd.DataFrame:
-    columns = ["SUMLEV", "STATE", "COUNTY", "STNAME", "CTYNAME"] + [f"POPESTIMATE{y}" for y in YEARS]
+    columns = ["SUMLEV", "STATE", "COUNTY", "STNAME", "CTYNAME"] + [
+        f"POPESTIMATE{y}" for y in YEARS
+    ]
     raw = account.read(pd.read_csv(path, dtype=str, encoding="latin-1", keep_default_na=False))
     require_columns(raw, columns, path)
     raw["_row"] = raw.index + 2
     levels = set(raw["SUMLEV"]) - {"040", "050"}
     if levels:
-        raise SourceFormatError(path, f"unexpected summary levels {sorted(levels)} "
-                                           "(expected 040 states and 050 counties)")
+        raise SourceFormatError(
+            path,
+            f"unexpected summary levels {sorted(levels)} (expected 040 states and 050 counties)",
+        )
     raw = account.drop(raw, raw["SUMLEV"] == "040", "state total (SUMLEV 040)", key="STNAME")
     raw = raw.assign(fips=fips_from_parts(raw["STATE"], raw["COUNTY"]))
     wide = pd.DataFrame({"fips": raw["fips"], "county_name": raw["CTYNAME"]})
     for y in YEARS:
         wide[y] = numeric(raw, f"POPESTIMATE{y}", path, required=True)
     account.keep(wide)
-    return wide.melt(id_vars=["fips", "county_name"], var_name="year", value_name="population") \
-               .astype({"year": int})
+    return wide.melt(
+        id_vars=["fips", "county_name"], var_name="year", value_name="population"
+    ).astype({"year": int})

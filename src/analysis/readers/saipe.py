@@ -47,30 +47,41 @@ def read_year(path: Path, account: FileAccount, year: int) -> pd.DataFrame:
     if len(starts) == 0:
         raise SourceFormatError(path, "no header row starting with 'State FIPS'")
     header = starts[0]
-    raw = sheet.iloc[header + 1:].reset_index(drop=True)
+    raw = sheet.iloc[header + 1 :].reset_index(drop=True)
     raw.columns = [_key(c) for c in sheet.iloc[header]]
     raw = raw.loc[:, ~pd.Index(raw.columns).duplicated()]  # the CI columns repeat one name
     raw["_row"] = raw.index + header + 2  # spreadsheet row numbers, 1-based
     account.read(raw)
     require_columns(raw, WANTED, path)
     frame = raw.rename(columns=WANTED)
-    frame = account.drop(frame, ~frame["state"].fillna("").str.fullmatch(r"\d{2}"),
-                         "note or blank line below the table", key="_row")
+    frame = account.drop(
+        frame,
+        ~frame["state"].fillna("").str.fullmatch(r"\d{2}"),
+        "note or blank line below the table",
+        key="_row",
+    )
     county = numeric(frame, "county", path, required=True)
     frame = account.drop(frame, county == 0, "national or state total (county code 0)", key="state")
-    frame = pd.DataFrame({
-        "fips": fips_from_parts(frame["state"], numeric(frame, "county", path)),
-        "year": year,
-        "poverty_count": numeric(frame, "poverty_count", path, missing_tokens=SUPPRESSED),
-        "poverty_pct": numeric(frame, "poverty_pct", path, missing_tokens=SUPPRESSED),
-        "median_household_income": numeric(frame, "median_household_income", path,
-                                           missing_tokens=SUPPRESSED),
-    })
-    frame = to_2015_boundaries(frame, account, {
-        "poverty_count": SUM,
-        "poverty_pct": _pooled_poverty_rate,
-        "median_household_income": MISSING,
-    })
+    frame = pd.DataFrame(
+        {
+            "fips": fips_from_parts(frame["state"], numeric(frame, "county", path)),
+            "year": year,
+            "poverty_count": numeric(frame, "poverty_count", path, missing_tokens=SUPPRESSED),
+            "poverty_pct": numeric(frame, "poverty_pct", path, missing_tokens=SUPPRESSED),
+            "median_household_income": numeric(
+                frame, "median_household_income", path, missing_tokens=SUPPRESSED
+            ),
+        }
+    )
+    frame = to_2015_boundaries(
+        frame,
+        account,
+        {
+            "poverty_count": SUM,
+            "poverty_pct": _pooled_poverty_rate,
+            "median_household_income": MISSING,
+        },
+    )
     return account.keep(frame).drop(columns="poverty_count")
 
 
@@ -84,16 +95,22 @@ def read_compiled(path: Path, account: FileAccount, year: int) -> pd.DataFrame:
     raw = account.read(pd.read_csv(path, dtype=str, keep_default_na=False))
     require_columns(raw, ["fips", "year", "medianHI", "povertyR"], path)
     raw["_row"] = raw.index + 2
-    raw = account.drop(raw, raw["year"] != str(year),
-                       f"year other than {year} (the yearly SAIPE files cover those)",
-                       list_rows=False)
-    frame = pd.DataFrame({
-        "fips": pad_fips(raw["fips"]),
-        "year": year,
-        "poverty_pct": numeric(raw, "povertyR", path, missing_tokens=["NA"]),
-        "median_household_income": numeric(raw, "medianHI", path, missing_tokens=["NA"]),
-    })
+    raw = account.drop(
+        raw,
+        raw["year"] != str(year),
+        f"year other than {year} (the yearly SAIPE files cover those)",
+        list_rows=False,
+    )
+    frame = pd.DataFrame(
+        {
+            "fips": pad_fips(raw["fips"]),
+            "year": year,
+            "poverty_pct": numeric(raw, "povertyR", path, missing_tokens=["NA"]),
+            "median_household_income": numeric(raw, "medianHI", path, missing_tokens=["NA"]),
+        }
+    )
     # No counts here, so a merged county's combined rate is unknown.
-    frame = to_2015_boundaries(frame, account, {"poverty_pct": MISSING,
-                                                "median_household_income": MISSING})
+    frame = to_2015_boundaries(
+        frame, account, {"poverty_pct": MISSING, "median_household_income": MISSING}
+    )
     return account.keep(frame)

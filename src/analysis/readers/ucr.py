@@ -22,8 +22,22 @@ from ..buildlog import FileAccount
 from ..counties import SUM, fips_from_parts, to_2015_boundaries
 from ._common import numeric, require_columns
 
-COLUMNS = ["FIPS_ST", "FIPS_CTY", "CPOPCRIM", "COVIND", "VIOL", "PROPERTY",
-           "MURDER", "RAPE", "ROBBERY", "AGASSLT", "BURGLRY", "LARCENY", "MVTHEFT", "ARSON"]
+COLUMNS = [
+    "FIPS_ST",
+    "FIPS_CTY",
+    "CPOPCRIM",
+    "COVIND",
+    "VIOL",
+    "PROPERTY",
+    "MURDER",
+    "RAPE",
+    "ROBBERY",
+    "AGASSLT",
+    "BURGLRY",
+    "LARCENY",
+    "MVTHEFT",
+    "ARSON",
+]
 OFFENCES = COLUMNS[4:]
 NOT_COUNTIES = {
     777: "county code 777: a state's tribal agencies, not a county",
@@ -45,22 +59,31 @@ def read(path: Path, account: FileAccount, year: int) -> pd.DataFrame:
     require_columns(raw, COLUMNS, path)
     raw = raw.assign(_row=range(1, len(raw) + 1))
     values = {c: numeric(raw, c, path, required=True) for c in COLUMNS}
-    frame = pd.DataFrame({
-        "fips": fips_from_parts(values["FIPS_ST"], values["FIPS_CTY"]),
-        "year": year,
-        "violent_crimes": values["VIOL"],
-        "property_crimes": values["PROPERTY"],
-        "crime_coverage": values["COVIND"],
-        "crime_population": values["CPOPCRIM"],
-        "no_data": (values["COVIND"] == 0) & (pd.DataFrame({c: values[c] for c in OFFENCES}).sum(axis=1) == 0),
-    })
+    frame = pd.DataFrame(
+        {
+            "fips": fips_from_parts(values["FIPS_ST"], values["FIPS_CTY"]),
+            "year": year,
+            "violent_crimes": values["VIOL"],
+            "property_crimes": values["PROPERTY"],
+            "crime_coverage": values["COVIND"],
+            "crime_population": values["CPOPCRIM"],
+            "no_data": (values["COVIND"] == 0)
+            & (pd.DataFrame({c: values[c] for c in OFFENCES}).sum(axis=1) == 0),
+        }
+    )
     for code, reason in NOT_COUNTIES.items():
         frame = account.drop(frame, values["FIPS_CTY"].reindex(frame.index) == code, reason)
-    frame = to_2015_boundaries(frame, account, {
-        "violent_crimes": SUM, "property_crimes": SUM, "crime_population": SUM,
-        "crime_coverage": _coverage_weighted_by_population,
-        "no_data": lambda new, old: bool(new["no_data"] and old["no_data"]),
-    })
+    frame = to_2015_boundaries(
+        frame,
+        account,
+        {
+            "violent_crimes": SUM,
+            "property_crimes": SUM,
+            "crime_population": SUM,
+            "crime_coverage": _coverage_weighted_by_population,
+            "no_data": lambda new, old: bool(new["no_data"] and old["no_data"]),
+        },
+    )
     return account.keep(frame)
 
 
@@ -68,5 +91,7 @@ def _coverage_weighted_by_population(new: pd.Series, old: pd.Series) -> float:
     weight = new["crime_population"] + old["crime_population"]
     if weight == 0:
         return max(new["crime_coverage"], old["crime_coverage"])
-    return (new["crime_coverage"] * new["crime_population"]
-            + old["crime_coverage"] * old["crime_population"]) / weight
+    return (
+        new["crime_coverage"] * new["crime_population"]
+        + old["crime_coverage"] * old["crime_population"]
+    ) / weight

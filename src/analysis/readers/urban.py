@@ -28,21 +28,37 @@ def _read_csv(path: Path, account: FileAccount, columns: list[str]) -> pd.DataFr
 
 
 def read_crime_rates(path: Path, account: FileAccount) -> pd.DataFrame:
-    raw = _read_csv(path, account, ["year", "state", "county", "violent_crime_rate",
-                                    "property_crime_rate", "crime_rate_quality"])
-    frame = pd.DataFrame({
-        "fips": raw["fips"], "year": raw["year"],
-        "violent_per_100k": numeric(raw, "violent_crime_rate", path, missing_tokens=["NA"]),
-        "property_per_100k": numeric(raw, "property_crime_rate", path, missing_tokens=["NA"]),
-        "crime_quality": numeric(raw, "crime_rate_quality", path, missing_tokens=["NA"]),
-    })
+    raw = _read_csv(
+        path,
+        account,
+        [
+            "year",
+            "state",
+            "county",
+            "violent_crime_rate",
+            "property_crime_rate",
+            "crime_rate_quality",
+        ],
+    )
+    frame = pd.DataFrame(
+        {
+            "fips": raw["fips"],
+            "year": raw["year"],
+            "violent_per_100k": numeric(raw, "violent_crime_rate", path, missing_tokens=["NA"]),
+            "property_per_100k": numeric(raw, "property_crime_rate", path, missing_tokens=["NA"]),
+            "crime_quality": numeric(raw, "crime_rate_quality", path, missing_tokens=["NA"]),
+        }
+    )
     return account.keep(frame)
 
 
 def read_population(path: Path, account: FileAccount) -> pd.DataFrame:
     raw = _read_csv(path, account, ["year", "state", "county", "population"])
-    frame = pd.DataFrame({
-        "fips": raw["fips"], "year": raw["year"],
-        "population": numeric(raw, "population", path, required=True),
-    })
+    frame = pd.DataFrame(
+        {
+            "fips": raw["fips"],
+            "year": raw["year"],
+            "population": numeric(raw, "population", path, required=True),
+        }
+    )
     return account.keep(frame)

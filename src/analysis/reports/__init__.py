@@ -32,6 +32,20 @@ from .parameters import check_parameters, check_values, notebook_parameters  # n
 from .rules import library_modules, make_rules, write_make_rules  # noqa: E402
 from .run import export_html, run_report  # noqa: E402
 
-__all__ = ["KERNEL", "NAME_PARAMETER", "ReportSpec", "build_index", "check_parameters",
-           "check_values", "config_path", "export_html", "find", "library_modules",
-           "load_config", "make_rules", "notebook_parameters", "run_report", "write_make_rules"]
+__all__ = [
+    "KERNEL",
+    "NAME_PARAMETER",
+    "ReportSpec",
+    "build_index",
+    "check_parameters",
+    "check_values",
+    "config_path",
+    "export_html",
+    "find",
+    "library_modules",
+    "load_config",
+    "make_rules",
+    "notebook_parameters",
+    "run_report",
+    "write_make_rules",
+]

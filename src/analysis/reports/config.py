@@ -52,19 +52,29 @@ def load_config(path: Path | None = None) -> list[ReportSpec]:
     for i, entry in enumerate(doc.get("reports", []), start=1):
         unknown = set(entry) - {"name", "notebook", "title", "parameters", "matrix"}
         if unknown:
-            raise UnknownChoice(f"key in entry {i} of {paths.relative(path)}",
-                                sorted(unknown)[0], ["name", "notebook", "title", "parameters",
-                                                     "matrix"])
+            raise UnknownChoice(
+                f"key in entry {i} of {paths.relative(path)}",
+                sorted(unknown)[0],
+                ["name", "notebook", "title", "parameters", "matrix"],
+            )
         notebook = path.parent.parent / "notebooks" / entry["notebook"]
         if not notebook.exists():
-            raise AnalysisError(f"{paths.relative(path)}, entry {i}: notebook "
-                                f"{entry['notebook']!r} not found in notebooks/")
+            raise AnalysisError(
+                f"{paths.relative(path)}, entry {i}: notebook "
+                f"{entry['notebook']!r} not found in notebooks/"
+            )
         matrix = entry.get("matrix", {})
         keys = list(matrix)
         for combo in itertools.product(*(matrix[k] for k in keys)) if keys else [()]:
             params = {**entry.get("parameters", {}), **dict(zip(keys, combo))}
-            specs.append(ReportSpec(entry["name"].format(**params), notebook,
-                                    entry.get("title", "").format(**params), params))
+            specs.append(
+                ReportSpec(
+                    entry["name"].format(**params),
+                    notebook,
+                    entry.get("title", "").format(**params),
+                    params,
+                )
+            )
     names = [s.name for s in specs]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:

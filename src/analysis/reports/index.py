@@ -22,31 +22,51 @@ def build_index(config: Path | None = None) -> Path:
     for spec in specs:
         meta = json.loads(meta_path(spec.name).read_text()) if meta_path(spec.name).exists() else {}
         params = ", ".join(f"{k} {v}" for k, v in spec.parameters.items())
-        tables = " ".join(f'<a href="tables/{spec.name}/{t}.csv">{html.escape(t)}.csv</a>'
-                          for t in meta.get("tables", []))
+        tables = " ".join(
+            f'<a href="tables/{spec.name}/{t}.csv">{html.escape(t)}.csv</a>'
+            for t in meta.get("tables", [])
+        )
         notices = meta.get("notices", [])
-        missing = (f'<p class="meta">{len(notices)} part{"s" if len(notices) > 1 else ""} of this '
-                   f'report need{"" if len(notices) > 1 else "s"} data this build does not have '
-                   '(the page says which).</p>' if notices else "")
+        missing = (
+            f'<p class="meta">{len(notices)} part{"s" if len(notices) > 1 else ""} of this '
+            f"report need{'' if len(notices) > 1 else 's'} data this build does not have "
+            "(the page says which).</p>"
+            if notices
+            else ""
+        )
         rows.append(
-            f'<li><h3><a href="html/{spec.name}.html">{html.escape(spec.title or spec.name)}</a></h3>'
+            f'<li><h3><a href="html/{spec.name}.html">'
+            f"{html.escape(spec.title or spec.name)}</a></h3>"
             f'<p class="finding">{html.escape(meta.get("finding", ""))}</p>'
             f'<p class="meta">{html.escape(params)}{" · " if params else ""}built '
-            f'{html.escape(meta.get("built_at", "")[:10])}</p>'
-            + (f'<p class="meta">Tables: {tables}</p>' if tables else "") + missing + "</li>"
+            f"{html.escape(meta.get('built_at', '')[:10])}</p>"
+            + (f'<p class="meta">Tables: {tables}</p>' if tables else "")
+            + missing
+            + "</li>"
         )
     cited = [s for s in sources.registry().values()]
     source_rows = "".join(
         f"<tr><td>{html.escape(s.title)}</td><td>{html.escape(s.producer)}</td>"
-        f"<td>{html.escape(s.years)}</td><td>{html.escape(s.licence)}</td></tr>" for s in cited)
-    built = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        f"<td>{html.escape(s.years)}</td><td>{html.escape(s.licence)}</td></tr>"
+        for s in cited
+    )
+    built = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     absent = absent_crime_years()
-    summary = (f'<p class="notice-missing">This build has no crime for '
-               f'{listed([str(y) for y in absent])}: those years come from optional ICPSR files '
-               '(see <a href="#optional-sources">Optional sources</a> below).</p>' if absent else "")
-    page = INDEX_TEMPLATE.format(reports="\n".join(rows), sources=source_rows, built=built,
-                                 optional=_optional_rows(), absent=summary,
-                                 css=(template_dir() / "report" / "site.css").read_text())
+    summary = (
+        f'<p class="notice-missing">This build has no crime for '
+        f"{listed([str(y) for y in absent])}: those years come from optional ICPSR files "
+        '(see <a href="#optional-sources">Optional sources</a> below).</p>'
+        if absent
+        else ""
+    )
+    page = INDEX_TEMPLATE.format(
+        reports="\n".join(rows),
+        sources=source_rows,
+        built=built,
+        optional=_optional_rows(),
+        absent=summary,
+        css=(template_dir() / "report" / "site.css").read_text(),
+    )
     target = index_path()
     write_text(target, page)
     return target
@@ -60,12 +80,18 @@ def _optional_rows() -> str:
     rows = []
     for status in optional_status():
         source = sources.registry()[status["source"]]
-        state = ("in this build" if status["present"] else
-                 f'not in this build: download it from <a href="{html.escape(source.landing_page)}">'
-                 f"{html.escape(source.landing_page)}</a> and save it as "
-                 f"<code>{html.escape(status['path'])}</code>")
-        rows.append(f'<tr><td>{html.escape(source.title)}</td><td>{html.escape(source.years)}</td>'
-                    f'<td class="{"present" if status["present"] else "absent"}">{state}</td></tr>')
+        state = (
+            "in this build"
+            if status["present"]
+            else "not in this build: download it from "
+            f'<a href="{html.escape(source.landing_page)}">'
+            f"{html.escape(source.landing_page)}</a> and save it as "
+            f"<code>{html.escape(status['path'])}</code>"
+        )
+        rows.append(
+            f"<tr><td>{html.escape(source.title)}</td><td>{html.escape(source.years)}</td>"
+            f'<td class="{"present" if status["present"] else "absent"}">{state}</td></tr>'
+        )
     return "".join(rows)
 
 

@@ -18,11 +18,17 @@ def notebook_parameters(notebook: Path) -> dict[str, object]:
     nb = nbformat.read(notebook, as_version=4)
     cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
     if len(cells) != 1:
-        raise AnalysisError(f"{paths.relative(notebook)}: needs exactly one cell tagged "
-                            f"'parameters', found {len(cells)}")
+        raise AnalysisError(
+            f"{paths.relative(notebook)}: needs exactly one cell tagged "
+            f"'parameters', found {len(cells)}"
+        )
     defaults = {}
     for node in ast.parse(cells[0].source).body:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+        ):
             defaults[node.targets[0].id] = ast.literal_eval(node.value)
         elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
             defaults[node.target.id] = ast.literal_eval(node.value)
@@ -32,6 +38,7 @@ def notebook_parameters(notebook: Path) -> dict[str, object]:
 def _valid_values() -> dict[str, object]:
     """For each notebook parameter name with a closed set of values, a function
     returning that set. Lists (e.g. `outcomes`) are checked element by element."""
+
     def definitions():
         import tomllib
 
@@ -48,14 +55,19 @@ def _valid_values() -> dict[str, object]:
 
             value = getattr(compare, attr)
             return list(value() if callable(value) else value)
+
         return valid
 
     return {
-        "definition": definitions, "definitions": definitions,
+        "definition": definitions,
+        "definitions": definitions,
         "comparison": comparisons,
-        "year": compare_choices("panel_years"), "years": compare_choices("panel_years"),
-        "outcome": compare_choices("OUTCOMES"), "outcomes": compare_choices("OUTCOMES"),
-        "method": compare_choices("METHODS"), "methods": compare_choices("METHODS"),
+        "year": compare_choices("panel_years"),
+        "years": compare_choices("panel_years"),
+        "outcome": compare_choices("OUTCOMES"),
+        "outcomes": compare_choices("OUTCOMES"),
+        "method": compare_choices("METHODS"),
+        "methods": compare_choices("METHODS"),
         "weights": compare_choices("WEIGHTS"),
         "covariates": compare_choices("COVARIATE_SETS"),
     }
@@ -66,14 +78,19 @@ def check_values(values: dict, defaults: dict, where: str) -> None:
     valid = _valid_values()
     for name, value in values.items():
         default = defaults.get(name)
-        if default is not None and not isinstance(value, type(default)) and not (
-                isinstance(default, float) and isinstance(value, int)):
-            raise AnalysisError(f"{where}: parameter {name!r} should be a "
-                                f"{type(default).__name__} like its default {default!r}, "
-                                f"not {value!r}")
+        if (
+            default is not None
+            and not isinstance(value, type(default))
+            and not (isinstance(default, float) and isinstance(value, int))
+        ):
+            raise AnalysisError(
+                f"{where}: parameter {name!r} should be a "
+                f"{type(default).__name__} like its default {default!r}, "
+                f"not {value!r}"
+            )
         if name in valid:
             allowed = valid[name]()
-            for item in (value if isinstance(value, list) else [value]):
+            for item in value if isinstance(value, list) else [value]:
                 if item not in allowed:
                     raise UnknownChoice(f"value of parameter {name!r} ({where})", item, allowed)
 
@@ -83,7 +100,10 @@ def check_parameters(spec: ReportSpec) -> dict:
     defaults = notebook_parameters(spec.notebook)
     for name in spec.parameters:
         if name not in defaults or name == NAME_PARAMETER:
-            raise UnknownChoice(f"parameter of notebooks/{spec.notebook.name} (report "
-                                f"{spec.name!r})", name, [k for k in defaults if k != NAME_PARAMETER])
+            raise UnknownChoice(
+                f"parameter of notebooks/{spec.notebook.name} (report {spec.name!r})",
+                name,
+                [k for k in defaults if k != NAME_PARAMETER],
+            )
     check_values(spec.parameters, defaults, where=f"report {spec.name!r}")
     return {**spec.parameters, NAME_PARAMETER: spec.name}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+from pathlib import Path
 
 from .. import paths
 from ..atomic import atomic_path, write_text
@@ -28,8 +29,13 @@ def run_report(name: str, config: Path | None = None) -> ReportSpec:
     with atomic_path(spec.executed) as tmp:
         try:
             papermill.execute_notebook(
-                str(spec.notebook), str(tmp), parameters=parameters, kernel_name=KERNEL,
-                cwd=str(spec.notebook.parent), progress_bar=False, log_output=False,
+                str(spec.notebook),
+                str(tmp),
+                parameters=parameters,
+                kernel_name=KERNEL,
+                cwd=str(spec.notebook.parent),
+                progress_bar=False,
+                log_output=False,
             )
         except papermill.PapermillExecutionError as exc:
             shutil.copyfile(tmp, failed)
@@ -48,9 +54,13 @@ def export_html(spec: ReportSpec) -> None:
     from nbconvert import HTMLExporter
 
     meta = json.loads(meta_path(spec.name).read_text()) if meta_path(spec.name).exists() else {}
-    exporter = HTMLExporter(template_name="report", extra_template_basedirs=[str(template_dir())],
-                            exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
+    exporter = HTMLExporter(
+        template_name="report",
+        extra_template_basedirs=[str(template_dir())],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
     nb = nbformat.read(spec.executed, as_version=4)
     nb.metadata["title"] = spec.title or meta.get("title") or spec.name
     body, _ = exporter.from_notebook_node(nb, resources={"report": _page_context(spec, meta)})
@@ -69,9 +79,11 @@ def _page_context(spec: ReportSpec, meta: dict) -> dict:
         "title": spec.title or meta.get("title") or spec.name,
         "finding": meta.get("finding", ""),
         "parameters": {k: v for k, v in spec.parameters.items()},
-        "built": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "sources": [{"title": s.title, "producer": s.producer, "licence": s.licence,
-                     "citation": s.citation} for s in cited],
+        "built": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "sources": [
+            {"title": s.title, "producer": s.producer, "licence": s.licence, "citation": s.citation}
+            for s in cited
+        ],
         "tables": meta.get("tables", []),
         "name": spec.name,
     }
