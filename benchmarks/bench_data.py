@@ -1,4 +1,5 @@
-"""Data benchmarks: the panel build, loading it, and a no-op `make data`."""
+"""Data benchmarks: the panel and definitions builds, loading the panel, and a no-op
+`make data`."""
 
 from __future__ import annotations
 
@@ -36,6 +37,21 @@ BENCHMARKS = [
         repeat=3,
         note="python -m analysis build panel into a scratch root; includes interpreter "
         "start, imports, sha256 checks of 30 raw files, validation and writing",
+    ),
+    Benchmark(
+        "definitions build from verified raw files (new process)",
+        command(
+            sys.executable,
+            "-m",
+            "analysis",
+            "build",
+            "definitions",
+            env={"ANALYSIS_ROOT": str(_scratch)},
+        ),
+        goal_s=20,
+        repeat=3,
+        note="python -m analysis build definitions into a scratch root: five lists read, "
+        "1,641 rows resolved to counties, seven definitions classified",
     ),
     Benchmark("load_panel(), warm", _load, goal_s=0.2, repeat=20, setup=_load_setup),
     Benchmark("no-op `make data`", command("make", "data"), goal_s=1, repeat=5),

@@ -42,6 +42,17 @@ def _require(path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def counts() -> dict[str, int]:
+    """Counts the sources state, each with its citation, from tests/reference/source_counts.csv."""
+    import csv
+
+    with open(Path(__file__).parent / "reference" / "source_counts.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert all(r["citation"] and r["source_file"] for r in rows), "every count cites its source"
+    return {r["key"]: int(r["value"]) for r in rows}
+
+
+@pytest.fixture(scope="session")
 def raw_dir() -> Path:
     return _require(paths.raw_dir())
 

@@ -109,9 +109,17 @@ def test_permutation_p_value_approaches_the_exact_one():
 
 
 def test_permutation_is_reproducible_with_a_seed():
+    from analysis.compare import descriptive
+
     one = permutation(RAW, RAW_STATUS, 2015, "poverty_pct", seed=7)
+    # Drawn labels are cached between outcomes: draw them afresh, as a new process would.
+    descriptive._LABEL_CACHE.clear()
     two = permutation(RAW, RAW_STATUS, 2015, "poverty_pct", seed=7)
     pd.testing.assert_frame_equal(one, two)
+    descriptive._LABEL_CACHE.clear()
+    other = permutation(RAW, RAW_STATUS, 2015, "poverty_pct", seed=8, n_permutations=200)
+    again = permutation(RAW, RAW_STATUS, 2015, "poverty_pct", seed=7, n_permutations=200)
+    assert (other["std_error"] != again["std_error"]).all(), "the seed changes the draws"
 
 
 def test_shifted_draws_are_linear_in_the_shift():
