@@ -79,20 +79,30 @@ help: ## list the targets
 	@echo
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  \1\t\2/' | expand -t 14
 
-setup: $(ENV_STAMP) ## create .venv, install the package and its dev tools, register the Jupyter kernel
+setup: $(ENV_STAMP) ## create .venv, install the locked versions (uv.lock) and the package, register the Jupyter kernel
 
-$(ENV_STAMP): pyproject.toml
+# The versions installed are the ones in uv.lock, which CI tested; `make lock`
+# refreshes it from pyproject.toml. UV_VERSION is the uv that wrote the lock.
+UV_VERSION := 0.13.9
+LOCKED_REQUIREMENTS := .make/requirements.lock.txt
+
+$(ENV_STAMP): pyproject.toml uv.lock
 	@mkdir -p $(@D)
 	@if [ "$(PYTHON)" = "$(VENV)/bin/python" ] && [ ! -x "$(PYTHON)" ]; then \
 		echo "creating $(VENV) with $(BASE_PYTHON)"; $(BASE_PYTHON) -m venv $(VENV); fi
-	@# uv installs in seconds where pip takes minutes; plain pip is the fallback.
-	@# Bytecode is compiled at install: imports (kernel starts) are seconds faster,
-	@# also where PYTHONDONTWRITEBYTECODE stops Python writing it on first import.
-	@if $(PYTHON) -m pip install --quiet --disable-pip-version-check uv \
-		&& $(PYTHON) -m uv pip install --quiet --compile-bytecode --python $(PYTHON) -e '.[dev]'; then :; \
-		else echo "uv failed; installing with pip"; $(PYTHON) -m pip install --quiet -e '.[dev]'; fi
+	@# uv installs in seconds where pip takes minutes. Bytecode is compiled at install:
+	@# imports (kernel starts) are seconds faster, also where PYTHONDONTWRITEBYTECODE
+	@# stops Python writing it on first import.
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	$(PYTHON) -m uv export --quiet --frozen --no-emit-project --extra dev \
+		--format requirements-txt --output-file $(LOCKED_REQUIREMENTS)
+	$(PYTHON) -m uv pip install --quiet --compile-bytecode --python $(PYTHON) -r $(LOCKED_REQUIREMENTS)
+	$(PYTHON) -m uv pip install --quiet --compile-bytecode --python $(PYTHON) --no-deps -e .
 	$(PYTHON) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python ($(KERNEL))" >/dev/null
 	@touch $@
+
+lock: | $(ENV_STAMP) ## resolve pyproject.toml's dependencies into uv.lock again (UPGRADE=1: newest allowed)
+	$(PYTHON) -m uv lock $(if $(UPGRADE),--upgrade)
 
 fetch: | $(ENV_STAMP) ## fetch and verify the source files (keeps every verified file; a rerun fetches only what is missing)
 	$(RUN) fetch --record $(OPTIONAL_STAMP)
