@@ -171,3 +171,25 @@ def test_a_library_change_rebuilds_only_the_reports_that_import_it():
 def test_a_parameter_change_rebuilds_only_that_report():
     stamp = REPO / ".make" / "reports" / "robustness.json"
     assert _dry_run(str(stamp.relative_to(REPO))) == {"robustness"}
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=[s.name for s in SPECS])
+def test_each_page_records_what_built_it(spec):
+    from analysis import provenance, sources
+
+    meta = json.loads((paths.reports_dir() / "meta" / f"{spec.name}.json").read_text())
+    record = meta["provenance"]
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True
+    ).stdout.strip()
+    if head:  # a git checkout: the commit that built the page
+        assert record["commit"] == head
+    assert record["packages"]["pandas"] == provenance.packages()["pandas"]
+    registry = {f.id: f.sha256 for f in sources.all_files()}
+    assert record["source_files"] and all(
+        registry[fid] == sha for fid, sha in record["source_files"].items()
+    )
+    assert set(record["products"]) >= {"county_panel.parquet", "definitions.parquet"}
+    page = spec.html.read_text()
+    assert f"commit {record['commit'][:10]}" in page and "Made with" in page
+    assert record["source_files"]["popest-2016"] in page

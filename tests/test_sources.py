@@ -1,5 +1,6 @@
 """The registry and verified fetching: mirrors, checksums, and every way a fetch fails."""
 
+import datetime
 import functools
 import http.server
 import re
@@ -26,6 +27,8 @@ def test_registry_entries_are_complete_and_unique():
     for f in files:
         assert re.fullmatch(r"[0-9a-f]{64}", f.sha256), f.id
         assert f.bytes > 0 and not f.path.startswith("/")
+        accessed = datetime.date.fromisoformat(f.date_accessed)  # every file says when
+        assert accessed <= datetime.date.today(), f.id
     for s in sources.registry().values():
         assert s.producer and s.licence and s.citation and s.landing_page, s.id
         assert s.manual or all(f.url for f in s.files) or s.note, (

@@ -37,6 +37,7 @@ class SourceFile:
     bytes: int
     url: str | None = None
     year: int | None = None
+    date_accessed: str = ""  # the day the file was downloaded and its sha256 recorded
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from .layout import index_path, meta_path
 def build_index(config: Path | None = None) -> Path:
     from .. import sources
     from ..availability import absent_crime_years, listed
+    from ..provenance import describe, record
 
     specs = load_config(config)
     rows = []
@@ -63,6 +64,7 @@ def build_index(config: Path | None = None) -> Path:
         reports="\n".join(rows),
         sources=source_rows,
         built=built,
+        provenance=html.escape(describe(record())),
         optional=_optional_rows(),
         absent=summary,
         css=(template_dir() / "report" / "site.css").read_text(),
@@ -123,5 +125,7 @@ README explains the download (<em>Adding the 2010, 2012 and 2016 crime years</em
 <th>Licence</th></tr></thead><tbody>{sources}</tbody></table>
 <p class="meta">Every figure comes from these files through the code in the project's
 repository; <code>data/sources.toml</code> there gives each file's address and checksum.</p>
+<footer class="report-footer"><p class="meta provenance">Made with {provenance}; each report's
+page lists them in full.</p></footer>
 </main></body></html>
 """

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 from .. import paths
-from ..atomic import atomic_path, write_text
+from ..atomic import atomic_path, write_json, write_text
 from ..errors import AnalysisError
 from .config import KERNEL, ReportSpec, find, template_dir
 from .layout import figures_dir, meta_path, tables_dir
@@ -45,8 +45,17 @@ def run_report(name: str, config: Path | None = None) -> ReportSpec:
                 f"The executed notebook, with the traceback, is at {paths.relative(failed)}."
             ) from None
     failed.unlink(missing_ok=True)
+    _record_provenance(spec.name)
     export_html(spec)
     return spec
+
+
+def _record_provenance(name: str) -> None:
+    """Add to the report's meta the commit, package versions and input checksums."""
+    from ..provenance import record
+
+    meta = json.loads(meta_path(name).read_text()) if meta_path(name).exists() else {}
+    write_json(meta_path(name), {**meta, "provenance": record()})
 
 
 def export_html(spec: ReportSpec) -> None:
@@ -70,7 +79,9 @@ def export_html(spec: ReportSpec) -> None:
 def _page_context(spec: ReportSpec, meta: dict) -> dict:
     from .. import sources
     from ..availability import optional_status
+    from ..provenance import describe, record
 
+    provenance = meta.get("provenance") or record()
     registry = sources.registry()
     absent = {s["source"] for s in optional_status() if not s["present"]}
     # A source this build did not have contributed nothing to the page.
@@ -86,4 +97,6 @@ def _page_context(spec: ReportSpec, meta: dict) -> dict:
         ],
         "tables": meta.get("tables", []),
         "name": spec.name,
+        "provenance": provenance,
+        "provenance_line": describe(provenance),
     }
