@@ -20,6 +20,7 @@ REPO = paths.REPO_DIR
 CODE = [
     "Makefile",
     "pyproject.toml",
+    "uv.lock",
     "README.md",
     "src",
     "notebooks",
