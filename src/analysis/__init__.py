@@ -23,6 +23,7 @@ _EXPORTS = {
     "list_definitions": "jurisdictions",
     "definition_overlap": ("jurisdictions", "overlap"),
     "load_resolution": "jurisdictions",
+    "definition_summary": "jurisdictions",
     "specification_curve": "compare",
     "matched_sets": "compare",
     "AnalysisError": "errors",

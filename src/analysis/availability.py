@@ -56,6 +56,14 @@ def absent_years(panel, outcome: str, years: Iterable[int]) -> list[int]:
     return sorted({int(y) for y in years} - have)
 
 
+def split(panel, outcomes: Iterable[str], years: Iterable[int]) -> tuple[list[str], list[str]]:
+    """(outcomes with values in every one of `years`, outcomes missing in some)."""
+    years = list(years)
+    outcomes = list(outcomes)
+    gone = [o for o in outcomes if absent_years(panel, o, years)]
+    return [o for o in outcomes if o not in gone], gone
+
+
 def listed(items: list[str]) -> str:
     """Items joined as "a", "a and b" or "a, b and c"."""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

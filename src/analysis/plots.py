@@ -13,12 +13,11 @@ from __future__ import annotations
 import functools
 import textwrap
 
-import matplotlib
-
-matplotlib.use("agg")  # reports render to files; notebooks display the saved PNG
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+
+from . import labels
 
 GROUP_COLOURS = {
     "sanctuary": "#1b6ca8",
@@ -81,6 +80,7 @@ def headline(fig, text: str, fontsize: float = 12.5) -> None:
     """The figure's title, stating its finding, wrapped to the figure's width."""
     lines = textwrap.wrap(text, _characters_across(fig.get_figwidth() * 0.92, fontsize))
     fig.suptitle("\n".join(lines), x=0.01, ha="left", fontsize=fontsize, fontweight="bold")
+    fig.tight_layout()  # the panels make room for the headline
 
 
 def panel_grid(n: int, columns: int = 3) -> tuple[int, int]:
@@ -88,6 +88,136 @@ def panel_grid(n: int, columns: int = 3) -> tuple[int, int]:
     panel stays legible at the page's width."""
     columns = min(n, columns)
     return -(-n // columns), columns
+
+
+def _grid(n: int, width: float, height: float, columns: int = 3):
+    rows, cols = panel_grid(n, columns)
+    fig, axes = plt.subplots(rows, cols, figsize=(width * cols, height * rows), squeeze=False)
+    for ax in axes.flat[n:]:
+        ax.set_axis_off()
+    return fig, list(axes.flat[:n])
+
+
+def group_boxes(
+    frame: pd.DataFrame, outcomes: list[str], groups: list[str], group_column: str = "group"
+):
+    """One box plot per outcome, a box per group (median line, mean diamond, no
+    outliers): how the counties of each group spread."""
+    fig, axes = _grid(len(outcomes), 3.4, 3.2)
+    colours = [GROUP_COLOURS.get(g, GROUP_COLOURS["sanctuary"]) for g in groups[:1]]
+    colours += [GROUP_COLOURS["comparison"]] * (len(groups) - 1)
+    for ax, outcome in zip(axes, outcomes):
+        data = [frame.loc[frame[group_column] == g, outcome].dropna() for g in groups]
+        parts = ax.boxplot(
+            data,
+            widths=0.6,
+            showfliers=False,
+            patch_artist=True,
+            showmeans=True,
+            meanprops={"marker": "D", "markerfacecolor": "white", "markeredgecolor": "#1f2328"},
+        )
+        for patch, colour in zip(parts["boxes"], colours):
+            patch.set_facecolor(colour)
+            patch.set_alpha(0.75)
+        ax.set_xticks(
+            range(1, len(groups) + 1),
+            [f"{g}\n(n={len(d):,})" for g, d in zip(groups, data)],
+            fontsize=9,
+        )
+        ax.set_title(labels.short(outcome), fontsize=10)
+        ax.set_ylabel(labels.unit(outcome), fontsize=9)
+        ax.grid(axis="x", visible=False)
+    fig.tight_layout()
+    return fig
+
+
+def forest(
+    table: pd.DataFrame,
+    label=None,
+    panel: str | None = "outcome",
+    published: str | None = None,
+    width: float = 3.4,
+):
+    """Estimates with their 95 % intervals, one row per label, one panel per value
+    of `panel` (each outcome in its own unit). `label` is a column name or a function
+    of a row (default: `labels.row_label`, the method or the urban-rural class);
+    `published` names a column of published figures to mark beside the estimates."""
+    names = (
+        table.apply(label or labels.row_label, axis=1)
+        if not isinstance(label, str)
+        else (table[label].astype(str))
+    )
+    keys = list(dict.fromkeys(table[panel])) if panel else [None]
+    order = list(dict.fromkeys(names))
+    fig, axes = _grid(len(keys), width, 0.42 * len(order) + 1.6)
+    for ax, key in zip(axes, keys):
+        rows = table if key is None else table[table[panel] == key]
+        y = [order.index(n) for n in names[rows.index]]
+        ax.errorbar(
+            rows["estimate"],
+            y,
+            xerr=[rows["estimate"] - rows["ci_low"], rows["ci_high"] - rows["estimate"]],
+            fmt="o",
+            color=GROUP_COLOURS["sanctuary"],
+            ecolor="#8c8c8c",
+            capsize=2,
+            label="this project (95 % interval)",
+        )
+        if published:
+            ax.plot(
+                rows[published],
+                y,
+                marker="s",
+                linestyle="none",
+                color=GROUP_COLOURS["comparison"],
+                label="published",
+            )
+        ax.axvline(0, color="#1f2328", linewidth=0.8)
+        first_column = ax.get_subplotspec().is_first_col()
+        ax.set_yticks(range(len(order)), order if first_column else [""] * len(order), fontsize=9)
+        ax.set_ylim(len(order) - 0.5, -0.5)
+        if key is not None:
+            ax.set_title(labels.short(key) if panel == "outcome" else str(key), fontsize=10)
+            ax.set_xlabel(labels.unit(key) if panel == "outcome" else "", fontsize=9)
+    if published:
+        axes[0].legend(loc="best", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def yearly(
+    table: pd.DataFrame,
+    value: str,
+    panel: str = "outcome",
+    interval: bool = True,
+    after: int | None = None,
+    ylabel: str = "",
+):
+    """A value by year (with its 95 % interval), one panel per outcome; years from
+    `after` on are shaded."""
+    keys = list(dict.fromkeys(table[panel]))
+    fig, axes = _grid(len(keys), 4.2, 3.7)
+    for ax, key in zip(axes, keys):
+        rows = table[table[panel] == key].sort_values("year")
+        if after is not None:
+            ax.axvspan(after - 0.5, rows["year"].max() + 0.6, color="#f2f2f2", zorder=0)
+        if interval:
+            ax.errorbar(
+                rows["year"],
+                rows[value],
+                yerr=[rows[value] - rows["ci_low"], rows["ci_high"] - rows[value]],
+                fmt="o-",
+                color=GROUP_COLOURS["sanctuary"],
+                ecolor="#8c8c8c",
+                capsize=3,
+            )
+        else:
+            ax.plot(rows["year"], rows[value], "o-", color=GROUP_COLOURS["sanctuary"])
+        ax.axhline(0, color="#1f2328", linewidth=0.8)
+        ax.set_xticks(rows["year"])
+        ax.set_title(labels.short(key), fontsize=10)
+        ax.set_ylabel(f"{ylabel}\n({labels.unit(key)})" if ylabel else labels.unit(key), fontsize=9)
+    return fig
 
 
 def specification_curve(table: pd.DataFrame, choices: list[str], unit: str = ""):
@@ -277,3 +407,88 @@ def _legend(ax, handles, title_text: str) -> None:
 def _bare(ax) -> None:
     ax.set_axis_off()
     ax.set_aspect("equal")
+
+
+# --- definitions -----------------------------------------------------------------
+
+
+def definition_counts(summary: pd.DataFrame, n_counties: int):
+    """Horizontal bars: counties each definition marks, with its population share
+    (`summary`: indexed by definition, columns status, counties, population_share_pct)."""
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(summary) + 1.2))
+    rows = summary.iloc[::-1]
+    ax.barh(rows.index, rows["counties"], color=[STATUS_COLOURS[s] for s in rows["status"]])
+    for y, (n, share) in enumerate(zip(rows["counties"], rows["population_share_pct"])):
+        ax.text(n + 5, y, f"{n:,}  ({share:.0f} % of people)", va="center", fontsize=9)
+    ax.set_xlabel(f"Counties marked (of {n_counties:,})")
+    ax.set_xlim(0, summary["counties"].max() * 1.35)
+    ax.grid(axis="y", visible=False)
+    return fig, ax
+
+
+def overlap_heatmap(overlap: pd.DataFrame):
+    """Counties marked by both definitions, coloured by their share of the row's own count."""
+    share = overlap.div(np.diag(overlap), axis=0) * 100
+    fig, ax = plt.subplots(figsize=(7.5, 6))
+    image = ax.imshow(share, cmap="Blues", vmin=0, vmax=100)
+    names = list(overlap.index)
+    ax.set_xticks(range(len(names)), names, rotation=45, ha="right")
+    ax.set_yticks(range(len(names)), names)
+    ax.grid(False)
+    for i in range(len(names)):
+        for j in range(len(names)):
+            colour = "white" if share.iloc[i, j] > 60 else "#1f2328"
+            ax.text(
+                j,
+                i,
+                f"{overlap.iloc[i, j]:,}",
+                ha="center",
+                va="center",
+                fontsize=8.5,
+                color=colour,
+            )
+    fig.colorbar(image, ax=ax, label="% of the row's counties also marked by the column's")
+    return fig, ax
+
+
+def status_maps(statuses: dict[str, pd.Series], columns: int = 2):
+    """One map per definition of its classification."""
+    rows = -(-len(statuses) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(12, 3.4 * rows), squeeze=False)
+    for ax, (name, status) in zip(axes.flat, statuses.items()):
+        status_map(ax, status, legend_title=name)
+        ax.set_title(f"{name}: {int((status != 'other').sum()):,} counties", fontsize=11)
+    for ax in list(axes.flat)[len(statuses) :]:
+        ax.set_axis_off()
+    return fig
+
+
+def outcome_maps(
+    values: dict[int, pd.Series],
+    outcome: str,
+    outline: pd.Index,
+    outline_label: str,
+    scheme: str = "Quantiles",
+    k: int = 5,
+):
+    """Maps of one outcome in one or more years on one shared colour scale, with the
+    focal counties outlined; each title gives the median inside and outside."""
+    breaks = shared_breaks(*values.values(), scheme=scheme, k=k)
+    fig, axes = plt.subplots(1, len(values), figsize=(7 * len(values), 4.6), squeeze=False)
+    for ax, (year, series) in zip(axes[0], values.items()):
+        county_map(
+            ax,
+            series,
+            breaks=breaks,
+            legend_title=labels.unit(outcome),
+            outline=outline,
+            outline_label=outline_label,
+        )
+        inside = series.reindex(outline).median()
+        outside = series.drop(outline, errors="ignore").median()
+        ax.set_title(
+            f"{year}: median {inside:,.1f} in the outlined counties, {outside:,.1f} elsewhere",
+            fontsize=11,
+        )
+    headline(fig, labels.variable(outcome))
+    return fig

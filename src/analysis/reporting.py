@@ -1,14 +1,17 @@
 """What notebooks use to publish: figures, tables and the report's one-line finding.
 
-In JupyterLab (no report name) these only display. Under `make reports` the
+In JupyterLab (no report name) these only display: figures stay open (the
+notebook's own backend shows them, and a researcher can change and show them
+again), and running a cell again replaces its outputs. Under `make reports` the
 runner sets the notebook's `report_name` parameter and each figure is also
 written as PNG and SVG to reports/figures/NAME/, each table as CSV to
 reports/tables/NAME/, and the title, finding, parameters and sources to
 reports/meta/NAME.json, from which the index page is built.
 
-    report = Report(report_name, title="...", parameters={...}, sources=[...])
+    report = Report(report_name, title="...", parameters={...},
+                    sources=citations.sources_for(["ice2014"], ["poverty_pct"], [2015]))
     report.figure(fig, "crime-by-group")
-    report.table(frame, "estimates")
+    report.table(frame, "estimates")      # reader headers from analysis.labels; CSV as is
     report.finding("...")
 """
 
@@ -35,10 +38,28 @@ def _figure_title(fig) -> str:
     return titles[0].replace("\n", " ") if titles else ""
 
 
+def _reader_view(frame):
+    """The table as a reader sees it: labelled outcomes and methods, headers with units."""
+    from . import labels
+
+    shown = frame.copy()
+    for column, label in (
+        ("outcome", labels.variable),
+        ("covariate", labels.variable),
+        ("method", labels.method),
+    ):
+        if column in shown.columns:
+            shown[column] = shown[column].map(lambda v, f=label: f(v) if isinstance(v, str) else v)
+    return shown
+
+
 def _html_table(frame, index: bool, float_format: str, uuid: str) -> str:
     """A table as HTML: text columns left-aligned, numbers right-aligned and formatted
-    (thousands separators, except in codes such as years and row numbers)."""
+    (thousands separators, except in codes such as years and row numbers; p-values
+    to three decimals), headers in words (analysis.labels)."""
     import pandas as pd
+
+    from . import labels
 
     numeric = [
         c
@@ -48,7 +69,7 @@ def _html_table(frame, index: bool, float_format: str, uuid: str) -> str:
 
     def fmt(column) -> str:
         if pd.api.types.is_float_dtype(frame[column]):
-            return float_format
+            return "{:.3f}" if "p_value" in str(column) else float_format
         return "{}" if re.search(r"(^|_)(year|row|stratum)s?($|_)", str(column)) else "{:,}"
 
     classes = pd.DataFrame("", index=frame.index, columns=frame.columns)
@@ -56,6 +77,7 @@ def _html_table(frame, index: bool, float_format: str, uuid: str) -> str:
     styler = frame.style.format({c: fmt(c) for c in numeric}, na_rep="").set_td_classes(classes)
     styler = styler.set_uuid(uuid)
     styler = styler.set_table_attributes('class="report-table"')
+    styler = styler.relabel_index([labels.header(c) for c in frame.columns], axis="columns")
     if not index:
         styler = styler.hide(axis="index")
     return styler.to_html()
@@ -79,10 +101,12 @@ class Report:
         parameters: dict | None = None,
         sources: list[str] | None = None,
     ):
+        from .citations import check
+
         self.name = name
         self.title = title
         self.parameters = dict(parameters or {})
-        self.sources = list(sources or [])
+        self.sources = check(sources or [])  # registry ids; an unknown one is an error
         self.figures: list[str] = []
         self.tables: list[str] = []
         self.findings: list[str] = []
@@ -96,24 +120,30 @@ class Report:
         if not SLUG.match(slug):
             raise ValueError(f"output name {slug!r}: use lowercase letters, digits and hyphens")
         if slug in taken:
-            raise ValueError(f"output name {slug!r} is used twice in this report")
+            if self.publishing:
+                raise ValueError(f"output name {slug!r} is used twice in this report")
+            taken.remove(slug)  # a cell run again in JupyterLab: the new output replaces it
         taken.append(slug)
         return slug
 
     def figure(self, fig, slug: str) -> None:
-        """Show a matplotlib figure; when publishing, also save it as PNG and SVG."""
+        """Show a matplotlib figure; when publishing, also save it as PNG and SVG.
+
+        In JupyterLab the figure is left open for the notebook's backend to show
+        (inline, or an interactive one), so it can be changed and shown again."""
         from IPython.display import Image, display
 
         slug = self._slug(slug, self.figures)
+        if not self.publishing:
+            return
         # One tight box for both files: "tight" in savefig would lay the figure out again each time.
         box = fig.get_tightbbox(fig.canvas.get_renderer()).padded(0.1)
         png = io.BytesIO()
         fig.savefig(png, format="png", dpi=PNG_DPI, bbox_inches=box)
-        if self.publishing:
-            folder = figures_dir(self.name)
-            folder.mkdir(parents=True, exist_ok=True)
-            (folder / f"{slug}.png").write_bytes(png.getvalue())
-            fig.savefig(folder / f"{slug}.svg", format="svg", bbox_inches=box)
+        folder = figures_dir(self.name)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{slug}.png").write_bytes(png.getvalue())
+        fig.savefig(folder / f"{slug}.svg", format="svg", bbox_inches=box)
         import matplotlib.pyplot as plt
 
         alt = _figure_title(fig) or slug.replace("-", " ")
@@ -132,19 +162,22 @@ class Report:
         index: bool = False,
         float_format: str = "{:,.2f}",
         max_rows: int = 60,
-        csv_only: list[str] | tuple = (),
+        csv_only: list[str] | tuple = ("note",),
     ) -> None:
         """Show a table (its first `max_rows` rows, without the `csv_only` columns,
         such as long notes) with a link to download all of it as CSV; when
         publishing, save the CSV."""
         from IPython.display import HTML, display
 
+        from . import labels
+
         slug = self._slug(slug, self.tables)
         csv = frame.to_csv(index=index)
         if self.publishing:
             write_text(tables_dir(self.name) / f"{slug}.csv", csv)
             self.save()
-        shown = frame.drop(columns=[c for c in csv_only if c in frame.columns]).head(max_rows)
+        csv_only = [c for c in csv_only if c in frame.columns]  # long notes, by default
+        shown = frame.drop(columns=csv_only).head(max_rows)
         for column in shown.select_dtypes("float").columns:  # counts read as counts
             values = shown[column].dropna()
             if len(values) and (values == values.round()).all() and values.abs().max() < 1e15:
@@ -153,10 +186,10 @@ class Report:
         if len(frame) > max_rows:
             notes.append(f"first {max_rows} of {len(frame):,} rows shown; the CSV has all")
         if csv_only:
-            notes.append(f"the CSV also has {', '.join(csv_only)}")
+            notes.append(f"the CSV also has {', '.join(map(labels.header, csv_only))}")
         if notes:
             caption = f"{caption} ({'; '.join(notes)})".strip()
-        styled = _html_table(shown, index, float_format, uuid=slug)
+        styled = _html_table(_reader_view(shown), index, float_format, uuid=slug)
         link = (
             f'<a class="download" download="{html.escape(self.name or "table")}-{slug}.csv" '
             f'href="data:text/csv;charset=utf-8;base64,'
@@ -164,6 +197,14 @@ class Report:
         )
         head = f"<p class='caption'>{html.escape(caption)}</p>" if caption else ""
         display(HTML(f"<div class='report-table-block'>{head}{styled}{link}</div>"))
+
+    def assumption(self, statement: str, holds: bool) -> None:
+        """State what the report assumes about the data, and stop if it does not hold."""
+        from IPython.display import Markdown, display
+
+        if not holds:
+            raise AssertionError(f"data check failed: {statement}")
+        display(Markdown(f"*Data check passed: {statement}*"))
 
     def note(self, text: str) -> None:
         """A sentence of context in the page (shown, not recorded as a finding)."""

@@ -288,3 +288,49 @@ def matched_sets(
     sample = design.sample(outcome, columns, extra=tuple(exact))
     matching = match_sample(sample, n_neighbours, replacement, caliper, tuple(exact), metric)
     return pd.DataFrame.from_records(matched_pairs(design, sample, matching))
+
+
+# The methods of the side-by-side comparison, with the options each takes there.
+SIDE_BY_SIDE = ("raw", "permutation", "match", "regression", "ipw")
+
+
+def side_by_side(
+    definition: str,
+    year: int,
+    outcomes: Outcomes,
+    *,
+    comparison: str = "all",
+    covariates="cap",
+    weights: str = "none",
+    panel: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Every cross-sectional method for the same groups, year and outcomes, one table:
+    the difference in means (unweighted and population-weighted), the permutation
+    test, matching, regression and IPW."""
+    runs = {
+        "raw": {"weights": "both"},
+        "permutation": {"weights": weights},
+        "match": {"covariates": covariates},
+        "regression": {"covariates": covariates, "weights": weights},
+        "ipw": {"covariates": covariates},
+    }
+    tables = [
+        compare(definition, method, year, outcomes, comparison=comparison, panel=panel, **options)
+        for method, options in runs.items()
+    ]
+    return pd.concat(tables, ignore_index=True)
+
+
+def counties_by_group(
+    panel: pd.DataFrame, definition: str, year: int, comparison: str = "all"
+) -> tuple[pd.DataFrame, object]:
+    """The year's panel rows of the focal and comparison counties, indexed by FIPS,
+    with a `group` column (the focal group's name, or "comparison"), and the Groups."""
+    from .definitions import comparison_status, definition_status
+    from .groups import make_groups
+
+    groups = make_groups(definition_status(definition), comparison_status(definition, comparison))
+    rows = panel[panel["year"] == year].set_index("fips")
+    group = pd.Series(groups.focal_group, index=groups.focal)
+    group = pd.concat([group, pd.Series("comparison", index=groups.control)])
+    return rows.loc[group.index].assign(group=group), groups

@@ -42,6 +42,21 @@ RESULT_COLUMNS = [
 ]
 
 
+# The columns a reader's table of results shows (the CSV keeps them all).
+SUMMARY_COLUMNS = [
+    "outcome",
+    "method",
+    "weights",
+    "estimate",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "n_focal",
+    "n_comparison",
+    "note",
+]
+
+
 @dataclass
 class Sample:
     """Complete cases for one outcome: arrays aligned on `fips` (sorted)."""

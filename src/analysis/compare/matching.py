@@ -55,6 +55,16 @@ from .stats import interval
 
 METRICS = ("standardized", "mahalanobis")
 SE_METHODS = ("abadie-imbens", "bootstrap")
+# The columns of the balance table a reader sees.
+BALANCE_COLUMNS = [
+    "covariate",
+    "mean_focal",
+    "mean_comparison",
+    "mean_comparison_matched",
+    "smd_before",
+    "smd_after",
+    "imbalanced_after",
+]
 SMD_THRESHOLD = 0.1
 _CHUNK = 256
 

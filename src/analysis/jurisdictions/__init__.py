@@ -10,6 +10,18 @@
 - tables: the built tables for notebooks (re-exported here).
 """
 
-from .tables import list_definitions, load_definition, load_resolution, overlap
+from .tables import (
+    definition_summary,
+    list_definitions,
+    load_definition,
+    load_resolution,
+    overlap,
+)
 
-__all__ = ["list_definitions", "load_definition", "load_resolution", "overlap"]
+__all__ = [
+    "definition_summary",
+    "list_definitions",
+    "load_definition",
+    "load_resolution",
+    "overlap",
+]

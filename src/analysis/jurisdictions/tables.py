@@ -131,3 +131,16 @@ def load_resolution(source: str | None = None) -> pd.DataFrame:
             raise UnknownChoice("list", source, set(frame["source"]))
         frame = frame[frame["source"] == source].reset_index(drop=True)
     return frame
+
+
+def definition_summary(definitions: list[str], population: pd.Series) -> pd.DataFrame:
+    """Per definition: what it is, what it marks, how many counties and what share of
+    the population (`population`: residents by FIPS, one year)."""
+    catalogue = list_definitions().loc[definitions, ["title", "status", "as_of"]]
+    counties, shares = [], []
+    for name in definitions:
+        status = load_definition(name)
+        marked = status.index[status != OTHER]
+        counties.append(len(marked))
+        shares.append(100 * population.reindex(marked).sum() / population.sum())
+    return catalogue.assign(counties=counties, population_share_pct=shares)

@@ -1,0 +1,76 @@
+"""The sources a page cites, derived from what it uses: its definitions (and the
+Census names that resolve their lists), the panel columns and years it shows,
+its covariates, its comparison group and its maps. No page types its sources
+by hand, so a page cites the list that defines "sanctuary" and no crime file
+for a year it does not use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from . import sources
+from .errors import UnknownChoice
+from .years import YEARS, files_for
+
+# Files that turn list rows naming cities or states into counties.
+RESOLUTION_FILES = ("places-2010", "place-index-2020", "county-codes-2010")
+MAP_FILES = ("counties-2015", "states-2015")
+
+
+def _definition_files(definition: str) -> list[str]:
+    import tomllib
+
+    from . import paths
+
+    with open(paths.definitions_file(), "rb") as fh:
+        known = {d["id"]: d for d in tomllib.load(fh).get("definition", [])}
+    if definition not in known:
+        raise UnknownChoice("definition", definition, known)
+    entry = known[definition]
+    files = list(entry["sources"])
+    if set(entry.get("methods", [])) - {"exact"}:
+        files += RESOLUTION_FILES
+    return files
+
+
+def sources_for(
+    definitions: Iterable[str] = (),
+    columns: Iterable[str] = (),
+    years: Iterable[int] = (),
+    comparisons: Iterable[str] = (),
+    maps: bool = False,
+) -> list[str]:
+    """Registry source ids, in registry order, for a page that shows `columns` in
+    `years` for `definitions` (and 287(g) `comparisons` such as "g287_2015";
+    "cooperating" means each definition's nearest 287(g) list)."""
+    files: list[str] = []
+    for definition in definitions:
+        files += _definition_files(definition)
+    for comparison in comparisons:
+        if comparison == "all":
+            continue
+        if comparison == "cooperating":
+            from .compare.definitions import default_cooperating
+
+            for definition in definitions:
+                files += _definition_files(default_cooperating(definition))
+        else:
+            files += _definition_files(comparison)
+    for column in columns:
+        for year in years or YEARS:
+            files += files_for(column, year)
+    if maps:
+        files += MAP_FILES
+    wanted = {sources.source_file(f).source_id for f in files}
+    return [s for s in sources.registry() if s in wanted]
+
+
+def check(ids: Iterable[str]) -> list[str]:
+    """Registry source ids, or an error naming the unknown one and the valid ones."""
+    registry = sources.registry()
+    ids = list(ids)
+    for source_id in ids:
+        if source_id not in registry:
+            raise UnknownChoice("source", source_id, registry)
+    return ids
