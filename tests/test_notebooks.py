@@ -39,3 +39,39 @@ def test_runs_on_the_project_kernel_with_a_parameters_cell(notebook):
 def test_every_notebook_feeds_at_least_one_report():
     used = {spec.notebook.name for spec in reports.load_config()}
     assert used == {n.name for n in NOTEBOOKS}
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[n.name for n in NOTEBOOKS])
+def test_a_researcher_can_run_it_in_a_plain_kernel_and_plot(notebook):
+    """As in JupyterLab: no papermill, no report name; one figure cell run twice and a
+    cell of the researcher's own plotting at the end. Nothing fails, and the figures,
+    the notebook's own and the researcher's, show inline."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(notebook, as_version=4)
+    first = next(
+        i for i, c in enumerate(nb.cells) if c.cell_type == "code" and "report.figure(" in c.source
+    )
+    nb.cells.insert(first + 1, nbformat.v4.new_code_cell(nb.cells[first].source))
+    nb.cells.append(
+        nbformat.v4.new_code_cell(
+            "import matplotlib.pyplot as plt\n\nplt.plot([1, 2, 3], [3, 1, 2])\nplt.title('my own')"
+        )
+    )
+    NotebookClient(
+        nb,
+        kernel_name=reports.KERNEL,
+        timeout=600,
+        resources={"metadata": {"path": str(notebook.parent)}},
+    ).execute()
+
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert errors == []
+
+    def images(cell):
+        return [o for o in cell.outputs if "image/png" in o.get("data", {})]
+
+    assert images(nb.cells[first]) and images(nb.cells[first + 1]), "the figure shows, twice"
+    assert images(nb.cells[-1]), "the researcher's own figure shows inline"
