@@ -142,7 +142,12 @@ endif
 $(REPORT_RULES): reports/reports.yml $(wildcard notebooks/*.ipynb) $(shell find src/analysis -name '*.py') | $(ENV_STAMP)
 	$(RUN) report-rules $@
 
-reports: reports/index.html ## run every configured notebook and build the HTML report site
+reports: reports/index.html reports/explore.html ## run every configured notebook and build the HTML report site
+
+# The explorer is built from the robustness report's table of specifications.
+reports/explore.html: reports/html/robustness.html src/analysis/reports/explore.py src/analysis/labels.py \
+		$(wildcard src/analysis/templates/report/*) | $(ENV_STAMP)
+	$(RUN) report-explore
 
 reports/index.html: $(REPORT_HTML) reports/reports.yml $(wildcard src/analysis/reports/*.py) $(wildcard src/analysis/templates/report/*) | $(ENV_STAMP)
 	$(RUN) report-index
@@ -159,7 +164,7 @@ $(CHROMIUM_STAMP):
 		|| { echo "could not install chromium: install it, or set CHROMIUM=/path/to/chromium"; exit 1; }; fi
 	@touch $@
 
-test: lint $(DATA) reports/index.html | $(ENV_STAMP) $(CHROMIUM_STAMP) ## lint, then every test: unit tests, the real data, every notebook and the site in a browser
+test: lint $(DATA) reports/index.html reports/explore.html | $(ENV_STAMP) $(CHROMIUM_STAMP) ## lint, then every test: unit tests, the real data, every notebook and the site in a browser
 	$(PYTHON) -m pytest
 
 test-unit: | $(ENV_STAMP) ## the unit tests alone: no data build, notebooks or browser (seconds)

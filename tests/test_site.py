@@ -66,6 +66,7 @@ def built(path: Path) -> Path:
 def test_each_report_ran_under_papermill_with_its_parameters(spec):
     executed = json.loads(built(spec.executed).read_text())
     assert executed["metadata"]["papermill"]["parameters"] == {
+        **spec.settings,
         **spec.parameters,
         "report_name": spec.name,
     }
@@ -199,3 +200,96 @@ def test_each_page_records_what_built_it(spec):
     page = spec.html.read_text()
     assert f"commit {record['commit'][:10]}" in page and "Made with" in page
     assert record["source_files"]["popest-2016"] in page
+
+
+def test_the_explorer_shows_the_chosen_specification_offline(browser):
+    """Change each of the six selectors in turn; the estimate, interval and counts shown
+    are the specifications table's row for that combination."""
+    from analysis.reports.explore import SELECTORS, explorer_path, load_specifications
+
+    table = load_specifications()
+    context = browser.new_context(offline=True, viewport={"width": 1280, "height": 1000})
+    tab = context.new_page()
+    problems = []
+    tab.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
+    tab.on("requestfailed", lambda r: problems.append(f"request: {r.url}"))
+    tab.goto(built(explorer_path()).as_uri(), wait_until="load")
+    tab.wait_for_selector("svg text")
+
+    def shown() -> dict[str, str]:
+        texts = [t.replace("\u2212", "-") for t in tab.locator("svg text").all_text_contents()]
+        return {t.split(":")[0]: t.split(": ", 1)[1] for t in texts if ": " in t}
+
+    def current() -> dict:
+        return {n: tab.locator(f"select[name='{n}']").input_value() for n in SELECTORS}
+
+    checked = 0
+    for name in SELECTORS:
+        now = current()
+        match = table.copy()
+        for key, value in now.items():
+            if key != name:
+                match = match[match[key].astype(str) == value]
+        alternatives = [v for v in match[name].astype(str).unique() if v != now[name]]
+        if not alternatives:
+            continue
+        tab.locator(f"select[name='{name}']").select_option(alternatives[0])
+        tab.wait_for_timeout(150)
+        chosen = current()
+        row = table
+        for key, value in chosen.items():
+            row = row[row[key].astype(str) == value]
+        assert len(row) == 1, chosen
+        row = row.iloc[0]
+        numbers = shown()
+        assert numbers["Estimate"] == f"{row['estimate']:+,.2f}", (name, chosen)
+        assert numbers["95 % interval"] == f"{row['ci_low']:+,.2f} to {row['ci_high']:+,.2f}"
+        assert numbers["Counties"].startswith(f"{int(row['n_focal']):,} sanctuary vs")
+        checked += 1
+    tab.screenshot(path=str(SCREENSHOTS / "explore.png"), full_page=True)
+    context.close()
+    assert problems == []
+    assert checked >= 5, "most selectors have another value to choose"
+
+
+@pytest.mark.parametrize("name,page", PAGES, ids=[n for n, _ in PAGES])
+def test_tables_fit_the_page_and_the_page_fits_a_phone(browser, name, page):
+    """No table runs off the page at 1280 px; at 390 px (a phone) the page itself does
+    not scroll sideways: a wide table scrolls inside its own block."""
+    for width in (1280, 390):
+        context = browser.new_context(offline=True, viewport={"width": width, "height": 900})
+        tab = context.new_page()
+        tab.goto(built(page).as_uri(), wait_until="load")
+        tables = tab.eval_on_selector_all(
+            ".report-table-block, table.report-table",
+            "els => els.map(e => e.scrollWidth - e.clientWidth)",
+        )
+        document = tab.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        context.close()
+        if width == 1280:
+            assert max(tables, default=0) <= 1, f"a table runs off the page at {width} px"
+        assert document <= 1, f"the page scrolls sideways at {width} px"
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=[s.name for s in SPECS])
+def test_readers_see_words_not_code_names_or_build_settings(spec):
+    from analysis.compare import OUTCOMES
+
+    page = spec.html.read_text()
+    headers = re.findall(r"<th[^>]*>([^<]*)</th>", page)
+    code_names = {
+        "ci_low",
+        "ci_high",
+        "n_focal",
+        "n_comparison",
+        "p_value",
+        "std_error",
+        "smd_before",
+        "smd_after",
+        *OUTCOMES,
+    }
+    assert not [h for h in headers if h.strip() in code_names or "_" in h], spec.name
+    for setting in spec.settings:
+        assert f"{setting}:" not in page, f"{spec.name} shows the build setting {setting}"

@@ -141,7 +141,8 @@ def forest(
     """Estimates with their 95 % intervals, one row per label, one panel per value
     of `panel` (each outcome in its own unit). `label` is a column name or a function
     of a row (default: `labels.row_label`, the method or the urban-rural class);
-    `published` names a column of published figures to mark beside the estimates."""
+    `published` names a column of published figures, drawn as squares beside the
+    estimates (say so in the caption)."""
     names = (
         table.apply(label or labels.row_label, axis=1)
         if not isinstance(label, str)
@@ -179,8 +180,6 @@ def forest(
         if key is not None:
             ax.set_title(labels.short(key) if panel == "outcome" else str(key), fontsize=10)
             ax.set_xlabel(labels.unit(key) if panel == "outcome" else "", fontsize=9)
-    if published:
-        axes[0].legend(loc="best", fontsize=8)
     fig.tight_layout()
     return fig
 

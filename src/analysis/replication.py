@@ -120,3 +120,19 @@ def cap_replication(
             }
         )
     return pd.DataFrame(rows).reindex(columns=COLUMNS)
+
+
+def cap_published(outcomes: list[str]) -> pd.DataFrame:
+    """The CAP report's published all-county figures for `outcomes`, one row each,
+    labelled as a definition ("CAP 2017, published") beside this project's rows."""
+    cap = published_findings()
+    cap = cap[cap["study"].str.startswith(CAP_STUDY) & (cap["stratum"] == "all counties")]
+    cap = cap[cap["outcome"].isin(outcomes)]
+    return pd.DataFrame(
+        {
+            "definition": f"CAP 2017 ({int(cap['n_sanctuary'].iloc[0])} counties, published)",
+            "outcome": cap["outcome"].to_numpy(),
+            "year": cap["year"].astype(int).to_numpy(),
+            "published_estimate": cap["estimate"].to_numpy(),
+        }
+    )

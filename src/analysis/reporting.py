@@ -108,6 +108,7 @@ class Report:
         self.parameters = dict(parameters or {})
         self.sources = check(sources or [])  # registry ids; an unknown one is an error
         self.figures: list[str] = []
+        self.figure_alt: dict[str, str] = {}
         self.tables: list[str] = []
         self.findings: list[str] = []
         self.notices: list[str] = []
@@ -147,6 +148,7 @@ class Report:
         import matplotlib.pyplot as plt
 
         alt = _figure_title(fig) or slug.replace("-", " ")
+        self.figure_alt[slug] = alt
         plt.close(fig)
         self.save()
         display(
@@ -247,6 +249,7 @@ class Report:
                 "parameters": self.parameters,
                 "sources": self.sources,
                 "figures": self.figures,
+                "figure_alt": self.figure_alt,
                 "tables": self.tables,
                 "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             },

@@ -22,6 +22,12 @@ def write_index(args) -> None:
     print(f"wrote {paths.relative(build_index())}")
 
 
+def write_explorer(args) -> None:
+    from ..reports.explore import build_explorer
+
+    print(f"wrote {paths.relative(build_explorer())}")
+
+
 def write_rules(args) -> None:
     from ..reports import write_make_rules
 
@@ -34,6 +40,8 @@ def add_parsers(sub) -> None:
     r.set_defaults(run=report)
     ri = sub.add_parser("report-index", help="write reports/index.html")
     ri.set_defaults(run=write_index)
+    re_ = sub.add_parser("report-explore", help="write reports/explore.html")
+    re_.set_defaults(run=write_explorer)
     rr = sub.add_parser("report-rules", help="write the Make rules for the reports")
     rr.add_argument("output", help="the makefile to write")
     rr.set_defaults(run=write_rules)

@@ -33,6 +33,7 @@ class ReportSpec:
     notebook: Path
     title: str
     parameters: dict = field(default_factory=dict)
+    settings: dict = field(default_factory=dict)  # build-only parameters, not shown to readers
 
     @property
     def html(self) -> Path:
@@ -50,12 +51,13 @@ def load_config(path: Path | None = None) -> list[ReportSpec]:
     doc = yaml.safe_load(path.read_text()) or {}
     specs: list[ReportSpec] = []
     for i, entry in enumerate(doc.get("reports", []), start=1):
-        unknown = set(entry) - {"name", "notebook", "title", "parameters", "matrix"}
+        keys_allowed = ["name", "notebook", "title", "parameters", "settings", "matrix"]
+        unknown = set(entry) - set(keys_allowed)
         if unknown:
             raise UnknownChoice(
                 f"key in entry {i} of {paths.relative(path)}",
                 sorted(unknown)[0],
-                ["name", "notebook", "title", "parameters", "matrix"],
+                keys_allowed,
             )
         notebook = path.parent.parent / "notebooks" / entry["notebook"]
         if not notebook.exists():
@@ -73,6 +75,7 @@ def load_config(path: Path | None = None) -> list[ReportSpec]:
                     notebook,
                     entry.get("title", "").format(**params),
                     params,
+                    dict(entry.get("settings", {})),
                 )
             )
     names = [s.name for s in specs]

@@ -8,9 +8,12 @@ import html
 import json
 from pathlib import Path
 
+from .. import labels
 from ..atomic import write_text
 from .config import load_config, template_dir
-from .layout import index_path, meta_path
+from .layout import dictionary_path, index_path, meta_path
+
+GLANCE = "overview"  # the report whose figure opens the index
 
 
 def build_index(config: Path | None = None) -> Path:
@@ -20,8 +23,12 @@ def build_index(config: Path | None = None) -> Path:
 
     specs = load_config(config)
     rows = []
+    glance = ""
     for spec in specs:
         meta = json.loads(meta_path(spec.name).read_text()) if meta_path(spec.name).exists() else {}
+        if spec.name == GLANCE:
+            glance = _glance(spec, meta)
+            continue
         params = ", ".join(f"{k} {v}" for k, v in spec.parameters.items())
         tables = " ".join(
             f'<a href="tables/{spec.name}/{t}.csv">{html.escape(t)}.csv</a>'
@@ -36,14 +43,15 @@ def build_index(config: Path | None = None) -> Path:
             else ""
         )
         rows.append(
-            f'<li><h3><a href="html/{spec.name}.html">'
+            f"<li>{_thumbnail(spec, meta)}<div>"
+            f'<h3><a href="html/{spec.name}.html">'
             f"{html.escape(spec.title or spec.name)}</a></h3>"
             f'<p class="finding">{html.escape(meta.get("finding", ""))}</p>'
             f'<p class="meta">{html.escape(params)}{" · " if params else ""}built '
             f"{html.escape(meta.get('built_at', '')[:10])}</p>"
             + (f'<p class="meta">Tables: {tables}</p>' if tables else "")
             + missing
-            + "</li>"
+            + "</div></li>"
         )
     cited = [s for s in sources.registry().values()]
     source_rows = "".join(
@@ -60,7 +68,9 @@ def build_index(config: Path | None = None) -> Path:
         if absent
         else ""
     )
+    write_text(dictionary_path(), labels.data_dictionary().to_csv(index=False))
     page = INDEX_TEMPLATE.format(
+        glance=glance,
         reports="\n".join(rows),
         sources=source_rows,
         built=built,
@@ -72,6 +82,83 @@ def build_index(config: Path | None = None) -> Path:
     target = index_path()
     write_text(target, page)
     return target
+
+
+def _key_figure(name: str, meta: dict) -> tuple[str, str] | None:
+    """(relative path of the report's first figure, its alt text), if it has one."""
+    figures = meta.get("figures", [])
+    if not figures:
+        return None
+    alt = meta.get("figure_alt", {}).get(figures[0], figures[0].replace("-", " "))
+    return f"figures/{name}/{figures[0]}.png", alt
+
+
+def _thumbnail(spec, meta: dict) -> str:
+    figure = _key_figure(spec.name, meta)
+    if figure is None:
+        return '<span class="thumb"></span>'
+    return (
+        f'<a class="thumb" href="html/{spec.name}.html"><img src="{figure[0]}" '
+        f'alt="{html.escape(figure[1])}" loading="lazy"></a>'
+    )
+
+
+def _glance_table(name: str, tables: list[str]) -> str:
+    """The at-a-glance table, one row per definition and a column per outcome:
+    'estimate (low to high)', or the published figure."""
+    import pandas as pd
+
+    from .layout import tables_dir
+
+    if not tables or not (tables_dir(name) / f"{tables[0]}.csv").exists():
+        return ""
+    rows = pd.read_csv(tables_dir(name) / f"{tables[0]}.csv")
+
+    def cell(r) -> str:
+        if pd.notna(r["estimate"]):
+            return f"{r['estimate']:+,.1f} ({r['ci_low']:+,.1f} to {r['ci_high']:+,.1f})"
+        return f"{r['published_estimate']:+,.1f} (published)"
+
+    grid = rows.assign(cell=rows.apply(cell, axis=1)).pivot(
+        index="definition", columns="outcome", values="cell"
+    )
+    grid = grid.reindex(
+        index=list(dict.fromkeys(rows["definition"])), columns=list(dict.fromkeys(rows["outcome"]))
+    )
+    head = "".join(f"<th>{html.escape(labels.variable(c))}</th>" for c in grid.columns)
+    body = "".join(
+        f"<tr><td>{html.escape(d)}</td>"
+        + "".join(f'<td class="num">{html.escape(str(v))}</td>' for v in row)
+        + "</tr>"
+        for d, row in zip(grid.index, grid.to_numpy())
+    )
+    return (
+        '<table class="report-table"><thead><tr><th>Definition</th>'
+        + head
+        + f"</tr></thead><tbody>{body}</tbody></table>"
+        '<p class="meta">Sanctuary minus matched counties, with the 95 % interval.</p>'
+    )
+
+
+def _glance(spec, meta: dict) -> str:
+    """The index's opening: the at-a-glance report's figure, finding and table."""
+    figure = _key_figure(spec.name, meta)
+    tables = " · ".join(
+        f'<a href="tables/{spec.name}/{t}.csv">table (CSV)</a>' for t in meta.get("tables", [])
+    )
+    image = (
+        f'<a href="html/{spec.name}.html"><img src="{figure[0]}" '
+        f'alt="{html.escape(figure[1])}"></a>'
+        if figure
+        else ""
+    )
+    return (
+        f'<section class="glance"><h2>{html.escape(spec.title)}</h2>{image}'
+        f'<p class="finding">{html.escape(meta.get("finding", ""))}</p>'
+        + _glance_table(spec.name, meta.get("tables", [])[:1])
+        + f'<p class="meta">{tables} · <a href="html/{spec.name}.html">how it is computed</a> · '
+        '<a href="explore.html">explore every specification</a></p></section>'
+    )
 
 
 def _optional_rows() -> str:
@@ -110,6 +197,8 @@ one method, from public data; read them together to see how much the answer depe
 choices. A difference between groups of counties is not, by itself, an effect of the policy.</p>
 <p class="meta">Built {built}.</p>
 {absent}
+{glance}
+<h2>The reports</h2>
 <ul class="reports">
 {reports}
 </ul>
@@ -124,7 +213,9 @@ README explains the download (<em>Adding the 2010, 2012 and 2016 crime years</em
 <table class="report-table"><thead><tr><th>Source</th><th>Producer</th><th>Years</th>
 <th>Licence</th></tr></thead><tbody>{sources}</tbody></table>
 <p class="meta">Every figure comes from these files through the code in the project's
-repository; <code>data/sources.toml</code> there gives each file's address and checksum.</p>
+repository; <code>data/sources.toml</code> there gives each file's address and checksum.
+The tables' CSV files keep the columns' machine names; <a href="tables/data-dictionary.csv">the
+data dictionary</a> says what each one means.</p>
 <footer class="report-footer"><p class="meta provenance">Made with {provenance}; each report's
 page lists them in full.</p></footer>
 </main></body></html>

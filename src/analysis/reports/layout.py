@@ -33,6 +33,11 @@ def meta_path(name: str) -> Path:
     return paths.reports_dir() / "meta" / f"{name}.json"
 
 
+def dictionary_path() -> Path:
+    """What every column of the tables' CSV files means."""
+    return paths.reports_dir() / "tables" / "data-dictionary.csv"
+
+
 def index_path() -> Path:
     return paths.reports_dir() / "index.html"
 

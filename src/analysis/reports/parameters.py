@@ -98,12 +98,13 @@ def check_values(values: dict, defaults: dict, where: str) -> None:
 def check_parameters(spec: ReportSpec) -> dict:
     """The parameters to run `spec` with, after checking names and values."""
     defaults = notebook_parameters(spec.notebook)
-    for name in spec.parameters:
+    given = {**spec.parameters, **spec.settings}
+    for name in given:
         if name not in defaults or name == NAME_PARAMETER:
             raise UnknownChoice(
                 f"parameter of notebooks/{spec.notebook.name} (report {spec.name!r})",
                 name,
                 [k for k in defaults if k != NAME_PARAMETER],
             )
-    check_values(spec.parameters, defaults, where=f"report {spec.name!r}")
-    return {**spec.parameters, NAME_PARAMETER: spec.name}
+    check_values(given, defaults, where=f"report {spec.name!r}")
+    return {**given, NAME_PARAMETER: spec.name}

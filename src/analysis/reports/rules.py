@@ -122,6 +122,7 @@ def write_parameter_stamps(specs: list[ReportSpec]) -> dict[str, Path]:
                     "notebook": spec.notebook.name,
                     "title": spec.title,
                     "parameters": spec.parameters,
+                    "settings": spec.settings,
                 },
                 sort_keys=True,
                 indent=1,
