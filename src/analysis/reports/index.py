@@ -133,10 +133,9 @@ def _glance_table(name: str, tables: list[str]) -> str:
         for d, row in zip(grid.index, grid.to_numpy())
     )
     return (
-        '<table class="report-table"><thead><tr><th>Definition</th>'
-        + head
-        + f"</tr></thead><tbody>{body}</tbody></table>"
-        '<p class="meta">Sanctuary minus matched counties, with the 95 % interval.</p>'
+        '<div class="report-table-block"><table class="report-table"><thead><tr>'
+        "<th>Definition</th>" + head + f"</tr></thead><tbody>{body}</tbody></table>"
+        '<p class="meta">Sanctuary minus matched counties, with the 95 % interval.</p></div>'
     )
 
 
