@@ -13,7 +13,9 @@ MAKEFLAGS += --no-builtin-rules --no-print-directory
 # Independent steps (the reports above all) run side by side on every core;
 # `make JOBS=1 ...` runs one at a time.
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+ifeq ($(MAKELEVEL),0)
 MAKEFLAGS += --jobs=$(JOBS)
+endif
 
 # --- environment ---------------------------------------------------------------
 # BASE_PYTHON creates .venv; conda users pass their own interpreter instead:
@@ -72,7 +74,7 @@ GEOMETRY_CODE := $(CORE_CODE) src/analysis/geometry.py src/analysis/readers/geo.
 DEFINITIONS_CODE := $(CORE_CODE) $(wildcard src/analysis/jurisdictions/*.py) \
 	$(addprefix src/analysis/readers/,__init__.py _common.py geo.py census_codes.py)
 
-.PHONY: help setup lock fetch data reports test test-unit lint format lab bench clean clean-all FORCE
+.PHONY: help setup lock fetch data reports report-pages test test-unit lint format lab bench clean clean-all FORCE
 
 help: ## list the targets
 	@echo "Sanctuary counties. Usage: make TARGET [DATA_MIRROR=folder-or-url] [PYTHON=python]"
@@ -135,14 +137,26 @@ FORCE:
 # and the data, so only what changed is rebuilt. They are read only when a
 # goal needs them, so other targets never wait for Python.
 REPORT_RULES := .make/reports.mk
-ifneq ($(filter reports reports/% test bench,$(MAKECMDGOALS)),)
+ifneq ($(filter reports report-pages reports/% test bench,$(MAKECMDGOALS)),)
 -include $(REPORT_RULES)
 endif
 
 $(REPORT_RULES): reports/reports.yml $(wildcard notebooks/*.ipynb) $(shell find src/analysis -name '*.py') | $(ENV_STAMP)
 	$(RUN) report-rules $@
 
-reports: reports/index.html reports/explore.html ## run every configured notebook and build the HTML report site
+# `make reports` runs the stale reports in one batch: JOBS processes, each running
+# its reports one after another in one kernel (emptied between reports), which
+# saves a kernel start and the library's imports per report. Make still decides
+# what is stale, from the per-report rules (a dry run of `report-pages`), and any
+# one page builds alone with `make reports/html/NAME.html`.
+STALE_REPORTS := .make/stale-reports.txt
+reports: $(DATA) | $(ENV_STAMP) ## run every stale report's notebook and build the HTML report site
+	@$(MAKE) --no-print-directory -n report-pages \
+		| sed -n 's/^.*-m analysis report \([^ ]*\)$$/\1/p' > $(STALE_REPORTS)
+	$(RUN) report --jobs $(JOBS) --from $(STALE_REPORTS)
+	@$(MAKE) --no-print-directory reports/index.html reports/explore.html
+
+report-pages: $(REPORT_HTML)
 
 # The explorer is built from the robustness report's table of specifications.
 reports/explore.html: reports/html/robustness.html src/analysis/reports/explore.py src/analysis/labels.py \
@@ -164,7 +178,7 @@ $(CHROMIUM_STAMP):
 		|| { echo "could not install chromium: install it, or set CHROMIUM=/path/to/chromium"; exit 1; }; fi
 	@touch $@
 
-test: lint $(DATA) reports/index.html reports/explore.html | $(ENV_STAMP) $(CHROMIUM_STAMP) ## lint, then every test: unit tests, the real data, every notebook and the site in a browser
+test: lint reports | $(ENV_STAMP) $(CHROMIUM_STAMP) ## lint, then every test: unit tests, the real data, every notebook and the site in a browser
 	$(PYTHON) -m pytest
 
 test-unit: | $(ENV_STAMP) ## the unit tests alone: no data build, notebooks or browser (seconds)

@@ -24,6 +24,7 @@ OUTPUTS = [
     "reports/tables",
     "reports/meta",
     "reports/index.html",
+    "reports/explore.html",
     ".make/reports.mk",
     ".make/reports",
 ]
@@ -49,7 +50,7 @@ def _scripts() -> list[Path]:
     scripts = []
     for spec in reports.load_config():
         nb = nbformat.read(spec.notebook, as_version=4)
-        parameters = {**spec.parameters, reports.NAME_PARAMETER: spec.name}
+        parameters = {**spec.settings, **spec.parameters, reports.NAME_PARAMETER: spec.name}
         lines = ["import matplotlib", "matplotlib.use('agg')"]
         for cell in nb.cells:
             if cell.cell_type != "code":

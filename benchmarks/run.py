@@ -30,6 +30,17 @@ def discover() -> list[Benchmark]:
     return found
 
 
+REPORTS_RATIO_GOAL = 1.25  # cold `make reports` at most this many times the floor
+
+
+def _reports_ratio(results: list[dict]) -> float | None:
+    """The cold report build's median over the plain-Python floor's, measured in the
+    same run (the two are only comparable on the same machine at the same time)."""
+    cold = [r["median_s"] for r in results if r["name"].startswith("`make reports`, cold")]
+    floor = [r["median_s"] for r in results if r["name"].startswith("floor:")]
+    return cold[0] / floor[0] if cold and floor else None
+
+
 def main(selected: list[str]) -> int:
     benches = [b for b in discover() if not selected or any(s in b.name for s in selected)]
     results = []
@@ -59,6 +70,13 @@ def main(selected: list[str]) -> int:
                 "note": bench.note,
             }
         )
+    ratio = _reports_ratio(results)
+    if ratio is not None:
+        verdict = "ok" if ratio <= REPORTS_RATIO_GOAL else "OVER"
+        print(
+            f"{'ratio: cold `make reports` / floor (medians)':58} {ratio:8.2f} "
+            f"{'':17} {REPORTS_RATIO_GOAL:>6}x  -  {verdict}"
+        )
     out = HERE / "results" / "latest.json"
     out.parent.mkdir(exist_ok=True)
     if selected and out.exists():  # a partial run updates its own entries, keeps the rest
@@ -76,6 +94,7 @@ def main(selected: list[str]) -> int:
                     "platform": platform.platform(),
                 },
                 "results": results,
+                "reports_over_floor": ratio,
             },
             indent=1,
         )

@@ -150,7 +150,7 @@ def test_replication_table_holds_the_published_figure_beside_the_project_estimat
 
 def _dry_run(*changed: str) -> set[str]:
     """Reports `make reports` would rebuild if these files had changed."""
-    args = ["make", "-n", "reports"] + [f"--what-if={c}" for c in changed]
+    args = ["make", "-n", "report-pages"] + [f"--what-if={c}" for c in changed]
     out = subprocess.run(args, cwd=REPO, capture_output=True, text=True, check=True).stdout
     return set(re.findall(r"-m analysis report (\S+)", out))
 

@@ -9,11 +9,17 @@ from .. import paths
 
 
 def report(args) -> None:
-    from ..reports import run_report
+    from ..reports.run import run_report, run_reports
 
-    started = time.perf_counter()
-    spec = run_report(args.name)
-    print(f"wrote {paths.relative(spec.html)} in {time.perf_counter() - started:.1f} s")
+    names = list(args.names)
+    if args.from_file:
+        names += Path(args.from_file).read_text().split()
+    if len(names) == 1 and args.jobs <= 1:
+        started = time.perf_counter()
+        spec = run_report(names[0])
+        print(f"wrote {paths.relative(spec.html)} in {time.perf_counter() - started:.1f} s")
+    elif names:
+        run_reports(names, args.jobs, report=lambda line: print(line, flush=True))
 
 
 def write_index(args) -> None:
@@ -35,8 +41,15 @@ def write_rules(args) -> None:
 
 
 def add_parsers(sub) -> None:
-    r = sub.add_parser("report", help="run one report's notebook and export its HTML")
-    r.add_argument("name", help="a report name from reports/reports.yml")
+    r = sub.add_parser("report", help="run reports' notebooks and export their HTML")
+    r.add_argument("names", nargs="*", help="report names from reports/reports.yml")
+    r.add_argument(
+        "--from",
+        dest="from_file",
+        metavar="FILE",
+        help="also the report names listed in FILE (what `make reports` passes)",
+    )
+    r.add_argument("--jobs", type=int, default=1, help="reports run at a time (processes)")
     r.set_defaults(run=report)
     ri = sub.add_parser("report-index", help="write reports/index.html")
     ri.set_defaults(run=write_index)

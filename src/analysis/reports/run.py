@@ -15,11 +15,129 @@ from .layout import figures_dir, meta_path, tables_dir
 from .parameters import check_parameters
 
 
-def run_report(name: str, config: Path | None = None) -> ReportSpec:
-    """Execute one report's notebook and export it; the page appears only when all succeed."""
+def _start_kernel(cwd: Path):
+    """Start the report's kernel at once: it boots while this process imports papermill
+    and checks the parameters, instead of after."""
+    from jupyter_client.manager import KernelManager
+
+    km = KernelManager(kernel_name=KERNEL)
+    km.start_kernel(cwd=str(cwd))
+    return km
+
+
+class _Kernel:
+    """One kernel for a process's reports, run one after another: booting a kernel
+    and importing pandas, matplotlib and the library again for each report cost more
+    than the reports themselves. Before each report the kernel's namespace is
+    emptied and every figure closed, so a report sees nothing of the one before;
+    after a failure the kernel is restarted."""
+
+    RESET = "%reset -f\nimport matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt"
+
+    def __init__(self):
+        self.km = None
+        self.cwd: Path | None = None
+
+    def take(self, cwd: Path):
+        if self.km is not None and self.cwd == cwd:
+            client = self.km.client()
+            client.start_channels()
+            try:
+                client.wait_for_ready(timeout=60)
+                client.execute_interactive(self.RESET, timeout=60, store_history=False)
+            finally:
+                client.stop_channels()
+            return self.km
+        self.close()
+        self.km, self.cwd = _start_kernel(cwd), cwd
+        return self.km
+
+    def failed(self) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.km is not None:
+            self.km.shutdown_kernel(now=True)  # its work is saved; a graceful stop costs 0.4 s
+            self.km = None
+
+
+def run_report(name: str, config: Path | None = None, kernel: _Kernel | None = None) -> ReportSpec:
+    """Execute one report's notebook and export it; the page appears only when all succeed.
+    With `kernel`, the report runs in that (reused) kernel."""
+    spec = find(name, config)
+    own = kernel is None
+    kernel = kernel or _Kernel()
+    km = kernel.take(spec.notebook.parent)
+    try:
+        _execute(spec, km)
+    except BaseException:
+        kernel.failed()
+        raise
+    finally:
+        if own:
+            kernel.close()
+    _record_provenance(spec.name)
+    export_html(spec)
+    return spec
+
+
+def _worker(queue, results, config) -> None:
+    """One job slot: run reports from the queue, in one kernel, until it is empty."""
+    import time
+
+    kernel = _Kernel()
+    try:
+        while (name := queue.get()) is not None:
+            started = time.perf_counter()
+            try:
+                run_report(name, config, kernel)
+                results.put((name, "", time.perf_counter() - started))
+            except Exception as exc:  # reported with the report's name; the others go on
+                error = (
+                    str(exc) if isinstance(exc, AnalysisError) else f"{type(exc).__name__}: {exc}"
+                )
+                results.put((name, error, time.perf_counter() - started))
+    finally:
+        kernel.close()
+
+
+def run_reports(names: list[str], jobs: int = 2, config: Path | None = None, report=print):
+    """Run several reports, `jobs` at a time, in as many processes, each with one
+    kernel reused from report to report. Every report is attempted; the ones that
+    fail are reported together at the end."""
+    import multiprocessing
+
+    specs = [find(n, config) for n in names]  # an unknown name stops before anything runs
+    context = multiprocessing.get_context("spawn")  # kernels and zmq do not survive fork
+    queue, results = context.Queue(), context.Queue()
+    for spec in specs:
+        queue.put(spec.name)
+    workers = [
+        context.Process(target=_worker, args=(queue, results, config))
+        for _ in range(max(1, min(jobs, len(specs))))
+    ]
+    for worker in workers:
+        queue.put(None)
+        worker.start()
+    failures = []
+    for _ in specs:
+        name, error, seconds = results.get()
+        if error:
+            failures.append(f"report {name!r}: {error}")
+        else:
+            report(f"wrote {paths.relative(find(name, config).html)} in {seconds:.1f} s")
+    for worker in workers:
+        worker.join()
+    if failures:
+        raise AnalysisError(
+            f"{len(failures)} of {len(specs)} reports failed:\n" + "\n".join(failures)
+        )
+
+
+def _execute(spec: ReportSpec, km) -> None:
     import papermill
 
-    spec = find(name, config)
+    name = spec.name
     parameters = check_parameters(spec)
     for folder in (figures_dir(name), tables_dir(name)):
         shutil.rmtree(folder, ignore_errors=True)
@@ -36,6 +154,8 @@ def run_report(name: str, config: Path | None = None) -> ReportSpec:
                 cwd=str(spec.notebook.parent),
                 progress_bar=False,
                 log_output=False,
+                request_save_on_cell_execute=False,  # one write at the end is enough
+                km=km,
             )
         except papermill.PapermillExecutionError as exc:
             shutil.copyfile(tmp, failed)
@@ -45,9 +165,6 @@ def run_report(name: str, config: Path | None = None) -> ReportSpec:
                 f"The executed notebook, with the traceback, is at {paths.relative(failed)}."
             ) from None
     failed.unlink(missing_ok=True)
-    _record_provenance(spec.name)
-    export_html(spec)
-    return spec
 
 
 def _record_provenance(name: str) -> None:
