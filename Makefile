@@ -151,10 +151,11 @@ $(REPORT_RULES): reports/reports.yml $(wildcard notebooks/*.ipynb) $(shell find 
 # one page builds alone with `make reports/html/NAME.html`.
 STALE_REPORTS := .make/stale-reports.txt
 reports: $(DATA) | $(ENV_STAMP) ## run every stale report's notebook and build the HTML report site
-	@$(MAKE) --no-print-directory -n report-pages \
+	@# The sub-makes need not look for optional raw files again: this make just did.
+	@$(MAKE) --no-print-directory -n report-pages RAW_RECHECK= \
 		| sed -n 's/^.*-m analysis report \([^ ]*\)$$/\1/p' > $(STALE_REPORTS)
 	$(RUN) report --jobs $(JOBS) --from $(STALE_REPORTS)
-	@$(MAKE) --no-print-directory reports/index.html reports/explore.html
+	@$(MAKE) --no-print-directory reports/index.html reports/explore.html RAW_RECHECK=
 
 report-pages: $(REPORT_HTML)
 

@@ -12,10 +12,10 @@ from analysis.jurisdictions import readers, tables
 from analysis.jurisdictions.build import build_definitions
 from analysis.jurisdictions.definitions import load_definitions
 from analysis.jurisdictions.resolve import aliases_file
+from analysis.schema import N_COUNTIES
 
 pytestmark = pytest.mark.integration
 
-N_COUNTIES = 3142
 
 
 def _require(path):

@@ -18,6 +18,7 @@ import pytest
 import scratch
 
 from analysis import paths, reports, sources
+from analysis.schema import N_COUNTIES
 
 pytestmark = pytest.mark.integration
 
@@ -73,7 +74,7 @@ def test_the_build_log_gives_the_reason_and_keeps_the_years_missing(open_build):
     crime_gaps = {
         (m["column"], m["year"])
         for m in log["missing_values"]
-        if m["reason"].startswith("ICPSR") and m["count"] == 3142
+        if m["reason"].startswith("ICPSR") and m["count"] == N_COUNTIES
     }
     assert ("total_crime_per_10k", 2016) in crime_gaps and ("violent_crimes", 2010) in crime_gaps
     assert "ICPSR 37059 not present" in result.stdout + result.stderr

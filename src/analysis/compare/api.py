@@ -290,10 +290,6 @@ def matched_sets(
     return pd.DataFrame.from_records(matched_pairs(design, sample, matching))
 
 
-# The methods of the side-by-side comparison, with the options each takes there.
-SIDE_BY_SIDE = ("raw", "permutation", "match", "regression", "ipw")
-
-
 def side_by_side(
     definition: str,
     year: int,

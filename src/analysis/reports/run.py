@@ -52,9 +52,6 @@ class _Kernel:
         self.km, self.cwd = _start_kernel(cwd), cwd
         return self.km
 
-    def failed(self) -> None:
-        self.close()
-
     def close(self) -> None:
         if self.km is not None:
             self.km.shutdown_kernel(now=True)  # its work is saved; a graceful stop costs 0.4 s
@@ -71,7 +68,7 @@ def run_report(name: str, config: Path | None = None, kernel: _Kernel | None = N
     try:
         _execute(spec, km)
     except BaseException:
-        kernel.failed()
+        kernel.close()  # a failed report may leave the kernel in any state: start afresh
         raise
     finally:
         if own:
