@@ -17,7 +17,6 @@ from analysis.schema import N_COUNTIES
 pytestmark = pytest.mark.integration
 
 
-
 def _require(path):
     if not path.exists():
         pytest.fail(f"{path} is missing: run `make data` (or `make test`, which builds it first)")
