@@ -263,7 +263,36 @@ def _attach_crime(
         "urban-crime-rates",
         blank_reason="'urban-crime-rates' has no estimate (empty cell)",
     )
+    panel.attach(
+        _coverage_2017(read(urban.read_coverage, COVERAGE_2017), rates),
+        ["crime_coverage"],
+        COVERAGE_2017,
+        blank_reason=f"'{COVERAGE_2017}' gives no coverage (New York City's counts come "
+        "from NY DCJS, complete; or no estimate)",
+    )
     return absent
+
+
+COVERAGE_2017 = "urban-crime-coverage-2017"
+
+
+def _coverage_2017(coverage: pd.DataFrame, rates: pd.DataFrame) -> pd.DataFrame:
+    """The 2017 coverage indicator, once its file is shown to carry the same 2017 rates
+    as the rates file (else the two files describe different counts)."""
+    coverage = coverage[coverage["year"] == 2017]
+    ours = rates.loc[rates["year"] == 2017, ["fips", "violent_per_100k", "property_per_100k"]]
+    both = coverage.merge(ours, on="fips", how="outer", suffixes=("", "_rates"), indicator=True)
+    for kind in ["violent", "property"]:
+        a, b = both[f"{kind}_per_100k"], both[f"{kind}_per_100k_rates"]
+        off = ~((a - b).abs() <= 1e-3 * b.abs().clip(lower=1)) & ~(a.isna() & b.isna())
+        if off.any() or (both["_merge"] != "both").any():
+            shown = both.loc[off | (both["_merge"] != "both"), "fips"].head(5).tolist()
+            raise ValidationError(
+                f"'{COVERAGE_2017}' and 'urban-crime-rates' disagree on 2017 {kind} crime "
+                f"rates or counties (e.g. {shown}): the coverage would not describe these "
+                "counts. Check both files against data/sources.toml."
+            )
+    return coverage[["fips", "year", "crime_coverage"]]
 
 
 def _finish(frame: pd.DataFrame) -> pd.DataFrame:

@@ -35,8 +35,9 @@ COLUMNS: dict[str, str] = {
     "Urban years: Urban's rate per 100,000 / 10)",
     "property_per_10k": "Property crimes per 10,000 residents (as violent_per_10k)",
     "total_crime_per_10k": "Violent plus property crimes per 10,000 residents",
-    "crime_coverage": "ICPSR coverage indicator, 0-100: share of the county's population in "
-    "agencies reporting 12 months (UCR years only)",
+    "crime_coverage": "coverage indicator, 0-100: share of the county's population in "
+    "agencies reporting 12 months (ICPSR COVIND for 2010, 2012, 2016; Kaplan's indicator "
+    "via Urban for 2017)",
     "crime_quality": "Urban Institute crime_rate_quality: 1 New York City (NY DCJS), "
     "2 coverage >= 80 %, 3 coverage < 80 % (2015 and 2017 only)",
     "crime_source": "Registry id of the crime file behind the row's crime columns",
@@ -126,9 +127,16 @@ def known_gaps(absent_crime_years: tuple[int, ...] = ()) -> list[KnownGap]:
         ),
         KnownGap(
             ("crime_coverage",),
-            "the coverage indicator exists only in the ICPSR years",
-            years=tuple(y for y in CRIME_YEARS if y not in UCR_FILES),
+            "the coverage indicator exists only in the ICPSR years and 2017",
+            years=tuple(y for y in CRIME_YEARS if y not in UCR_FILES and y != 2017),
             max_per_year=N_COUNTIES,
+        ),
+        KnownGap(
+            ("crime_coverage",),
+            "2017 coverage is blank for New York City's five counties (counts from NY "
+            "DCJS) and the counties Urban gives no rate",
+            years=(2017,),
+            max_per_year=15,
         ),
         KnownGap(
             counts_and_rates,

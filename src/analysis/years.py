@@ -45,6 +45,8 @@ def files_for(column: str, year: int) -> list[str]:
         return [CONSTANT_FILES[column]]
     if column in ("population", "log_population"):
         return [population_file(year)]
+    if column == "crime_coverage" and year == 2017:
+        return ["urban-crime-coverage-2017"]
     if column in CRIME:
         if year in UCR_FILES:
             return [UCR_FILES[year], population_file(year)]

@@ -230,6 +230,41 @@ def did(
     )
 
 
+def event(
+    panel: pd.DataFrame,
+    status: pd.Series,
+    adoption: pd.Series,
+    outcomes: Outcomes = None,
+    *,
+    comparison: pd.Series | None = None,
+    controls: str = "never",
+    covariates="none",
+    within: str | None = None,
+    years: Iterable[int] | None = None,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Event study by year relative to adoption (analysis.compare.event): one row per
+    outcome and relative year, and an "after (average)" row. `adoption`: fips -> the
+    year each focal county's policy began. controls: "never" (Sun-Abraham) or
+    "not_yet" (Gardner two-stage); within="nchs": year effects per NCHS class."""
+    from ..years import YEARS
+
+    return estimate(
+        panel,
+        status,
+        "event",
+        None,
+        outcomes,
+        comparison,
+        covariates,
+        adoption=adoption,
+        years=tuple(years or YEARS),
+        controls=controls,
+        within=within,
+        level=level,
+    )
+
+
 def compare(
     definition: str,
     method: str = "raw",
@@ -258,6 +293,11 @@ def compare(
         panel = load_panel()
     status = definition_status(definition)
     other = comparison_status(definition, comparison)
+    if method == "event":
+        from .definitions import adoption_years
+
+        year = None
+        options.setdefault("adoption", adoption_years(definition))
     return estimate(panel, status, method, year, outcomes, other, covariates, details, **options)
 
 

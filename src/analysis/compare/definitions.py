@@ -94,3 +94,11 @@ def comparison_status(definition: str, comparison: str | None) -> pd.Series | No
         raise UnknownChoice("comparison", comparison, valid)
     name = default_cooperating(definition) if comparison == "cooperating" else comparison
     return definition_status(name)
+
+
+def adoption_years(name: str) -> pd.Series:
+    """fips -> the calendar year each county marked by `name` came under its policy
+    (relative year 0 of an event study; see analysis.compare.event)."""
+    from .event import adoption_years as years_from_dates
+
+    return years_from_dates(_jurisdictions().tables.enactment_dates(name))

@@ -24,6 +24,7 @@ from .choices import (
     CONSTANT_OUTCOMES,
     check_year,
     outcome_years,
+    panel_years,
     resolve_covariates,
     resolve_outcomes,
 )
@@ -68,19 +69,31 @@ def make_plan(
     options = dict(options or {})
     check_options(name, options)
     columns, label = (), ""
-    if spec.covariates:
+    if spec.covariates and spec.default_covariates and covariates in (None, "none"):
+        label = "none"
+    elif spec.covariates:
         label, columns = resolve_covariates(covariates)
     elif covariates is not None:
         raise AnalysisError(
             f"method {name!r} takes no covariates; methods that do: "
             f"{', '.join(sorted(USES_COVARIATES))}"
         )
-    design_options = {k: tuple(options.pop(k)) for k in DESIGN_OPTIONS & set(options)}
+    design_options = {
+        k: options.pop(k) if k == "adoption" else tuple(options.pop(k))
+        for k in DESIGN_OPTIONS & set(options)
+    }
     return Plan(spec, tuple(columns), covariate_label or label, design_options, options)
 
 
 def make_design(plan: Plan, panel: pd.DataFrame, groups, year: int | None):
-    if plan.method.panel:
+    if plan.method.layout == "event":
+        from .event import EventDesign
+
+        options = plan.design_options
+        return EventDesign(
+            panel, groups, options.get("adoption"), options.get("years", tuple(panel_years()))
+        )
+    if plan.method.layout == "did":
         from .did import POST_YEARS, PRE_YEARS, PanelDesign
 
         return PanelDesign(
@@ -120,6 +133,9 @@ def estimate(
     Returns the result table, or (table, details) with details=True: the
     balance table for match and strata, the year-by-year gaps for did.
     """
+    from .coverage import annotate, apply_min_coverage, check_min_coverage, flag_only_years
+
+    min_coverage = check_min_coverage(options.pop("min_coverage", None))
     plan = make_plan(method, covariates, options)
     if details and not plan.method.details:
         with_details = {m.name: m.details for m in METHOD_TABLE.values() if m.details}
@@ -130,26 +146,56 @@ def estimate(
     if not isinstance(panel, pd.DataFrame):
         raise AnalysisError("panel must be the county panel as a DataFrame (analysis.load_panel())")
     groups = make_groups(status, comparison)
+    as_built = panel
+    panel, below_cut = apply_min_coverage(panel, min_coverage)
     year_used = None if plan.method.panel else check_year(year)
     names = resolve_outcomes(outcomes, year_used)
     design = make_design(plan, panel, groups, year_used)
     needed = design.years if plan.method.panel else (year_used,)
     if plan.method.panel and outcomes is None:
-        names = [
-            o for o in names if set(needed) <= set(outcome_years(o)) and o not in CONSTANT_OUTCOMES
-        ]
+        # did needs every year of its design; an event study, two years of the outcome
+        enough = (
+            (lambda o: len(set(needed) & set(outcome_years(o))) >= 2)
+            if plan.method.layout == "event"
+            else (lambda o: set(needed) <= set(outcome_years(o)))
+        )
+        names = [o for o in names if enough(o) and o not in CONSTANT_OUTCOMES]
     rows, extra = [], ([] if details else None)
     for outcome in names:
         # Years the sources give but this panel lacks: an optional source (ICPSR) is
         # absent. Years no source gives are the estimators' own error.
-        gone = absent_years(panel, outcome, set(needed) & set(outcome_years(outcome)))
+        gone = absent_years(as_built, outcome, set(needed) & set(outcome_years(outcome)))
+        unusable = flag_only_years(outcome, needed, min_coverage)
+        if unusable and not plan.method.panel:
+            if outcomes is not None:
+                raise AnalysisError(f"{outcome}: {unusable}")
+            rows.append(_unavailable_row(design.groups, year_used, outcome, method, unusable))
+            continue
         if gone:
             if outcomes is not None:
                 raise NotInBuild(f"{outcome}: {notice(gone)}")
-            rows.append(design.failed_row(None, outcome, method, notice(gone)))
+            rows.append(_unavailable_row(design.groups, year_used, outcome, method, notice(gone)))
             continue
         rows.extend(plan_rows(plan, design, outcome, extra))
+    annotate(rows, below_cut, groups, min_coverage, needed)
     table = result_table(rows)
     if details:
         return table, pd.DataFrame.from_records(extra)
     return table
+
+
+def _unavailable_row(groups, year: int | None, outcome: str, method: str, reason: str) -> dict:
+    """The row of an outcome this build has no data for, whatever the design."""
+    return {
+        "definition": groups.definition,
+        "comparison": groups.comparison,
+        "focal_group": groups.focal_group,
+        "year": year,
+        "outcome": outcome,
+        "method": method,
+        "estimate": float("nan"),
+        "n_focal": len(groups.focal),
+        "n_comparison": len(groups.control),
+        "n_overlap_excluded": groups.n_overlap_excluded,
+        "note": f"not estimated: {reason}",
+    }

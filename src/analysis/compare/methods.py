@@ -24,7 +24,9 @@ class Method:
     options: frozenset[str]  # keyword options besides covariates and details
     covariates: bool = False  # takes a covariate set
     details: str = ""  # what details=True returns beside the table
-    panel: bool = False  # runs on the years before and after, not one year
+    panel: bool = False  # runs on several panel years, not one year
+    layout: str = "year"  # the design it runs on: year, did (before/after) or event
+    default_covariates: str | None = None  # covariate set when none is given (None: cap)
 
     def rows_function(self):
         return getattr(importlib.import_module(f".{self.module}", __package__), self.function)
@@ -102,13 +104,27 @@ METHOD_TABLE: dict[str, Method] = {
             frozenset({"pre", "post", "reference", "balanced", "level"}),
             details="year-by-year gaps",
             panel=True,
+            layout="did",
+        ),
+        Method(
+            "event",
+            "event study by year relative to each county's adoption year, "
+            "heterogeneity-robust (pyfixest: Sun-Abraham or Gardner two-stage)",
+            "event",
+            "event_rows",
+            frozenset({"controls", "within", "level", "adoption", "years"}),
+            covariates=True,
+            panel=True,
+            layout="event",
+            default_covariates="none",
         ),
     ]
 }
 
 METHODS: dict[str, str] = {name: m.description for name, m in METHOD_TABLE.items()}
 USES_COVARIATES = frozenset(name for name, m in METHOD_TABLE.items() if m.covariates)
-DESIGN_OPTIONS = frozenset({"pre", "post"})  # choose the panel design's years, not its rows
+# Options that lay out the design (its years, adoption timing), not its rows.
+DESIGN_OPTIONS = frozenset({"pre", "post", "adoption", "years"})
 
 
 def method(name: str) -> Method:

@@ -21,6 +21,8 @@ from ..buildlog import verified_product
 from ..errors import AnalysisError, UnknownChoice
 from .definitions import OTHER, Definition, load_definitions
 
+USER_LIST_PREFIX = "list:"  # source id of a user's list: "list:<definition id>"
+
 
 def definitions_path() -> Path:
     return paths.processed_dir() / "definitions.parquet"
@@ -144,3 +146,36 @@ def definition_summary(definitions: list[str], population: pd.Series) -> pd.Data
         counties.append(len(marked))
         shares.append(100 * population.reindex(marked).sum() / population.sum())
     return catalogue.assign(counties=counties, population_share_pct=shares)
+
+
+# Lists whose `date` is when the policy began (enactment, agreement signed).
+POLICY_DATED = frozenset({"cis-sanctuary-map", "ice-287g-2025"})
+
+
+def policy_dated(source: str) -> bool:
+    return source in POLICY_DATED or source.startswith(USER_LIST_PREFIX)
+
+
+def enactment_dates(name: str) -> pd.Series:
+    """When each county a definition marks came under the listed policy: fips ->
+    the earliest date ("YYYY-MM" or "YYYY") among the rows that mark it; missing
+    where no such row dates its policy. Only lists whose dates are the policy's own
+    count (POLICY_DATED); the DHS and DOJ lists carry their publication date."""
+    (definition,) = _definitions([name])
+    undated = [s for s in definition.sources if not policy_dated(s)]
+    if undated:
+        raise AnalysisError(
+            f"definition {name!r} reads {', '.join(undated)}, whose rows do not date the "
+            "policies they list, so there is no adoption year to study. Lists that date "
+            f"their policies: {', '.join(sorted(POLICY_DATED))} and user lists with an "
+            "`enacted` column (docs/definitions.md)."
+        )
+    marked = load_definition(name)
+    marked = marked.index[marked != OTHER]
+    rows = _read(resolution_path())
+    rows = rows[rows["source"].isin(definition.sources)]
+    rows = rows[definition.counts(rows)].explode("fips").dropna(subset=["fips"])
+    dated = rows.dropna(subset=["date"])
+    dated = dated[dated["date"].astype(str).str.len() > 0]
+    earliest = dated.groupby("fips")["date"].min()
+    return earliest.reindex(marked).rename(f"{name}_enacted")

@@ -5,6 +5,10 @@ property_crime_rate (per 100,000 residents), crime_rate_quality (1 New York
 City from NY DCJS, 2 coverage >= 80 %, 3 coverage < 80 %); empty cells where
 Urban had no estimate. county-file.csv: year, state, county, state_name,
 county_name, population (Census PEP, 2015-2018). Both use 2015 county codes.
+crimerate_county_2017.csv (an earlier file of the series): the same 2017 rates
+plus coverage_indicator_crime, Kaplan's county coverage indicator (0-100: 100
+x (1 - sum of agency population share x share of months not reported));
+empty for New York City's five counties, whose counts come from NY DCJS.
 """
 
 from __future__ import annotations
@@ -59,6 +63,31 @@ def read_population(path: Path, account: FileAccount) -> pd.DataFrame:
             "fips": raw["fips"],
             "year": raw["year"],
             "population": numeric(raw, "population", path, required=True),
+        }
+    )
+    return account.keep(frame)
+
+
+def read_coverage(path: Path, account: FileAccount) -> pd.DataFrame:
+    raw = _read_csv(
+        path,
+        account,
+        [
+            "year",
+            "state",
+            "county",
+            "violent_crime_rate",
+            "property_crime_rate",
+            "coverage_indicator_crime",
+        ],
+    )
+    frame = pd.DataFrame(
+        {
+            "fips": raw["fips"],
+            "year": raw["year"],
+            "violent_per_100k": numeric(raw, "violent_crime_rate", path, missing_tokens=["NA"]),
+            "property_per_100k": numeric(raw, "property_crime_rate", path, missing_tokens=["NA"]),
+            "crime_coverage": numeric(raw, "coverage_indicator_crime", path, missing_tokens=["NA"]),
         }
     )
     return account.keep(frame)

@@ -1,0 +1,426 @@
+"""Event study: each outcome by year relative to the year a county's policy began.
+
+Timing. A county's adoption year is the calendar year of the earliest dated
+row of its definition's lists that marks it (`jurisdictions.enactment_dates`:
+the ICE 2014 table's "Date Enacted", a user list's `enacted`). That year is
+relative year 0; it is partly treated (a policy enacted in September 2014 was
+in force for four months of 2014's annual averages), so the reference is year
+-1, the last year wholly before the policy. Counties the definition does not
+mark are the controls; counties it marks but does not date are left out.
+
+Estimators, both from pyfixest (imported here only, so other methods do not
+pay for it), both robust to effects that differ between adoption cohorts:
+
+- controls="never" (default): the saturated event study of Sun and Abraham
+  (2021), pyfixest's `i(rel_time, cohort, ref=-1, ref2=0)` regression with
+  county and year effects; each cohort-by-relative-year effect is measured
+  against never-listed counties only, and the effects of a relative year are
+  averaged over cohorts with pyfixest's cohort-share weights
+  (`compute_period_weights`).
+- controls="not_yet": Gardner's two-stage estimator (`pyfixest.did2s`): county
+  and year effects are fitted on every untreated county-year (never-listed
+  counties and listed counties before their adoption), then the treated
+  county-years' residuals are averaged by relative year. Its standard errors
+  account for the first stage.
+
+Conditional parallel trends: `covariates` (a covariate set) lets each baseline
+covariate have its own effect in every year (covariate x year terms);
+`within="nchs"` gives each NCHS urban-rural class its own year effects. The
+default is unconditional (`covariates="none"`).
+
+Summaries: `pretrend_p_value` is a joint Wald test (chi-squared) that every
+pre-period estimate is zero; the "after (average)" row averages the
+relative years from 0 on, weighted by their treated county-years. Intervals
+use Student t with (counties - 1) degrees of freedom; errors are clustered by
+county.
+
+Gaps: an outcome missing in some years (crime has no 2011, 2013 or 2014) has
+no estimate for those relative years; when year -1 is missing for the largest
+cohort, the reference is the last relative year before adoption that it has
+(crime: -2, 2012 for the 2014 cohort), and cohorts without that year are left
+out. Every cohort left out is counted in the note.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from ..errors import AnalysisError, EstimationError, ValidationError
+from ..years import YEARS
+from .choices import CONSTANT_OUTCOMES, check_choice, check_outcome
+from .groups import Groups
+from .stats import interval
+
+CONTROLS = {
+    "never": "never-listed counties (Sun and Abraham saturated event study)",
+    "not_yet": "never-listed and not-yet-listed county-years (Gardner two-stage did2s)",
+}
+WITHIN = (None, "nchs")
+NCHS = "nchs_urban_rural_2013"
+AFTER_AVERAGE = "after (average)"
+
+
+def adoption_years(enacted: pd.Series) -> pd.Series:
+    """fips -> adoption year (int) from dates "YYYY-MM" or "YYYY"; missing stays missing."""
+    text = enacted.dropna().astype(str)
+    bad = text[~text.str.fullmatch(r"\d{4}(-\d{2})?")]
+    if len(bad):
+        raise ValidationError(
+            f"enactment dates must be YYYY or YYYY-MM; found {bad.iloc[0]!r} for county "
+            f"{bad.index[0]}"
+        )
+    years = text.str[:4].astype(int)
+    return years.reindex(enacted.index).astype("Int64")
+
+
+class EventDesign:
+    """The focal (dated) and comparison counties in every panel year, with each
+    focal county's adoption year (`cohort`; 0 for comparison counties)."""
+
+    def __init__(
+        self,
+        panel: pd.DataFrame,
+        groups: Groups,
+        adoption: pd.Series,
+        years: tuple[int, ...] = tuple(YEARS),
+    ):
+        if adoption is None:
+            raise AnalysisError(
+                "the event study needs each focal county's adoption year: call it through "
+                "compare(definition, 'event', ...) or pass adoption=<Series fips -> year>"
+            )
+        self.groups, self.year, self.years = groups, None, tuple(sorted(years))
+        unknown = sorted(set(self.years) - set(YEARS))
+        if unknown or len(self.years) < 2:
+            raise AnalysisError(
+                f"event-study years must be two or more of {YEARS[0]}-{YEARS[-1]}; got {years}"
+            )
+        adoption = pd.Series(adoption).dropna().astype(int)
+        adoption.index = adoption.index.astype(str)
+        focal = pd.Index(groups.focal)
+        self.undated = focal.difference(adoption.index)
+        dated = focal.intersection(adoption.index)
+        self.cohort_of = adoption.reindex(dated)
+        rows = panel.loc[panel["year"].isin(self.years)].copy()
+        rows["fips"] = rows["fips"].astype(str)
+        rows = rows[rows["fips"].isin(dated) | rows["fips"].isin(groups.control)]
+        if rows.empty:
+            raise ValidationError(f"no panel rows for {groups.definition} in {list(self.years)}")
+        rows["cohort"] = rows["fips"].map(self.cohort_of).fillna(0).astype(int)
+        self.rows = rows.sort_values(["fips", "year"], ignore_index=True)
+
+
+def _data(design: EventDesign, outcome: str, columns: list[str]) -> pd.DataFrame:
+    """The outcome's county-years, with each covariate at its value in the first year
+    (a baseline: a covariate the policy may have moved would absorb its effect)."""
+    rows = design.rows
+    frame = rows[["fips", "year", "cohort", outcome]].rename(columns={outcome: "y"})
+    if columns:
+        first = rows[rows["year"] == rows["year"].min()].set_index("fips")
+        if "log_population" in columns:
+            first = first.assign(log_population=np.log(first["population"]))
+        baseline = first[columns].astype(float)
+        frame = frame.join(baseline, on="fips")
+    frame = frame.dropna(subset=["y", *columns])
+    frame["county"] = frame["fips"].astype(np.int64)
+    frame["treated_unit"] = frame["cohort"] > 0
+    frame["is_treated"] = (frame["treated_unit"] & (frame["year"] >= frame["cohort"])).astype(int)
+    return frame
+
+
+def _reference(frame: pd.DataFrame) -> int:
+    """-1, or the last relative year before adoption that the largest cohort has."""
+    treated = frame[frame["treated_unit"]]
+    largest = treated.groupby("cohort")["fips"].nunique().idxmax()
+    before = sorted(y - largest for y in frame["year"].unique() if y < largest)
+    if not before:
+        raise EstimationError(f"no year before {largest}, when the largest cohort adopted")
+    return -1 if -1 in before else before[-1]
+
+
+def _conditioning(frame: pd.DataFrame, covariates: tuple[str, ...]) -> tuple[pd.DataFrame, str]:
+    """Covariate x year columns (baseline covariates with a new effect each year)."""
+    terms = []
+    years = sorted(frame["year"].unique())
+    for col in covariates:
+        for year in years[1:]:
+            name = f"{col}_x_{year}"
+            frame[name] = frame[col] * (frame["year"] == year)
+            terms.append(name)
+    return frame, " + ".join(terms)
+
+
+def _relative_year_rows(estimates: pd.DataFrame, frame: pd.DataFrame, ref: int) -> pd.DataFrame:
+    """Add the reference row and the counts of treated and control counties."""
+    treated = frame[frame["treated_unit"]].assign(rel=lambda f: f["year"] - f["cohort"])
+    n_treated = treated.groupby("rel")["fips"].nunique()
+    estimates = pd.concat(
+        [estimates, pd.DataFrame({"estimate": [0.0], "std_error": [0.0]}, index=[ref])]
+    ).sort_index()
+    estimates["n_sanctuary"] = n_treated.reindex(estimates.index).fillna(0).astype(int)
+    return estimates
+
+
+def _lincomb(R: np.ndarray, coef: np.ndarray, vcov: np.ndarray) -> tuple[float, float]:
+    return float(R @ coef), float(np.sqrt(R @ vcov @ R))
+
+
+def _wald_p(R: np.ndarray, coef: np.ndarray, vcov: np.ndarray) -> float:
+    from scipy.stats import chi2
+
+    if len(R) == 0:
+        return np.nan
+    value = R @ coef
+    try:
+        stat = float(value @ np.linalg.solve(R @ vcov @ R.T, value))
+    except np.linalg.LinAlgError:
+        raise EstimationError("the pre-period estimates have a singular covariance") from None
+    return float(chi2.sf(stat, len(R)))
+
+
+def _saturated(frame: pd.DataFrame, ref: int, terms: str, fe: str):
+    """Sun-Abraham: cohort x relative-year effects against never-listed counties,
+    averaged per relative year with pyfixest's cohort-share weights."""
+    import pyfixest as pf
+    from pyfixest.did.saturated_twfe import compute_period_weights
+
+    frame = frame.assign(
+        rel_time=np.where(frame["treated_unit"], frame["year"] - frame["cohort"], np.inf)
+    )
+    fml = f"y ~ i(rel_time, cohort, ref={float(ref)}, ref2=0)" + (f" + {terms}" if terms else "")
+    fit = pf.feols(f"{fml} | {fe}", data=frame, vcov={"CRV1": "county"})
+    names = [str(n) for n in fit._coefnames]
+    coef, vcov = np.asarray(fit._beta_hat), np.asarray(fit._vcov)
+    weights = compute_period_weights(
+        frame[frame["treated_unit"]].assign(rel_time=lambda f: f["rel_time"].astype(int)),
+        cohort="cohort",
+        period="rel_time",
+        treatment="is_treated",
+    )
+    index = {}
+    for i, name in enumerate(names):
+        if name.startswith("rel_time::"):
+            rel, cohort = name.removeprefix("rel_time::").split(":cohort::")
+            index[(int(float(rel)), int(float(cohort)))] = i
+    lookup = weights.set_index(["cohort", "rel_time"])["weight"]
+    rels = sorted({rel for rel, _ in index})
+    rows, R_rows = {}, {}
+    for rel in rels:
+        R = np.zeros(len(coef))
+        for (r, cohort), i in index.items():
+            if r == rel:
+                R[i] = lookup.get((cohort, rel), 0.0)
+        R_rows[rel] = R
+        rows[rel] = _lincomb(R, coef, vcov)
+    estimates = pd.DataFrame.from_dict(rows, orient="index", columns=["estimate", "std_error"])
+    return estimates, R_rows, coef, vcov, fit
+
+
+def _two_stage(frame: pd.DataFrame, ref: int, terms: str, fe: str):
+    """Gardner's did2s: year and county effects from untreated county-years."""
+    import pyfixest as pf
+
+    frame = frame.assign(
+        rel_time=np.where(frame["treated_unit"], frame["year"] - frame["cohort"], ref).astype(float)
+    )
+    fit = pf.did2s(
+        frame,
+        yname="y",
+        first_stage=f"~ {terms or '0'} | {fe}",
+        second_stage=f"~ i(rel_time, ref={float(ref)})",
+        treatment="is_treated",
+        cluster="county",
+    )
+    names = [str(n) for n in fit._coefnames]
+    coef, vcov = np.asarray(fit._beta_hat), np.asarray(fit._vcov)
+    rows, R_rows = {}, {}
+    for i, name in enumerate(names):
+        rel = int(float(name.removeprefix("rel_time::")))
+        R = np.zeros(len(coef))
+        R[i] = 1.0
+        R_rows[rel] = R
+        rows[rel] = _lincomb(R, coef, vcov)
+    estimates = pd.DataFrame.from_dict(rows, orient="index", columns=["estimate", "std_error"])
+    return estimates, R_rows, coef, vcov, fit
+
+
+def event_rows(
+    design: EventDesign,
+    outcome: str,
+    controls: str = "never",
+    within: str | None = None,
+    level: float = 0.95,
+    covariates: tuple[str, ...] = (),
+    covariate_label: str = "none",
+    details: list | None = None,
+) -> list[dict]:
+    check_outcome(outcome)
+    check_choice("event-study controls", controls, CONTROLS)
+    check_choice("event-study within", within, WITHIN)
+    if outcome in CONSTANT_OUTCOMES:
+        raise AnalysisError(
+            f"outcome {outcome!r} has one value per county for every year "
+            "(ACS 2011-2015), so it has no change to study"
+        )
+    groups = design.groups
+    columns = list(covariates) + ([NCHS] if within == "nchs" else [])
+    frame = _data(design, outcome, list(dict.fromkeys(columns)))
+    notes = []
+    if len(design.undated):
+        notes.append(
+            f"{len(design.undated)} {groups.focal_group} counties have no enactment date "
+            "and are left out"
+        )
+    base = {
+        "definition": groups.definition,
+        "comparison": groups.comparison,
+        "focal_group": groups.focal_group,
+        "year": None,
+        "outcome": outcome,
+        "method": "event",
+        "estimand": "change since the reference year, focal minus control, by year "
+        "relative to adoption",
+        "weights": "none",
+        "covariates": covariate_label
+        + (", year effects within NCHS classes" if within == "nchs" else ""),
+        "controls": controls,
+        "n_overlap_excluded": groups.n_overlap_excluded,
+    }
+    try:
+        if frame.empty or not frame["treated_unit"].any():
+            raise EstimationError(f"no focal county has {outcome} in {list(design.years)}")
+        ref = _reference(frame)
+        frame, cohorts_out = _usable_cohorts(frame, ref, controls)
+        notes.extend(cohorts_out)
+        n_focal = frame.loc[frame["treated_unit"], "fips"].nunique()
+        n_control = frame.loc[~frame["treated_unit"], "fips"].nunique()
+        if n_focal < 2 or n_control < 2:
+            raise EstimationError(
+                f"too few counties with {outcome}: {n_focal} focal and {n_control} control"
+            )
+        frame, terms = _conditioning(frame, tuple(covariates))
+        fe = "county + year" + (f"^{NCHS}" if within == "nchs" else "")
+        estimator = _saturated if controls == "never" else _two_stage
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # pyfixest's beta notices, not the reader's concern
+            estimates, R_rows, coef, vcov, _ = estimator(frame, ref, terms, fe)
+        table = _relative_year_rows(estimates, frame, ref)
+        df = frame["county"].nunique() - 1
+        pre = [rel for rel in R_rows if rel < 0 and rel != ref]
+        pretrend = _wald_p(np.array([R_rows[r] for r in pre]), coef, vcov) if pre else np.nan
+        treated_obs = frame[frame["is_treated"] == 1]
+        post_counts = (treated_obs["year"] - treated_obs["cohort"]).value_counts()
+        post = [rel for rel in R_rows if rel >= 0]
+        R_post = sum(R_rows[r] * post_counts.get(r, 0) for r in post) / sum(
+            post_counts.get(r, 0) for r in post
+        )
+        average = _lincomb(R_post, coef, vcov)
+    except EstimationError as exc:
+        return [
+            {
+                **base,
+                "term": "relative year",
+                "relative_year": None,
+                "estimate": np.nan,
+                "std_error": np.nan,
+                "ci_low": np.nan,
+                "ci_high": np.nan,
+                "p_value": np.nan,
+                "n_focal": 0,
+                "n_comparison": 0,
+                "note": "; ".join([f"not estimated: {exc}", *notes]),
+            }
+        ]
+    se_method = f"clustered by county ({df + 1} clusters), t with {df} df"
+    shared = {
+        **base,
+        "n_focal": n_focal,
+        "n_comparison": n_control,
+        "n_control": n_control,
+        "reference_relative_year": ref,
+        "pretrend_p_value": pretrend,
+        "se_method": se_method,
+        "note": "; ".join(notes),
+    }
+    years = sorted(frame["year"].unique())
+    rows = []
+    for rel, r in table.iterrows():
+        low, high, p = (
+            interval(r["estimate"], r["std_error"], level, df) if rel != ref else (0.0, 0.0, np.nan)
+        )
+        cohort_years = sorted(
+            {c + rel for c in frame.loc[frame["treated_unit"], "cohort"].unique()} & set(years)
+        )
+        rows.append(
+            {
+                **shared,
+                "term": "reference" if rel == ref else "relative year",
+                "relative_year": int(rel),
+                "period": "before" if rel < 0 else "after",
+                "calendar_years": ",".join(map(str, cohort_years)),
+                "estimate": float(r["estimate"]),
+                "std_error": float(r["std_error"]) if rel != ref else np.nan,
+                "ci_low": low,
+                "ci_high": high,
+                "p_value": p,
+                "n_sanctuary": int(r["n_sanctuary"]),
+            }
+        )
+    low, high, p = interval(average[0], average[1], level, df)
+    rows.append(
+        {
+            **shared,
+            "term": AFTER_AVERAGE,
+            "relative_year": None,
+            "period": "after",
+            "calendar_years": "",
+            "estimate": average[0],
+            "std_error": average[1],
+            "ci_low": low,
+            "ci_high": high,
+            "p_value": p,
+            "n_sanctuary": n_focal,
+        }
+    )
+    return rows
+
+
+def _usable_cohorts(frame: pd.DataFrame, ref: int, controls: str) -> tuple[pd.DataFrame, list[str]]:
+    """Drop cohorts without the reference year (and, for did2s, cohorts and counties
+    with fewer than two untreated years: pyfixest cannot fit a county effect from one)."""
+    notes = []
+    years = set(frame["year"].unique())
+    cohorts = frame.loc[frame["treated_unit"]].groupby("cohort")["fips"].nunique()
+    keep = []
+    for cohort, n in cohorts.items():
+        before = [y for y in years if y < cohort]
+        if cohort + ref not in years:
+            notes.append(
+                f"{n} counties adopting in {cohort} left out: no {cohort + ref} "
+                f"(relative year {ref}) to measure from"
+            )
+        elif controls == "not_yet" and len(before) < 2:
+            notes.append(
+                f"{n} counties adopting in {cohort} left out: the two-stage estimator "
+                "needs two years before adoption"
+            )
+        else:
+            keep.append(cohort)
+    frame = frame[~frame["treated_unit"] | frame["cohort"].isin(keep)]
+    if controls == "not_yet":
+        # Gardner's first stage fits each county's level on its untreated years; pyfixest
+        # drops a county seen once there, and then cannot place its later years.
+        untreated = frame[frame["is_treated"] == 0].groupby("fips").size()
+        thin = frame["fips"].map(untreated).fillna(0) < 2
+        if thin.any():
+            gone = frame.loc[thin].drop_duplicates("fips")
+            n_focal = int(gone["treated_unit"].sum())
+            notes.append(
+                f"{n_focal} focal and {len(gone) - n_focal} control counties left out: "
+                "fewer than two untreated years with the outcome"
+            )
+            frame = frame[~thin]
+    return frame, notes
