@@ -37,6 +37,7 @@ METHODS: dict[str, str] = {
     "ipw": "Inverse-probability weighting",
     "strata": "Matched within urban-rural classes",
     "did": "Difference-in-differences",
+    "event": "Event study by year since adoption",
 }
 
 # table column -> (header a reader sees, what it holds)
@@ -101,6 +102,27 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "unresolved_reason": ("Why unresolved", "why no county could be named"),
     "flags": ("Flags", "what was noticed about the entry"),
     "fips": ("FIPS", "county FIPS code(s)"),
+    "term": ("Term", "a year relative to adoption, the reference year, or the average after"),
+    "relative_year": ("Year since adoption", "calendar year minus the county's adoption year"),
+    "period": ("Period", "before or after adoption"),
+    "calendar_years": ("Calendar years", "the calendar years this relative year covers"),
+    "n_sanctuary": ("Adopting counties", "focal counties observed in this relative year"),
+    "n_control": ("Control counties", "counties never listed (the controls) used"),
+    "controls": ("Controls", "never: never-listed counties; not_yet: also not-yet-listed years"),
+    "reference_relative_year": ("Reference", "the relative year estimates are measured from"),
+    "min_coverage": ("Min. coverage (%)", "crime county-years below this coverage left out"),
+    "n_below_coverage_focal": ("Focal below cut", "focal counties left out by min_coverage"),
+    "n_below_coverage_comparison": (
+        "Comparison below cut",
+        "comparison counties left out by min_coverage",
+    ),
+    "gaps_before": ("Gap moving before?", "whether the pre-trend test rejects at 5 %"),
+    "level_gap_at_reference": (
+        "Gap in the reference year",
+        "adopting counties minus controls in the reference year, in the outcome's unit",
+    ),
+    "verdict": ("Reading", "what the estimates say, in words"),
+    "specification": ("Specification", "controls and conditioning of the event study"),
 }
 
 

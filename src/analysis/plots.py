@@ -219,6 +219,52 @@ def yearly(
     return fig
 
 
+def event_study(table: pd.DataFrame, panel: str = "outcome"):
+    """Estimates by year since adoption with 95 % intervals, one panel per outcome;
+    the reference year is an open circle at zero, years after adoption are shaded and a
+    year without data is a gap in the line, not a point."""
+    rows_all = table[table["term"].isin(["relative year", "reference"])]
+    keys = list(dict.fromkeys(rows_all[panel]))
+    fig, axes = _grid(len(keys), 4.2, 3.7)
+    for ax, key in zip(axes, keys):
+        rows = rows_all[rows_all[panel] == key].sort_values("relative_year")
+        years = rows["relative_year"].astype(int).to_numpy()
+        ax.axvspan(-0.5, years.max() + 0.6, color="#f2f2f2", zorder=0)
+        full = pd.Series(np.nan, index=range(years.min(), years.max() + 1))
+        full[years] = rows["estimate"].to_numpy()
+        ax.plot(full.index, full.to_numpy(), "-", color=GROUP_COLOURS["sanctuary"], zorder=2)
+        estimated = rows[rows["term"] == "relative year"]
+        ax.errorbar(
+            estimated["relative_year"],
+            estimated["estimate"],
+            yerr=[
+                estimated["estimate"] - estimated["ci_low"],
+                estimated["ci_high"] - estimated["estimate"],
+            ],
+            fmt="o",
+            color=GROUP_COLOURS["sanctuary"],
+            ecolor="#8c8c8c",
+            capsize=3,
+            zorder=3,
+        )
+        reference = rows[rows["term"] == "reference"]
+        ax.plot(
+            reference["relative_year"],
+            [0] * len(reference),
+            "o",
+            mfc="white",
+            color=GROUP_COLOURS["sanctuary"],
+            zorder=4,
+        )
+        ax.axhline(0, color="#1f2328", linewidth=0.8)
+        ax.set_xticks(range(years.min(), years.max() + 1))
+        ax.set_xlabel("years since adoption (0: year adopted)", fontsize=9)
+        ax.set_title(labels.short(key), fontsize=10)
+        ax.set_ylabel(f"change vs. reference year\n({labels.unit(key)})", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
 def specification_curve(table: pd.DataFrame, choices: list[str], unit: str = ""):
     """A specification curve: estimates sorted, with 95 % intervals (top), and
     beneath them which choice each specification made (one row per value)."""

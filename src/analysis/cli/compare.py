@@ -2,6 +2,8 @@
 
     python -m analysis compare --definition ice2014 --year 2015 \\
         --outcome poverty_pct --method match --format csv
+    python -m analysis compare --definition ice2014 --method event \\
+        --outcome poverty_pct --covariates none --format csv
 
 Options that a method does not take are an error, as are unknown
 definitions, outcomes, methods and covariates (the message lists the valid
@@ -31,6 +33,8 @@ _PASS_THROUGH = {
     "within": "within",
     "level": "level",
     "reference": "reference",
+    "controls": "controls",
+    "min_coverage": "min_coverage",
 }
 
 
@@ -44,13 +48,14 @@ def add_parsers(sub) -> None:
     c.add_argument(
         "--method",
         default="raw",
-        help="raw, permutation, match, regression, ipw, strata or did (default raw)",
+        help="raw, permutation, match, regression, ipw, strata, did or event (default raw)",
     )
     c.add_argument(
         "--year",
         type=int,
         default=2015,
-        help="panel year (default 2015; did uses 2010/2012 before and 2015/2016 after)",
+        help="panel year (default 2015; did uses 2010/2012 before and 2015/2016 after; "
+        "event uses every year)",
     )
     c.add_argument(
         "--outcome",
@@ -68,7 +73,7 @@ def add_parsers(sub) -> None:
     c.add_argument(
         "--covariates",
         help="covariate set (cap, demographic, political) or a "
-        "comma-separated list of covariates (default cap)",
+        "comma-separated list of covariates (default cap; event: none)",
     )
     c.add_argument(
         "--weights",
@@ -95,7 +100,23 @@ def add_parsers(sub) -> None:
     c.add_argument("--estimand", help="ipw: att (default) or ate")
     c.add_argument("--base", help="strata: method run within each NCHS class (default match)")
     c.add_argument("--permutations", type=int, help="permutation: draws (default 2000)")
-    c.add_argument("--within", help="permutation: nchs to permute within NCHS classes")
+    c.add_argument(
+        "--within",
+        help="permutation: nchs to permute within NCHS classes; event: nchs for year "
+        "effects within NCHS classes",
+    )
+    c.add_argument(
+        "--controls",
+        help="event: never (never-listed counties, Sun-Abraham; default) or not_yet "
+        "(also not-yet-listed county-years, Gardner two-stage)",
+    )
+    c.add_argument(
+        "--min-coverage",
+        type=float,
+        metavar="N",
+        help="crime outcomes: keep county-years whose crime data cover at least N %% of "
+        "residents (2015: Urban's >= 80 %% flag)",
+    )
     c.add_argument("--reference", type=int, help="did: reference year (default 2012)")
     c.add_argument("--level", type=float, help="confidence level (default 0.95)")
     c.add_argument(
@@ -135,7 +156,7 @@ def run(args) -> None:
     result = compare(
         args.definition,
         args.method,
-        None if args.method == "did" else args.year,
+        None if args.method in ("did", "event") else args.year,
         args.outcomes,
         comparison=args.comparison,
         covariates=covariates,
@@ -172,6 +193,8 @@ def _human(table) -> str:
     key = [
         "outcome",
         "stratum_label",
+        "term",
+        "relative_year",
         "weights",
         "estimand",
         "estimate",
@@ -180,7 +203,11 @@ def _human(table) -> str:
         "p_value",
         "n_focal",
         "n_comparison",
+        "n_sanctuary",
+        "n_control",
     ]
+    if "relative_year" in table.columns:  # an event study counts per relative year
+        key = [k for k in key if k not in ("n_focal", "n_comparison")]
     shown = table[[c for c in key if c in table.columns]].copy()
     if shown["weights"].nunique() == 1:
         shown = shown.drop(columns="weights")
@@ -206,6 +233,13 @@ def _human(table) -> str:
         values = [v for v in table[col].dropna().unique() if v != ""]
         if len(values) == 1:
             lines.append(f"{label}: {values[0]}")
+    if "pretrend_p_value" in table.columns:
+        for outcome, p in table.groupby("outcome", sort=False)["pretrend_p_value"].first().items():
+            if not math.isnan(p):
+                shown_p = "<0.001" if p < 0.001 else f"{p:.3f}"
+                lines.append(
+                    f"pre-trends ({outcome}): joint test of the years before, p = {shown_p}"
+                )
     seen = set()
     for _, row in table.iterrows():
         where = row["outcome"] + (f", {row['stratum_label']}" if "stratum_label" in row else "")

@@ -230,7 +230,7 @@ def did(
     )
 
 
-def event(
+def event_study(
     panel: pd.DataFrame,
     status: pd.Series,
     adoption: pd.Series,
@@ -263,6 +263,21 @@ def event(
         within=within,
         level=level,
     )
+
+
+def event_variants(
+    definition: str, outcomes: Outcomes, variants: dict[str, dict], **options
+) -> pd.DataFrame:
+    """The event study's pre-trend test and average after adoption (`event.summarise`)
+    under several specifications, e.g. {"within classes": {"within": "nchs"}}: one row
+    per specification and outcome, named in `specification`."""
+    from .event import summarise
+
+    tables = []
+    for name, choices in variants.items():
+        table = compare(definition, "event", None, outcomes, **options, **choices)
+        tables.append(summarise(table).assign(specification=name))
+    return pd.concat(tables, ignore_index=True)
 
 
 def compare(

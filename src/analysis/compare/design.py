@@ -254,6 +254,8 @@ def result_table(rows: list[dict]) -> pd.DataFrame:
                 extra.setdefault(key, None)
     table = pd.DataFrame.from_records(rows, columns=[*RESULT_COLUMNS, *extra])
     table["year"] = table["year"].astype("Int64")
+    if "relative_year" in table.columns:
+        table["relative_year"] = table["relative_year"].astype("Int64")
     for col in (
         "n_focal",
         "n_comparison",

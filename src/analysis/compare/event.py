@@ -58,6 +58,7 @@ CONTROLS = {
     "never": "never-listed counties (Sun and Abraham saturated event study)",
     "not_yet": "never-listed and not-yet-listed county-years (Gardner two-stage did2s)",
 }
+EVENT_CONTROLS = tuple(CONTROLS)
 WITHIN = (None, "nchs")
 NCHS = "nchs_urban_rural_2013"
 AFTER_AVERAGE = "after (average)"
@@ -132,12 +133,15 @@ def _data(design: EventDesign, outcome: str, columns: list[str]) -> pd.DataFrame
 
 
 def _reference(frame: pd.DataFrame) -> int:
-    """-1, or the last relative year before adoption that the largest cohort has."""
-    treated = frame[frame["treated_unit"]]
-    largest = treated.groupby("cohort")["fips"].nunique().idxmax()
+    """-1, or the last relative year before adoption that the largest cohort (of those
+    with a year before adoption; ties: the later) has."""
+    first = frame["year"].min()
+    sizes = frame[frame["treated_unit"]].groupby("cohort")["fips"].nunique()
+    sizes = sizes[sizes.index > first]  # a cohort with no year before has no reference
+    if sizes.empty:
+        raise EstimationError(f"every focal county adopted in or before {first}, the first year")
+    largest = max(sizes.index, key=lambda c: (sizes[c], c))
     before = sorted(y - largest for y in frame["year"].unique() if y < largest)
-    if not before:
-        raise EstimationError(f"no year before {largest}, when the largest cohort adopted")
     return -1 if -1 in before else before[-1]
 
 
@@ -258,12 +262,19 @@ def event_rows(
     details: list | None = None,
 ) -> list[dict]:
     check_outcome(outcome)
-    check_choice("event-study controls", controls, CONTROLS)
-    check_choice("event-study within", within, WITHIN)
+    check_choice("event-study control group", controls, CONTROLS)
+    check_choice("year-effects grouping", within, WITHIN)
     if outcome in CONSTANT_OUTCOMES:
         raise AnalysisError(
             f"outcome {outcome!r} has one value per county for every year "
             "(ACS 2011-2015), so it has no change to study"
+        )
+    if within == "nchs" and controls == "not_yet":
+        raise AnalysisError(
+            "within='nchs' works with controls='never': the two-stage estimator's variance "
+            "(pyfixest did2s) cannot take year effects nested in classes. For the not-yet-"
+            "listed controls, condition on a covariate set instead (covariates='demographic' "
+            "includes the NCHS class)."
         )
     groups = design.groups
     columns = list(covariates) + ([NCHS] if within == "nchs" else [])
@@ -302,11 +313,18 @@ def event_rows(
                 f"too few counties with {outcome}: {n_focal} focal and {n_control} control"
             )
         frame, terms = _conditioning(frame, tuple(covariates))
-        fe = "county + year" + (f"^{NCHS}" if within == "nchs" else "")
+        fe = "county + year"
+        if within == "nchs":
+            # one effect per year and class; pyfixest's did2s does not take `year^class`
+            frame["year_in_class"] = frame["year"] * 10 + frame[NCHS].astype(int)
+            fe = "county + year_in_class"
         estimator = _saturated if controls == "never" else _two_stage
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # pyfixest's beta notices, not the reader's concern
-            estimates, R_rows, coef, vcov, _ = estimator(frame, ref, terms, fe)
+            try:
+                estimates, R_rows, coef, vcov, _ = estimator(frame, ref, terms, fe)
+            except (ValueError, RuntimeError, np.linalg.LinAlgError) as exc:
+                raise EstimationError(f"pyfixest could not fit the model ({exc})") from None
         table = _relative_year_rows(estimates, frame, ref)
         df = frame["county"].nunique() - 1
         pre = [rel for rel in R_rows if rel < 0 and rel != ref]
@@ -335,6 +353,7 @@ def event_rows(
             }
         ]
     se_method = f"clustered by county ({df + 1} clusters), t with {df} df"
+    level_gap = _level_gap(frame, ref)
     shared = {
         **base,
         "n_focal": n_focal,
@@ -342,6 +361,7 @@ def event_rows(
         "n_control": n_control,
         "reference_relative_year": ref,
         "pretrend_p_value": pretrend,
+        "level_gap_at_reference": level_gap,
         "se_method": se_method,
         "note": "; ".join(notes),
     }
@@ -388,6 +408,14 @@ def event_rows(
     return rows
 
 
+def _level_gap(frame: pd.DataFrame, ref: int) -> float:
+    """How far apart the groups already were in the reference year: each adopting
+    county's value then, minus the controls' mean that calendar year, averaged."""
+    at_reference = frame[frame["treated_unit"] & (frame["year"] == frame["cohort"] + ref)]
+    control_mean = frame[~frame["treated_unit"]].groupby("year")["y"].mean()
+    return float((at_reference["y"] - at_reference["year"].map(control_mean)).mean())
+
+
 def _usable_cohorts(frame: pd.DataFrame, ref: int, controls: str) -> tuple[pd.DataFrame, list[str]]:
     """Drop cohorts without the reference year (and, for did2s, cohorts and counties
     with fewer than two untreated years: pyfixest cannot fit a county effect from one)."""
@@ -424,3 +452,84 @@ def _usable_cohorts(frame: pd.DataFrame, ref: int, controls: str) -> tuple[pd.Da
             )
             frame = frame[~thin]
     return frame, notes
+
+
+def summarise(table: pd.DataFrame, level: float = 0.05) -> pd.DataFrame:
+    """One row per outcome (and specification): the gap in the reference year, the
+    pre-trend test, the average change after adoption with its interval, and a
+    `verdict` in words: was the gap there before, was it already moving (pre-trend p
+    below `level`), and what happened after."""
+    from .. import labels
+
+    keys = [k for k in ("outcome", "controls", "covariates") if k in table.columns]
+    rows = []
+    for key, part in table.groupby(keys, sort=False):
+        first = part.iloc[0]
+        name = labels.short(first["outcome"])
+        after = part[part["term"] == AFTER_AVERAGE]
+        if after.empty or np.isnan(after["estimate"].iloc[0]):
+            rows.append(
+                {**dict(zip(keys, key, strict=True)), "verdict": f"{name}: {first['note']}"}
+            )
+            continue
+        after = after.iloc[0]
+        p = first["pretrend_p_value"]
+        moving = bool(p < level) if not np.isnan(p) else None
+        gap = first["level_gap_at_reference"]
+        outcome = first["outcome"]
+        sentences = [
+            f"{name}: in the year before adoption the adopting counties were "
+            f"{_amount(gap, outcome)} {'lower' if gap < 0 else 'higher'} than the controls"
+        ]
+        if moving is None:
+            sentences.append("no earlier years tell whether that gap was moving")
+        elif moving:
+            shown_p = "< 0.001" if p < 0.001 else f"= {p:.3f}"
+            sentences.append(
+                f"the gap was already moving before adoption (pre-trend test p {shown_p}), "
+                "so what follows is not the policies' effect"
+            )
+        else:
+            sentences.append(f"the gap was not clearly moving before it (pre-trend p = {p:.2f})")
+        bounds = (
+            f"95 % interval {labels.signed(after['ci_low'], 2)} to "
+            f"{labels.signed(after['ci_high'], 2)}"
+        )
+        if after["ci_low"] <= 0 <= after["ci_high"]:
+            sentences.append(
+                f"after adoption it did not clearly change ({labels.signed(after['estimate'], 2)}, "
+                f"{bounds})"
+            )
+        else:
+            way = "fell" if after["estimate"] < 0 else "rose"
+            sentences.append(
+                f"after adoption it {way} by a further {_amount(after['estimate'], outcome)} "
+                f"relative to the controls ({bounds})"
+            )
+        rows.append(
+            {
+                **dict(zip(keys, key, strict=True)),
+                "level_gap_at_reference": gap,
+                "gaps_before": {True: "yes", False: "no", None: "untested"}[moving],
+                "pretrend_p_value": p,
+                "estimate": after["estimate"],
+                "ci_low": after["ci_low"],
+                "ci_high": after["ci_high"],
+                "n_focal": after["n_focal"],
+                "n_comparison": after["n_comparison"],
+                "verdict": "; ".join(sentences),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _amount(value: float, outcome: str) -> str:
+    """An absolute difference in the outcome's own words: '1.80 points', '$7,554'."""
+    from .. import labels
+
+    size = abs(value)
+    if outcome.endswith("_pct"):
+        return f"{size:.2f} percentage points"
+    if outcome == "median_household_income":
+        return f"${size:,.0f}"
+    return f"{size:,.1f} {labels.unit(outcome)}"

@@ -39,15 +39,21 @@ def _valid_values() -> dict[str, object]:
     """For each notebook parameter name with a closed set of values, a function
     returning that set. Lists (e.g. `outcomes`) are checked element by element."""
 
-    def definitions():
+    def catalogue():
         import tomllib
 
         # Read here, not through analysis.jurisdictions, which needs pandas: a check stays instant.
         with open(paths.definitions_file(), "rb") as fh:
-            return [d["id"] for d in tomllib.load(fh).get("definition", [])]
+            return tomllib.load(fh).get("definition", [])
+
+    def definitions():
+        return [d["id"] for d in catalogue()]
 
     def comparisons():
-        return ["all", "cooperating", *[d for d in definitions() if d.startswith("g287_")]]
+        # By status, as compare() decides, so a cooperating definition of a user's own list
+        # is a comparison group too.
+        cooperating = [d["id"] for d in catalogue() if d.get("status") == "cooperating"]
+        return ["all", "cooperating", *cooperating]
 
     def compare_choices(attr):
         def valid():
@@ -69,7 +75,9 @@ def _valid_values() -> dict[str, object]:
         "method": compare_choices("METHODS"),
         "methods": compare_choices("METHODS"),
         "weights": compare_choices("WEIGHTS"),
-        "covariates": compare_choices("COVARIATE_SETS"),
+        "covariates": lambda: ["none", *compare_choices("COVARIATE_SETS")()],
+        "controls": compare_choices("EVENT_CONTROLS"),
+        "within": lambda: [None, "nchs"],
     }
 
 

@@ -1,0 +1,174 @@
+"""The event study (compare method "event") on small panels whose answer is known."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.compare import event_study
+from analysis.compare.event import adoption_years
+from analysis.errors import AnalysisError, ValidationError
+
+YEARS = list(range(2010, 2018))
+
+
+def staggered_panel(
+    effects: dict[int, float], n_per_cohort: int = 6, n_control: int = 30, noise: float = 0.0
+):
+    """y = county level + year shock + the cohort's effect once adopted (+ noise, none by
+    default, so estimates are exact).
+
+    `effects`: adoption year -> effect. Returns (panel, status, adoption)."""
+    rng = np.random.default_rng(3)
+    shocks = dict(zip(YEARS, rng.normal(0, 1, len(YEARS)), strict=True))
+    counties, adoption = [], {}
+    for cohort in effects:
+        for i in range(n_per_cohort):
+            fips = f"{cohort % 100:02d}{i:03d}"
+            counties.append((fips, cohort))
+            adoption[fips] = cohort
+    counties += [(f"90{i:03d}", 0) for i in range(n_control)]
+    rows = []
+    for k, (fips, cohort) in enumerate(counties):
+        level = 5 + (k % 7)
+        for year in YEARS:
+            effect = effects.get(cohort, 0.0) if cohort and year >= cohort else 0.0
+            rows.append(
+                {
+                    "fips": fips,
+                    "year": year,
+                    "poverty_pct": level + shocks[year] + effect + rng.normal(0, noise),
+                    "unemployment_pct": level / 2 + shocks[year],
+                    "total_crime_per_10k": (
+                        np.nan
+                        if year in (2011, 2013, 2014)
+                        else 10 * (level + shocks[year] + effect)
+                    ),
+                    "population": 1e4 * (1 + k),
+                    "foreign_born_pct": 2.0 + k % 5,
+                    "nchs_urban_rural_2013": 1 + k % 6,
+                }
+            )
+    panel = pd.DataFrame(rows)
+    status = pd.Series(
+        ["sanctuary" if c else "other" for _, c in counties],
+        index=[f for f, _ in counties],
+        name="toy",
+    )
+    return panel, status, pd.Series(adoption)
+
+
+@pytest.mark.parametrize("controls", ["never", "not_yet"])
+def test_a_constant_effect_is_recovered_and_the_years_before_are_zero(controls):
+    panel, status, adoption = staggered_panel({2013: 2.0, 2014: 2.0})
+    table = event_study(panel, status, adoption, "poverty_pct", controls=controls)
+    by_year = table.dropna(subset=["relative_year"]).set_index("relative_year")["estimate"]
+    assert np.allclose(by_year[by_year.index >= 0], 2.0, atol=1e-8)
+    assert np.allclose(by_year[by_year.index < 0], 0.0, atol=1e-8)
+    average = table.loc[table["term"] == "after (average)", "estimate"].item()
+    assert average == pytest.approx(2.0, abs=1e-8)
+
+
+def test_cohort_effects_are_averaged_by_cohort_share_not_mixed_by_regression():
+    # 12 counties adopt in 2012 with effect 1, 6 in 2014 with effect 4: at relative year 0
+    # the robust estimate is the share-weighted mean (12 x 1 + 6 x 4) / 18 = 2.
+    panel, status, adoption = staggered_panel({2012: 1.0, 2014: 4.0}, n_per_cohort=6)
+    twelve = adoption[adoption == 2012].index
+    extra = panel[panel["fips"].isin(twelve)].assign(fips=lambda f: "7" + f["fips"].str[1:])
+    panel = pd.concat([panel, extra], ignore_index=True)
+    status = pd.concat([status, pd.Series("sanctuary", index=extra["fips"].unique())])
+    adoption = pd.concat([adoption, pd.Series(2012, index=extra["fips"].unique())])
+    table = event_study(panel, status, adoption, "poverty_pct")
+    at = table.set_index("relative_year")["estimate"]
+    assert at[0] == pytest.approx(2.0, abs=1e-8)
+    assert at[4] == pytest.approx(1.0, abs=1e-8)  # only the 2012 cohort reaches +4 (2016)
+
+
+def test_rows_carry_what_a_reader_needs():
+    panel, status, adoption = staggered_panel({2014: 1.0})
+    table = event_study(panel, status, adoption, "poverty_pct")
+    for column in [
+        "relative_year",
+        "estimate",
+        "ci_low",
+        "ci_high",
+        "n_sanctuary",
+        "n_control",
+        "pretrend_p_value",
+        "reference_relative_year",
+    ]:
+        assert column in table.columns
+    reference = table[table["term"] == "reference"]
+    assert reference["relative_year"].tolist() == [-1]
+    assert reference["estimate"].tolist() == [0.0]
+    assert set(table["n_control"]) == {30}
+    assert table["relative_year"].dropna().tolist() == list(range(-4, 4))
+
+
+def test_the_reference_moves_back_when_the_year_before_adoption_has_no_data():
+    panel, status, adoption = staggered_panel({2014: 1.5, 2012: 1.5})  # crime: no 2013
+    table = event_study(panel, status, adoption, "total_crime_per_10k")
+    assert set(table["reference_relative_year"]) == {-2}
+    assert "relative year -2" not in table["note"].iloc[0]  # 2012 cohort has 2010
+    by_year = table.dropna(subset=["relative_year"]).set_index("relative_year")["estimate"]
+    assert -1 not in by_year.index and 0 in by_year.index  # 2013 missing, 2012 cohort's 0
+    assert np.allclose(by_year[by_year.index >= 0], 15.0, atol=1e-6)
+
+
+def test_cohorts_without_a_year_before_are_left_out_and_counted():
+    panel, status, adoption = staggered_panel({2010: 1.0, 2014: 1.0})
+    table = event_study(panel, status, adoption, "poverty_pct")
+    assert "6 counties adopting in 2010 left out: no 2009" in table["note"].iloc[0]
+    assert table["n_focal"].iloc[0] == 6
+
+
+def test_undated_focal_counties_are_left_out_with_a_count():
+    panel, status, adoption = staggered_panel({2014: 1.0})
+    table = event_study(panel, status, adoption.iloc[2:], "poverty_pct")
+    assert "2 sanctuary counties have no enactment date" in table["note"].iloc[0]
+    assert table["n_focal"].iloc[0] == 4
+
+
+def test_conditioning_on_covariates_or_classes_runs_and_is_labelled():
+    panel, status, adoption = staggered_panel({2013: 2.0, 2014: 2.0})
+    table = event_study(
+        panel, status, adoption, "poverty_pct", controls="not_yet", covariates=["foreign_born_pct"]
+    )
+    assert set(table["covariates"]) == {"foreign_born_pct"}
+    average = table.loc[table["term"] == "after (average)", "estimate"].item()
+    assert average == pytest.approx(2.0, abs=1e-6)
+    within = event_study(panel, status, adoption, "poverty_pct", within="nchs")
+    assert "within NCHS classes" in within["covariates"].iloc[0]
+    with pytest.raises(AnalysisError, match="within='nchs' works with controls='never'"):
+        event_study(panel, status, adoption, "poverty_pct", controls="not_yet", within="nchs")
+
+
+def test_a_misspelt_control_group_names_the_valid_ones():
+    panel, status, adoption = staggered_panel({2014: 1.0})
+    with pytest.raises(AnalysisError, match="never, not_yet"):
+        event_study(panel, status, adoption, "poverty_pct", controls="nevr")
+
+
+def test_adoption_years_read_year_or_year_month_and_refuse_anything_else():
+    years = adoption_years(pd.Series({"01001": "2014-09", "01003": "2013", "01005": None}))
+    assert years.tolist()[:2] == [2014, 2013] and pd.isna(years.iloc[2])
+    with pytest.raises(ValidationError, match="'Sep-14' for county 01001"):
+        adoption_years(pd.Series({"01001": "Sep-14"}))
+
+
+def test_the_summary_says_in_words_whether_the_gap_was_there_and_moving():
+    from analysis.compare.event import summarise
+
+    panel, status, adoption = staggered_panel({2013: -2.0, 2014: -2.0}, noise=0.3)
+    drifting = panel.assign(  # adopting counties drift up 0.5 a year before and after
+        unemployment_pct=panel["unemployment_pct"]
+        + 0.5 * (panel["year"] - 2010) * panel["fips"].isin(adoption.index)
+    )
+    table = event_study(drifting, status, adoption, ["poverty_pct", "unemployment_pct"])
+    summary = summarise(table).set_index("outcome")
+    assert summary.loc["poverty_pct", "gaps_before"] == "no"
+    assert "it fell by a further" in summary.loc["poverty_pct", "verdict"]
+    assert summary.loc["poverty_pct", "estimate"] == pytest.approx(-2.0, abs=0.3)
+    assert summary.loc["unemployment_pct", "gaps_before"] == "yes"
+    assert "already moving before adoption" in summary.loc["unemployment_pct", "verdict"]
