@@ -133,3 +133,25 @@ def test_library_dependencies_follow_the_package_imports():
         "paths.py",
     } <= modules
     assert "panel.py" not in modules and "ucr.py" not in modules
+
+
+def test_a_failed_rerun_keeps_the_outputs_of_the_last_good_run(site):
+    config = rewrite(
+        site, {"name": "demo-2016", "notebook": "demo.ipynb", "parameters": {"year": 2016}}
+    )
+    spec = reports.run_report("demo-2016", config)
+    root = paths.reports_dir()
+    kept = [
+        spec.html,
+        root / "figures/demo-2016/line.png",
+        root / "tables/demo-2016/summary.csv",
+        root / "meta/demo-2016.json",
+    ]
+    before = {p: p.read_bytes() for p in kept}
+    notebook = site.parent.parent / "notebooks" / "demo.ipynb"
+    nb = json.loads(notebook.read_text())
+    nb["cells"][-1]["source"] = "raise ValueError('the source changed')"
+    notebook.write_text(json.dumps(nb))
+    with pytest.raises(AnalysisError, match="the source changed"):
+        reports.run_report("demo-2016", config)
+    assert {p: p.read_bytes() for p in kept if p.exists()} == before

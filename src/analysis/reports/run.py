@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import shutil
@@ -132,13 +133,43 @@ def run_reports(names: list[str], jobs: int = 2, config: Path | None = None, rep
 
 
 def _execute(spec: ReportSpec, km) -> None:
-    import papermill
 
     name = spec.name
     parameters = check_parameters(spec)
-    for folder in (figures_dir(name), tables_dir(name)):
-        shutil.rmtree(folder, ignore_errors=True)
-    meta_path(name).unlink(missing_ok=True)
+    with _previous_outputs_kept(name):
+        _run_notebook(spec, parameters, km)
+
+
+@contextlib.contextmanager
+def _previous_outputs_kept(name: str):
+    """Give the run empty figure and table folders and no meta, and put the last good
+    run's back if this one fails or is interrupted: its page still links to them."""
+    outputs = [figures_dir(name), tables_dir(name), meta_path(name)]
+    stash = paths.reports_dir() / ".previous" / name
+    shutil.rmtree(stash, ignore_errors=True)  # left by a run that was killed
+    for number, path in enumerate(outputs):
+        if path.exists():
+            stash.mkdir(parents=True, exist_ok=True)
+            path.replace(stash / str(number))
+    try:
+        yield
+    except BaseException:
+        for number, path in enumerate(outputs):
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink(missing_ok=True)
+            if (stash / str(number)).exists():
+                (stash / str(number)).replace(path)
+        raise
+    finally:
+        shutil.rmtree(stash, ignore_errors=True)
+
+
+def _run_notebook(spec: ReportSpec, parameters: dict, km) -> None:
+    import papermill
+
+    name = spec.name
     spec.executed.parent.mkdir(parents=True, exist_ok=True)
     failed = spec.executed.with_suffix(".failed.ipynb")
     with atomic_path(spec.executed) as tmp:
