@@ -251,3 +251,32 @@ def test_cli_errors_name_the_valid_choices(capsys, toy_definitions, args, messag
     code, out, err = run(capsys, *args)
     assert code == 2 and out == ""
     assert message in err
+
+
+def test_coverage_cuts_are_a_dimension_of_the_curve_for_crime_only(panel):
+    from analysis.compare import specification_curve
+
+    cut = panel.assign(
+        crime_coverage=np.where(panel["fips"].str.endswith(("1", "2")), 50.0, 100.0),
+        crime_quality=np.where(panel["fips"].str.endswith("1"), 3.0, 2.0),
+    )
+    statuses = toy_statuses(cut)
+    table = specification_curve(
+        cut,
+        statuses={"toy_a": statuses["toy_a"]},
+        years=[2015, 2016],
+        outcomes=["total_crime_per_10k", "poverty_pct"],
+        methods=["raw"],
+        min_coverages=[None, 90],
+        workers=1,
+    )
+    crime = table[table["outcome"] == "total_crime_per_10k"]
+    runs = crime.groupby("year")["min_coverage"].apply(lambda c: sorted(c.fillna(0).unique()))
+    assert runs[2016] == [0, 90] and runs[2015] == [0]  # 2015 has only the 80 % flag
+    assert table.loc[table["outcome"] == "poverty_pct", "min_coverage"].isna().all()
+    full = crime[(crime["year"] == 2016) & crime["min_coverage"].isna()]
+    cut90 = crime[(crime["year"] == 2016) & (crime["min_coverage"] == 90)]
+    left = (cut[cut["year"] == 2016]["crime_coverage"] < 90).sum()
+    assert (full["n_focal"] + full["n_comparison"]).iloc[0] - (
+        cut90["n_focal"] + cut90["n_comparison"]
+    ).iloc[0] == left

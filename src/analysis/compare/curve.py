@@ -1,5 +1,6 @@
 """The specification curve: every combination of definition x comparison x
-year x outcome x method x covariate set in one call, one tidy table.
+year x outcome x method x covariate set (x crime-data coverage cut) in one call,
+one tidy table.
 
 Combinations that cannot exist are not enumerated (crime outcomes outside
 the crime years; difference-in-differences has no single year and runs once
@@ -38,12 +39,14 @@ from ..errors import AnalysisError
 from .choices import (
     CONSTANT_OUTCOMES,
     COVARIATE_SETS,
+    CRIME_OUTCOMES,
     OUTCOMES,
     check_year,
     outcome_years,
     panel_years,
     resolve_covariates,
 )
+from .coverage import annotate, apply_min_coverage, check_min_coverage, flag_only_years
 from .design import result_table
 from .engine import make_design, make_plan, plan_rows
 from .groups import make_groups
@@ -63,45 +66,64 @@ def _init_worker(panel, statuses, comparisons, limit_blas: bool = False) -> None
     _STATE.update(panel=panel, statuses=statuses, comparisons=comparisons)
 
 
+def _cut_panel(min_coverage: float | None):
+    """The panel with crime below `min_coverage` blanked, once per worker and cut."""
+    cuts = _STATE.setdefault("cuts", {})
+    if min_coverage not in cuts:
+        cuts[min_coverage] = apply_min_coverage(_STATE["panel"], min_coverage)
+    return cuts[min_coverage]
+
+
 def _run_group(group: tuple) -> list[dict]:
-    definition, comparison, year, tasks = group
-    panel, statuses, comparisons = _STATE["panel"], _STATE["statuses"], _STATE["comparisons"]
+    definition, comparison, year, min_coverage, tasks = group
+    statuses, comparisons = _STATE["statuses"], _STATE["comparisons"]
+    panel, below_cut = _cut_panel(min_coverage)
     groups = make_groups(statuses[definition], comparisons[comparison])
     rows: list[dict] = []
     designs: dict[bool, object] = {}
     for plan, outcome in tasks:
         if plan.method.panel not in designs:  # one design per year, one for the panel years
             designs[plan.method.panel] = make_design(plan, panel, groups, year)
-        rows.extend(plan_rows(plan, designs[plan.method.panel], outcome))
+        design = designs[plan.method.panel]
+        found = plan_rows(plan, design, outcome)
+        annotate(found, below_cut, groups, min_coverage, design.years if year is None else ())
+        rows.extend(found)
     return rows
 
 
+def _cuts(outcome: str, years, min_coverages: tuple) -> tuple:
+    """The coverage cuts that apply to an outcome in `years`: every cut for crime (but
+    none above Urban's 80 % flag where 2015 is among them), none for the others."""
+    if outcome not in CRIME_OUTCOMES:
+        return (None,)
+    return tuple(c for c in min_coverages if not flag_only_years(outcome, years, c))
+
+
 def _tasks(
-    definition, comparison, years, outcomes, methods, covariate_sets, options, has_values
+    definition,
+    comparison,
+    years,
+    outcomes,
+    methods,
+    covariate_sets,
+    options,
+    has_values,
+    min_coverages=(None,),
 ) -> list[tuple]:
-    """The work for one definition and comparison, grouped by year; `has_values`
-    gives the years the panel has each outcome in (see `_left_out`)."""
+    """The work for one definition and comparison, grouped by year and coverage cut;
+    `has_values` gives the years the panel has each outcome in (see `_left_out`)."""
     groups = []
-    did_tasks = []
+    did_tasks: dict = {}
     for year in years:
-        tasks = []
+        by_cut: dict = {}
         for outcome in outcomes:
             if year not in has_values[outcome]:
                 continue
-            for name in methods:
-                if method(name).panel:
-                    continue
-                sets = covariate_sets if method(name).covariates else (None,)
-                method_options = options.get(name, {})
-                variants = [method_options]
-                if name == "raw" and method_options.get("weights", "both") == "both":
-                    # One specification per weighting, so one task is one row.
-                    variants = [{**method_options, "weights": w} for w in ("none", "population")]
-                for covariates in sets:
-                    for variant in variants:
-                        tasks.append((make_plan(name, covariates, variant), outcome))
-        if tasks:
-            groups.append((definition, comparison, year, tasks))
+            for cut in _cuts(outcome, [year], min_coverages):
+                by_cut.setdefault(cut, []).extend(
+                    _year_tasks(outcome, methods, covariate_sets, options)
+                )
+        groups += [(definition, comparison, year, cut, tasks) for cut, tasks in by_cut.items()]
     if "did" in methods:
         from .did import POST_YEARS, PRE_YEARS
 
@@ -109,10 +131,30 @@ def _tasks(
         needed = {*did_options.get("pre", PRE_YEARS), *did_options.get("post", POST_YEARS)}
         for outcome in outcomes:
             if needed <= has_values[outcome] and outcome not in CONSTANT_OUTCOMES:
-                did_tasks.append((make_plan("did", None, did_options), outcome))
-        if did_tasks:
-            groups.append((definition, comparison, None, did_tasks))
+                for cut in _cuts(outcome, needed, min_coverages):
+                    did_tasks.setdefault(cut, []).append(
+                        (make_plan("did", None, did_options), outcome)
+                    )
+        groups += [(definition, comparison, None, cut, tasks) for cut, tasks in did_tasks.items()]
     return groups
+
+
+def _year_tasks(outcome, methods, covariate_sets, options) -> list[tuple]:
+    """(plan, outcome) for each one-year method, covariate set and weighting."""
+    tasks = []
+    for name in methods:
+        if method(name).panel:
+            continue
+        sets = covariate_sets if method(name).covariates else (None,)
+        method_options = options.get(name, {})
+        variants = [method_options]
+        if name == "raw" and method_options.get("weights", "both") == "both":
+            # One specification per weighting, so one task is one row.
+            variants = [{**method_options, "weights": w} for w in ("none", "population")]
+        for covariates in sets:
+            for variant in variants:
+                tasks.append((make_plan(name, covariates, variant), outcome))
+    return tasks
 
 
 def specification_curve(
@@ -127,6 +169,7 @@ def specification_curve(
     statuses: Mapping[str, pd.Series] | None = None,
     comparison_statuses: Mapping[str, pd.Series | None] | None = None,
     workers: int | None = None,
+    min_coverages: Iterable[float | None] = (None,),
 ) -> pd.DataFrame:
     """Run every combination and return one table (the estimators' columns).
 
@@ -135,7 +178,9 @@ def specification_curve(
     Series directly. comparisons: "all", "cooperating", g287_* ids (or keys of
     `comparison_statuses` {name: Series or None}). options: per-method
     keyword options, e.g. {"match": {"caliper": 0.25}}. workers: processes
-    (None: decide by size; 1: this process only).
+    (None: decide by size; 1: this process only). min_coverages: crime-data
+    coverage cuts, e.g. (None, 90) (see analysis.compare.coverage); crime outcomes
+    run once per cut (2015 only with cuts up to its 80 % flag), others once.
     """
     options = {m: dict(o) for m, o in (options or {}).items()}
     methods = tuple(methods)
@@ -147,6 +192,7 @@ def specification_curve(
     outcomes = tuple(outcomes if outcomes is not None else OUTCOMES)
     for outcome in outcomes:
         outcome_years(outcome)  # raises for an unknown outcome
+    min_coverages = tuple(check_min_coverage(c) for c in min_coverages) or (None,)
     covariate_sets = tuple(covariate_sets)
     for covariates in covariate_sets:
         resolve_covariates(covariates)
@@ -188,9 +234,17 @@ def specification_curve(
         for comparison in comparisons:
             key = "all" if comparison == "all" else f"{definition}|{comparison}"
             groups += _tasks(
-                definition, key, years, outcomes, methods, covariate_sets, options, has_values
+                definition,
+                key,
+                years,
+                outcomes,
+                methods,
+                covariate_sets,
+                options,
+                has_values,
+                min_coverages,
             )
-    n_specs = sum(len(g[3]) for g in groups)
+    n_specs = sum(len(g[4]) for g in groups)
     if workers is None:
         workers = min(2, os.cpu_count() or 1) if n_specs >= PARALLEL_THRESHOLD else 1
 
@@ -205,7 +259,7 @@ def specification_curve(
             _STATE.clear()
     else:
         # Longest groups first, so the last ones to finish are short.
-        order = sorted(range(len(groups)), key=lambda i: -len(groups[i][3]))
+        order = sorted(range(len(groups)), key=lambda i: -len(groups[i][4]))
         with ProcessPoolExecutor(
             workers, initializer=_init_worker, initargs=(panel, statuses, comparison_table, True)
         ) as pool:
