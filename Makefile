@@ -124,8 +124,12 @@ $(PANEL): $(RAW_PANEL) $(OPTIONAL_STAMP) data/sources.toml $(PANEL_CODE) | $(ENV
 $(GEOMETRY) &: $(RAW_GEOMETRY) data/sources.toml $(GEOMETRY_CODE) | $(ENV_STAMP)
 	$(RUN) build counties
 
+# The users' own lists (`list = "..."` in data/definitions.toml): editing one rebuilds.
+# A missing one is left to the build, whose error says where it looked.
+USER_LISTS := $(wildcard $(shell sed -n 's/^ *list *= *"\([^"]*\)".*$$/\1/p' data/definitions.toml))
+
 $(DEFINITIONS) &: $(RAW_DEFINITIONS) data/sources.toml data/definitions.toml data/aliases.csv \
-		$(DEFINITIONS_CODE) | $(ENV_STAMP)
+		$(USER_LISTS) $(DEFINITIONS_CODE) | $(ENV_STAMP)
 	$(RUN) build definitions
 
 $(UNTRUSTED): FORCE

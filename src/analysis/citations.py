@@ -28,8 +28,11 @@ def _definition_files(definition: str) -> list[str]:
     if definition not in known:
         raise UnknownChoice("definition", definition, known)
     entry = known[definition]
-    files = list(entry["sources"])
-    if set(entry.get("methods", [])) - {"exact"}:
+    # A user's own list (`list`, or "list:<id>" in `sources`) is not in the registry:
+    # the page cites the Census names that resolved it.
+    files = [s for s in entry.get("sources", []) if not s.startswith("list:")]
+    own = "list" in entry or len(files) < len(entry.get("sources", []))
+    if own or set(entry.get("methods", [])) - {"exact"}:
         files += RESOLUTION_FILES
     return files
 

@@ -1,8 +1,9 @@
 """Command line: `python -m analysis COMMAND` (what Make calls).
 
 One module per family of commands: data (fetch, build, sources), site
-(report, report-index, report-rules) and compare. Errors meant for the user
-(AnalysisError) print as a message without a traceback and exit with status 2.
+(report, report-index, report-rules), compare and definitions. Errors meant
+for the user (AnalysisError) print as a message without a traceback and exit
+with status 2.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import compare, data, site
+from . import compare, data, definitions, site
 
 
 def parser() -> argparse.ArgumentParser:
@@ -19,6 +20,7 @@ def parser() -> argparse.ArgumentParser:
     data.add_parsers(sub)
     site.add_parsers(sub)
     compare.add_parsers(sub)
+    definitions.add_parsers(sub)
     return p
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 
@@ -75,6 +76,8 @@ def build(args) -> None:
         from ..jurisdictions.build import build_definitions
 
         built = build_definitions()
+        for warning in built.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
         unresolved = int((built.resolution["method"] == "unresolved").sum())
         print(
             f"wrote definitions ({built.definitions['definition'].nunique()} definitions x "

@@ -2,6 +2,8 @@
 
 - readers: one reader per list (2014 ICE detainer table, DHS 2025, DOJ 2025,
   Washington Post 287(g) 2005-2019, ICE 287(g) 2025), rows as written.
+- user_lists: a CSV list a user registers with `list = "..."` in
+  data/definitions.toml, read into the same rows.
 - gazetteer: Census names of states, counties and places with their FIPS.
 - resolve: each row to its 2015 counties, with the method and rule that
   decided it (data/aliases.csv holds the hand-made decisions).
@@ -11,6 +13,7 @@
 """
 
 from .tables import (
+    definition_rows,
     definition_summary,
     list_definitions,
     load_definition,
@@ -19,6 +22,7 @@ from .tables import (
 )
 
 __all__ = [
+    "definition_rows",
     "definition_summary",
     "list_definitions",
     "load_definition",

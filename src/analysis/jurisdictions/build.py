@@ -1,29 +1,39 @@
 """Build the definitions: lists -> resolved rows -> one status per county and definition.
 
-Writes data/processed/jurisdictions.parquet (every list row and how it
-resolved), data/processed/definitions.parquet (fips, definition, status,
-reason) and data/processed/definitions.log.json (the row account of every
-file read, the unresolved rows with their reasons, the rows whose own FIPS
-disagrees with their name, and the counts per definition).
+Writes data/processed/jurisdictions.parquet (every list row, how it resolved
+and the names of its counties), data/processed/definitions.parquet (fips,
+definition, status, reason) and data/processed/definitions.log.json (the row
+account of every file read, the unresolved rows with their reasons, the rows
+whose own FIPS disagrees with their name, the counts per definition and, for
+each list a user registered with `list`, its path, sha256 and rows).
 
 The build stops when a definitions or alias line is malformed, when an alias
-line matches no row, or when a county-level row names no county.
+line matches no row, when a user's list cannot be read, or when a county-level
+row names no county (for a user's list, with the closest Census names). City
+rows of a user's list that stay unresolved are warnings (`Built.warnings`).
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from .. import paths
+from .. import paths, sources
 from ..atomic import write_json, write_parquet
-from ..buildlog import BuildLog
+from ..buildlog import BuildLog, FileAccount
 from ..errors import ValidationError
-from . import gazetteer
-from .definitions import OTHER, check_table, classify, load_definitions
+from . import gazetteer, user_lists
+from .definitions import (
+    OTHER,
+    Definition,
+    check_table,
+    classify,
+    definitions_file,
+    load_definitions,
+)
 from .readers import LISTS
 from .resolve import (
     UNRESOLVED,
@@ -42,6 +52,7 @@ class Built:
     definitions: pd.DataFrame
     resolution: pd.DataFrame
     seconds: float
+    warnings: list[str] = field(default_factory=list)  # for the person running the build
 
 
 def build_definitions(
@@ -54,15 +65,30 @@ def build_definitions(
     specs = load_definitions(definitions)  # a broken definitions file fails before any reading
     aliases = aliases or aliases_file()
     log = BuildLog("definitions", raw_dir)
+    own = [d for d in specs if d.list_path is not None]
+    accounts = {d.sources[0]: _open_user_list(d, definitions, log) for d in own}
     gaz = gazetteer.load(log)
     frames = []
     for file_id, spec in LISTS.items():
         path, account = log.open(file_id)
         frames.append(spec.reader(path, account, gaz.state_abbr))
+    for definition in own:
+        source = definition.sources[0]
+        frames.append(
+            user_lists.read_user_list(
+                definition.list_path,
+                accounts[source],
+                gaz.state_abbr,
+                source,
+                state_names=gaz.states["state_name"],
+            )
+        )
     rows = pd.concat(frames, ignore_index=True)
 
-    resolver = Resolver(gaz, load_aliases(aliases, gaz, set(LISTS)), aliases)
+    files = {d.sources[0]: d.list_path for d in own}
+    resolver = Resolver(gaz, load_aliases(aliases, gaz, set(LISTS) | set(files)), aliases)
     resolved = resolve_rows(rows, resolver)
+    closest = user_lists.suggest_names(resolved, gaz, set(files))
     unused = resolver.unused_aliases()
     if unused:
         raise ValidationError(
@@ -70,27 +96,82 @@ def build_definitions(
             + "; ".join(f"line {a.line} ({a.source}, {a.state}, {a.name!r})" for a in unused)
             + ". Fix the name or state, or remove the line."
         )
+    user_lists.require_rows_resolved(resolved, files)
     require_county_rows_resolved(resolved)
     disagreements = check_source_fips(resolved)
+    resolved["county_names"] = resolved["fips"].map(
+        lambda codes: [gaz.county_name(f) for f in codes]
+    )
 
     table = classify(resolved, specs, gaz.universe)
     check_table(table, specs, gaz.universe)
+    warnings = [f"{a.path}: {note}" for a in accounts.values() for note in a.notes]
+    warnings += user_lists.unresolved_warnings(resolved, files)
     seconds = time.perf_counter() - started
     if write:
         write_parquet(resolution_path(), resolved)
         write_parquet(definitions_path(), table)
-        write_json(
-            log_path(),
-            _log(
-                log,
-                resolved,
-                table,
-                disagreements,
-                seconds,
-                outputs=[resolution_path(), definitions_path()],
-            ),
+        doc = _log(
+            log,
+            resolved,
+            table,
+            disagreements,
+            seconds,
+            outputs=[resolution_path(), definitions_path()],
         )
-    return Built(table, resolved, seconds)
+        doc["user_lists"] = [
+            _user_list_entry(d, accounts[d.sources[0]], resolved, closest) for d in own
+        ]
+        write_json(log_path(), doc)
+    return Built(table, resolved, seconds, warnings)
+
+
+def _open_user_list(definition: Definition, definitions: Path | None, log: BuildLog) -> FileAccount:
+    """Start the account of a user's list, with its sha256, as log.open does for the
+    registry's files."""
+    path = definition.list_path
+    if not path.is_file():
+        raise user_lists.UserListError(
+            path,
+            f"no such file: the list of definition {definition.id!r} "
+            f"({paths.relative(definitions or definitions_file())}) was looked for at {path}",
+            f"Fix `list`, or put the file there; a relative path is read from the project "
+            f"root ({paths.root()}).",
+            value=str(path),
+        )
+    account = FileAccount(definition.sources[0], paths.relative(path), sources.sha256_of(path))
+    log.files.append(account)
+    return account
+
+
+def _user_list_entry(
+    definition: Definition,
+    account: FileAccount,
+    resolved: pd.DataFrame,
+    closest: dict,
+) -> dict:
+    rows = resolved[resolved["source"] == account.file_id]
+    unresolved = rows[rows["method"] == UNRESOLVED]
+    return {
+        "definition": definition.id,
+        "source": account.file_id,
+        "path": account.path,
+        "sha256": account.sha256,
+        "rows": int(len(rows)),
+        "kind_guessed": int(rows["flags"].map(lambda f: "kind_guessed" in f).sum()),
+        "by_method": {m: int(n) for m, n in rows["method"].value_counts().sort_index().items()},
+        "unresolved": [
+            {
+                "row": int(r.row),
+                "entry": r.raw,
+                "kind": r.kind,
+                "state": r.state,
+                "reason": r.unresolved_reason,
+                "closest": closest.get(i, []),
+            }
+            for i, r in zip(unresolved.index, unresolved.itertuples())
+        ],
+    }
 
 
 def _log(

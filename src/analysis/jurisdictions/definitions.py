@@ -1,7 +1,8 @@
 """Sanctuary and cooperating definitions: what each counts, read from data/definitions.toml.
 
-A definition is data, not code: the lists it reads (`sources`), the status it
-gives (`status`: sanctuary or cooperating), which resolutions count
+A definition is data, not code: the lists it reads (`sources`, published lists
+from data/sources.toml, or `list`, a CSV file of the user's own: user_lists.py),
+the status it gives (`status`: sanctuary or cooperating), which resolutions count
 (`methods`: a county named outright, a county-equivalent city, the counties
 containing a listed city, every county of a listed state), optionally which
 kinds of row (`kinds`) and, for lists kept by year, the year (`year`).
@@ -25,13 +26,28 @@ from .resolve import METHODS
 
 STATUSES = ("sanctuary", "cooperating")
 OTHER = "other"
-REQUIRED = ("id", "title", "status", "sources", "methods", "as_of", "caveats")
+REQUIRED = ("id", "title", "status", "methods", "as_of", "caveats")
+LISTS_FROM = ("sources", "list")  # exactly one: published lists, or a file of the user's
 OPTIONAL = ("year", "kinds")
 ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
+USER_SOURCE_PREFIX = "list:"
 
 
 def definitions_file() -> Path:
     return paths.definitions_file()
+
+
+def user_source(definition_id: str) -> str:
+    """The source id of the rows of a definition's own list, as data/aliases.csv and
+    the resolution table name them: 'list:<definition id>'."""
+    return f"{USER_SOURCE_PREFIX}{definition_id}"
+
+
+def user_list_path(text: str) -> Path:
+    """A `list` path: absolute, or relative to the project root (ANALYSIS_ROOT when set,
+    else the repository), which is also where Make looks for it."""
+    path = Path(text).expanduser()
+    return path if path.is_absolute() else paths.root() / path
 
 
 @dataclass(frozen=True)
@@ -45,6 +61,7 @@ class Definition:
     caveats: str
     year: int | None = None
     kinds: tuple[str, ...] | None = None
+    list_path: Path | None = None  # the user's own list, whose rows are user_source(id)
 
     def counts(self, rows: pd.DataFrame) -> pd.Series:
         """Which rows (of this definition's sources) mark their counties."""
@@ -85,7 +102,8 @@ def load_definitions(
 
     `sources` maps each list's file id to whether it records agreements by
     year (then a definition must say which year); by default, the lists the
-    build reads.
+    build reads. A definition with `list` adds its own source, user_source(id),
+    which other definitions may name in `sources` too.
     """
     from .readers import LISTS
 
@@ -107,6 +125,14 @@ def load_definitions(
             "no [[definition]] tables found",
             "Each definition is a [[definition]] table; see docs/definitions.md.",
         )
+    sources = {
+        **sources,
+        **{
+            user_source(e["id"]): False
+            for e in entries
+            if isinstance(e, dict) and "list" in e and isinstance(e.get("id"), str)
+        },
+    }
     result: list[Definition] = []
     for number, entry in enumerate(entries, start=1):
         label = f"definition {entry.get('id', f'#{number}')!r}"
@@ -121,11 +147,17 @@ def load_definitions(
         missing = [k for k in REQUIRED if k not in entry]
         if missing:
             raise bad(f"missing field(s) {', '.join(missing)}")
-        unknown = sorted(set(entry) - set(REQUIRED) - set(OPTIONAL))
+        unknown = sorted(set(entry) - set(REQUIRED) - set(LISTS_FROM) - set(OPTIONAL))
         if unknown:
             raise bad(
                 f"unknown field(s) {', '.join(unknown)}; fields are "
-                f"{', '.join(REQUIRED + OPTIONAL)}"
+                f"{', '.join(REQUIRED + LISTS_FROM + OPTIONAL)}"
+            )
+        given = [k for k in LISTS_FROM if k in entry]
+        if len(given) != 1:
+            raise bad(
+                "give exactly one of `sources` (published list ids) and `list` (the path of "
+                f"a CSV file of your own); it has {'both' if given else 'neither'}"
             )
         if not isinstance(entry["id"], str) or not ID_PATTERN.fullmatch(entry["id"]):
             raise bad(
@@ -135,7 +167,14 @@ def load_definitions(
             raise bad("the id is used twice")
         if entry["status"] not in STATUSES:
             raise bad(f"status {entry['status']!r} is not one of {', '.join(STATUSES)}")
-        listed = _strings(entry, "sources", bad)
+        list_path = None
+        if "list" in entry:
+            if not isinstance(entry["list"], str) or not entry["list"].strip():
+                raise bad("list must be the path of a CSV file, in quotes")
+            list_path = user_list_path(entry["list"].strip())
+            listed: tuple[str, ...] = (user_source(entry["id"]),)
+        else:
+            listed = _strings(entry, "sources", bad)
         for source in listed:
             if source not in sources:
                 raise bad(f"unknown source {source!r}; the lists are {', '.join(sorted(sources))}")
@@ -170,6 +209,7 @@ def load_definitions(
                 caveats=str(entry["caveats"]).strip(),
                 year=year,
                 kinds=kinds,
+                list_path=list_path,
             )
         )
     return result

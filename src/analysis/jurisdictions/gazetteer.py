@@ -59,6 +59,10 @@ PLACE_DESCRIPTION = re.compile(
     r"unified government|consolidated government|city|town|village|borough|township|CDP|"
     r"municipality|plantation|grant|purchase|gore|location|UT)(?:\s+\(balance\))?$"
 )
+# A county-equivalent's suffix in any case, for comparing names without it.
+_COUNTY_WORD_END = re.compile(
+    r"\s+(?:City and Borough|Census Area|Municipality|Borough|County|Parish|city)$", re.I
+)
 # Which kind of place a name most likely means when several share it.
 PLACE_PRIORITY = {"Incorporated Place": 0, "County Subdivision": 1, "Census Designated Place": 2}
 
@@ -154,6 +158,45 @@ class Gazetteer:
     def county_name(self, fips: str) -> str:
         """The county's 2015 name with its suffix ("Oglala Lakota County")."""
         return self._name_2015[fips]
+
+    def closest_names(self, state: str, name: str, n: int = 3) -> list[str]:
+        """The Census county and place names of `state` nearest to `name` (difflib), each
+        saying what it is, for a message that must suggest what a list meant. Names
+        compare without their suffix ("County", "city", "CDP"), which every candidate
+        shares and would make every county look close."""
+        from difflib import SequenceMatcher, get_close_matches
+
+        labels: dict[str, list[str]] = {}  # bare name, lower case -> what the message shows
+        for row in self.counties[self.counties["state_abbr"] == state].itertuples():
+            label = f"{row.name_2015!r} (county {row.fips})"
+            for text in {row.name_2015, row.name}:
+                labels.setdefault(_bare(text), []).append(label)
+        known: set[str] = set()
+        for table in (self.places, self.places_2020):
+            found = {}  # the 2020 index repeats most 2010 places: show each name once
+            for place in table.in_state(state) if table is not None else ():
+                if _bare(place.name) not in known:
+                    counties = ", ".join(self.county_name(f) for f in place.fips)
+                    found.setdefault(_bare(place.name), []).append(
+                        f"{place.name!r} (in {counties})"
+                    )
+            for key, places in found.items():
+                labels.setdefault(key, []).extend(places)
+            known |= set(found)
+        query = _bare(name)
+        scored: dict[str, float] = {}
+        for match in get_close_matches(query, list(labels), n=n, cutoff=0.6):
+            score = SequenceMatcher(None, query, match).ratio()
+            for label in labels[match]:
+                scored.setdefault(label, score)
+        return sorted(scored, key=lambda label: -scored[label])[:n]
+
+
+def _bare(name: str) -> str:
+    """A name without the words that say what it is, lower case: 'Kings County' ->
+    'kings', 'Kingston city' -> 'kingston', 'City of Boise' -> 'boise'."""
+    name = _COUNTY_WORD_END.sub("", PLACE_DESCRIPTION.sub("", name))
+    return " ".join(_OF_PREFIX.sub("", name).lower().split())
 
 
 # --- reading ------------------------------------------------------------------
@@ -325,6 +368,7 @@ class PlaceTable:
         import pyarrow.compute as pc
 
         self.source = source
+        self._states = frame["state_abbr"].to_numpy(dtype=object)
         self._names = frame["name"].to_numpy(dtype=object)
         self._types = frame["type"].to_numpy(dtype=object)
         self._fips = frame["fips"].to_numpy(dtype=object)
@@ -354,3 +398,12 @@ class PlaceTable:
         hi = int(np.searchsorted(self._keys, target, side="right")[0])
         found = dict.fromkeys(self._positions[lo:hi].tolist())
         return [Place(self._names[i], self._types[i], self._fips[i], self.source) for i in found]
+
+    def in_state(self, state: str) -> list[Place]:
+        """Every place of `state` (for suggestions; lookups by name use `find`)."""
+        import numpy as np
+
+        return [
+            Place(self._names[i], self._types[i], self._fips[i], self.source)
+            for i in np.flatnonzero(self._states == state)
+        ]

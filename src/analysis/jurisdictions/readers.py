@@ -52,7 +52,7 @@ KINDS = ("county", "city", "state", "statewide")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def _frame(rows: list[dict], source: str) -> pd.DataFrame:
+def row_frame(rows: list[dict], source: str) -> pd.DataFrame:
     frame = pd.DataFrame([{c: r.get(c) for c in ROW_COLUMNS} for r in rows], columns=ROW_COLUMNS)
     frame["source"] = source
     frame["row"] = frame["row"].astype("int64")
@@ -132,7 +132,7 @@ def read_cis_2014(
                 "flags": flags + date_flags,
             }
         )
-    return account.keep(_frame(rows, source))
+    return account.keep(row_frame(rows, source))
 
 
 def _cis_location(
@@ -209,7 +209,7 @@ def read_doj_2025(
                 "flags": flags,
             }
         )
-    return account.keep(_frame(rows, source))
+    return account.keep(row_frame(rows, source))
 
 
 # --- DHS list, May 2025 (PDF) -------------------------------------------------
@@ -398,7 +398,7 @@ def parse_dhs_lines(
             f"({missing!r}) was not found in the text.",
         )
     _check_dhs_counts(found, expected, shown)
-    return _frame(rows, source), notes
+    return row_frame(rows, source), notes
 
 
 def _dhs_row(
@@ -530,7 +530,7 @@ def tidy_wapo_287g(
                 "flags": flags + state_flags,
             }
         )
-    return account.keep(_frame(rows, source))
+    return account.keep(row_frame(rows, source))
 
 
 def agency_kind_and_name(agency: str, state_name: str) -> tuple[str, str]:
@@ -630,7 +630,7 @@ def tidy_ice_287g(
                 "flags": flags + date_flags,
             }
         )
-    return account.keep(_frame(rows, source))
+    return account.keep(row_frame(rows, source))
 
 
 def _ice_date(text: str, path: Path, line: int) -> tuple[str, list[str]]:

@@ -20,8 +20,7 @@ from .. import paths
 from ..buildlog import verified_product
 from ..errors import AnalysisError, UnknownChoice
 from .definitions import OTHER, Definition, load_definitions
-
-USER_LIST_PREFIX = "list:"  # source id of a user's list: "list:<definition id>"
+from .definitions import USER_SOURCE_PREFIX as USER_LIST_PREFIX  # "list:<definition id>"
 
 
 def definitions_path() -> Path:
@@ -133,6 +132,31 @@ def load_resolution(source: str | None = None) -> pd.DataFrame:
             raise UnknownChoice("list", source, set(frame["source"]))
         frame = frame[frame["source"] == source].reset_index(drop=True)
     return frame
+
+
+def definition_rows(name: str) -> pd.DataFrame:
+    """Every row of a definition's lists, as resolved, with `counts` (whether it marks
+    its counties) and `reason`: why it counts (the rule that resolved it), why it does
+    not (the definition's methods, kinds or year), or why it is unresolved."""
+    (definition,) = _definitions([name])
+    _table([definition])
+    frame = _read(resolution_path())
+    if "county_names" not in frame.columns:
+        raise AnalysisError(
+            f"{paths.relative(resolution_path())} was built by an older version (it has no "
+            "county names): run `make data`."
+        )
+    rows = frame[frame["source"].isin(definition.sources)].reset_index(drop=True)
+    counts = definition.counts(rows).to_numpy()
+    reasons = []
+    for row, counted in zip(rows.itertuples(index=False), counts):
+        if row.method == "unresolved":
+            reasons.append(f"unresolved: {row.unresolved_reason}")
+        elif counted:
+            reasons.append(f"counts: {row.rule or row.method}")
+        else:
+            reasons.append(f"not counted: {definition.why_not(row)}")
+    return rows.assign(counts=counts, reason=reasons)
 
 
 def definition_summary(definitions: list[str], population: pd.Series) -> pd.DataFrame:
