@@ -215,6 +215,10 @@ def _human(table) -> str:
         shown = shown.drop(columns="estimand")
     for col in ("estimate", "ci_low", "ci_high"):
         shown[col] = shown[col].map(_fmt)
+    if "relative_year" in shown.columns:  # the average after adoption has none
+        shown["relative_year"] = (
+            shown["relative_year"].astype(object).where(shown["relative_year"].notna(), "")
+        )
     shown["p_value"] = table["p_value"].map(
         lambda p: "" if math.isnan(p) else ("<0.001" if p < 0.001 else f"{p:.3f}")
     )

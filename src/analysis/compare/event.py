@@ -416,6 +416,10 @@ def _level_gap(frame: pd.DataFrame, ref: int) -> float:
     return float((at_reference["y"] - at_reference["year"].map(control_mean)).mean())
 
 
+def _counties(n: int) -> str:
+    return f"{n} county" if n == 1 else f"{n} counties"
+
+
 def _usable_cohorts(frame: pd.DataFrame, ref: int, controls: str) -> tuple[pd.DataFrame, list[str]]:
     """Drop cohorts without the reference year (and, for did2s, cohorts and counties
     with fewer than two untreated years: pyfixest cannot fit a county effect from one)."""
@@ -427,12 +431,12 @@ def _usable_cohorts(frame: pd.DataFrame, ref: int, controls: str) -> tuple[pd.Da
         before = [y for y in years if y < cohort]
         if cohort + ref not in years:
             notes.append(
-                f"{n} counties adopting in {cohort} left out: no {cohort + ref} "
+                f"{_counties(n)} adopting in {cohort} left out: no {cohort + ref} "
                 f"(relative year {ref}) to measure from"
             )
         elif controls == "not_yet" and len(before) < 2:
             notes.append(
-                f"{n} counties adopting in {cohort} left out: the two-stage estimator "
+                f"{_counties(n)} adopting in {cohort} left out: the two-stage estimator "
                 "needs two years before adoption"
             )
         else:
