@@ -172,3 +172,19 @@ def test_the_summary_says_in_words_whether_the_gap_was_there_and_moving():
     assert summary.loc["poverty_pct", "estimate"] == pytest.approx(-2.0, abs=0.3)
     assert summary.loc["unemployment_pct", "gaps_before"] == "yes"
     assert "already moving before adoption" in summary.loc["unemployment_pct", "verdict"]
+
+
+def test_across_specifications_gives_the_range_and_the_clear_count():
+    from analysis.compare.event import across_specifications
+
+    checks = pd.DataFrame(
+        {
+            "outcome": ["poverty_pct"] * 3,
+            "specification": ["a", "b", "c"],
+            "estimate": [-0.43, -0.2, -0.3],
+            "ci_low": [-0.66, -0.45, -0.5],
+            "ci_high": [-0.2, 0.04, -0.1],
+        }
+    )
+    (sentence,) = across_specifications(checks)
+    assert "runs from -0.43 to -0.20" in sentence and "excludes zero in 2 of 3" in sentence

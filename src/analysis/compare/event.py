@@ -537,3 +537,21 @@ def _amount(value: float, outcome: str) -> str:
     if outcome == "median_household_income":
         return f"${size:,.0f}"
     return f"{size:,.1f} {labels.unit(outcome)}"
+
+
+def across_specifications(checks: pd.DataFrame) -> list[str]:
+    """Per outcome of an `event_variants` table: the range of the average change after
+    adoption over the specifications, and in how many its 95 % interval excludes zero."""
+    from .. import labels
+
+    sentences = []
+    for outcome, rows in checks.dropna(subset=["estimate"]).groupby("outcome", sort=False):
+        clear = int(((rows["ci_low"] > 0) | (rows["ci_high"] < 0)).sum())
+        low, high = rows["estimate"].min(), rows["estimate"].max()
+        sentences.append(
+            f"{labels.short(outcome)}: across {len(rows)} parallel-trends assumptions the "
+            f"average change after adoption runs from {labels.signed(low, 2)} to "
+            f"{labels.signed(high, 2)} ({labels.unit(outcome)}); its 95 % interval excludes "
+            f"zero in {clear} of {len(rows)}"
+        )
+    return sentences
