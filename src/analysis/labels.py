@@ -110,7 +110,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "n_control": ("Control counties", "counties never listed (the controls) used"),
     "controls": ("Controls", "never: never-listed counties; not_yet: also not-yet-listed years"),
     "reference_relative_year": ("Reference", "the relative year estimates are measured from"),
-    "min_coverage": ("Min. coverage (%)", "crime county-years below this coverage left out"),
+    "min_coverage": ("Coverage cut (%)", "crime county-years below this coverage left out"),
     "n_below_coverage_focal": ("Focal below cut", "focal counties left out by min_coverage"),
     "n_below_coverage_comparison": (
         "Comparison below cut",

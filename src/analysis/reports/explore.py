@@ -1,11 +1,11 @@
 """The explorer page (reports/explore.html): any one specification of the curve.
 
-A reader picks the definition, year, outcome, method, comparison group and
-covariates; the page shows that specification's estimate, interval and county
-counts, and where it falls among every specification of the same outcome. It
-is built from the robustness report's table of specifications with Altair
-(Vega-Lite), the Vega JavaScript inlined through vl-convert, so it opens
-offline and makes no request.
+A reader picks the definition, year, outcome, method, comparison group,
+covariates and crime-data coverage cut; the page shows that specification's
+estimate, interval and county counts, and where it falls among every
+specification of the same outcome. It is built from the robustness report's
+table of specifications with Altair (Vega-Lite), the Vega JavaScript inlined
+through vl-convert, so it opens offline and makes no request.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from .config import template_dir
 from .layout import tables_dir
 
 SOURCE_REPORT = "robustness"
-SELECTORS = ["definition", "year", "outcome", "method", "comparison", "covariates"]
+SELECTORS = ["definition", "year", "outcome", "method", "comparison", "covariates", "coverage"]
+EVERY_COUNTY = "every county"
 
 
 def explorer_path() -> Path:
@@ -47,6 +48,10 @@ def load_specifications():
     )
     table["outcome"] = table["outcome"].map(labels.variable)
     table["year"] = table["year"].astype(int)
+    cut = table["min_coverage"] if "min_coverage" in table else pd.Series(float("nan"), table.index)
+    table["coverage"] = cut.map(
+        lambda c: EVERY_COUNTY if pd.isna(c) else f"crime coverage at least {c:g} %"
+    )
     return table[
         [*SELECTORS, "estimate", "ci_low", "ci_high", "p_value", "n_focal", "n_comparison"]
     ].reset_index(drop=True)
@@ -60,6 +65,7 @@ DEFAULT = {
     "method": labels.method("match"),
     "comparison": "all others",
     "covariates": "cap",
+    "coverage": EVERY_COUNTY,
 }
 
 
@@ -73,7 +79,7 @@ def default_choice(table):
 
 
 def chart(table):
-    """The Vega-Lite chart: selectors bound to the six choices, the curve of the chosen
+    """The Vega-Lite chart: selectors bound to the seven choices, the curve of the chosen
     outcome with the chosen specification marked, and its numbers."""
     import altair as alt
 
@@ -184,7 +190,8 @@ PAGE = """<!DOCTYPE html>
 <p class="crumbs"><a href="index.html">All reports</a></p>
 <h1>Explore every specification</h1>
 <p class="lede">Choose a definition of "sanctuary", a year, an outcome, a method, a comparison
-group and covariates. The page shows that comparison's estimate (sanctuary minus comparison,
+group, covariates and, for crime, whether counties with under 90 % crime-data coverage are left
+out. The page shows that comparison's estimate (sanctuary minus comparison,
 in the outcome's unit), its 95 % interval and the counties compared, and marks it in orange
 among the robustness report's specifications of the same outcome ({n} in all). Where no
 specification has the combination (a method without covariates, say), the numbers are blank:
