@@ -53,6 +53,22 @@ def _permutation():
     assert table["p_value"].notna().all()
 
 
+def _event(controls):
+    def run():
+        from analysis.compare import compare
+
+        table = compare(
+            "ice2014",
+            "event",
+            outcomes=["poverty_pct", "unemployment_pct", "median_household_income"],
+            panel=_state["panel"],
+            controls=controls,
+        )
+        assert table["estimate"].notna().all()
+
+    return run
+
+
 def _curve(workers):
     def run():
         from analysis.compare import specification_curve
@@ -81,6 +97,23 @@ BENCHMARKS = [
         repeat=10,
         setup=_setup,
         note="ice2014, 2015, total_crime_per_10k; p-value and the test-inversion interval",
+    ),
+    Benchmark(
+        "compare: event study, 3 annual outcomes, Sun-Abraham (ice2014)",
+        _event("never"),
+        goal_s=5,
+        repeat=3,
+        setup=_setup,
+        note="pyfixest saturated regression with county and year effects on 25,000 "
+        "county-years per outcome, cohort-share aggregation, pre-trend Wald test",
+    ),
+    Benchmark(
+        "compare: event study, 3 annual outcomes, Gardner two-stage (ice2014)",
+        _event("not_yet"),
+        goal_s=30,
+        repeat=3,
+        setup=_setup,
+        note="pyfixest did2s; its first-stage-corrected variance dominates the time",
     ),
     Benchmark(
         "compare: specification curve, 2,585 specs (auto workers)",
