@@ -14,35 +14,18 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from sample_gazetteer import sample_gazetteer
 
 from analysis import cli, paths
 from analysis.buildlog import FileAccount
 from analysis.errors import SourceFormatError, UnknownChoice
 from analysis.jurisdictions import build, gazetteer, readers, tables, user_lists
 from analysis.jurisdictions import definitions as defs
-from analysis.jurisdictions.gazetteer import Gazetteer, PlaceTable
+from analysis.jurisdictions.gazetteer import Gazetteer
 from analysis.jurisdictions.user_lists import UserListError
-from analysis.readers import census_codes
 
 LISTS = Path(__file__).parent / "fixtures" / "user_lists"
 SAMPLES = Path(__file__).parent / "fixtures" / "jurisdictions"
-STATES = [
-    ("01", "AL", "Alabama"),
-    ("09", "CT", "Connecticut"),
-    ("11", "DC", "District of Columbia"),
-    ("13", "GA", "Georgia"),
-    ("19", "IA", "Iowa"),
-    ("20", "KS", "Kansas"),
-    ("22", "LA", "Louisiana"),
-    ("24", "MD", "Maryland"),
-    ("25", "MA", "Massachusetts"),
-    ("26", "MI", "Michigan"),
-    ("35", "NM", "New Mexico"),
-    ("36", "NY", "New York"),
-    ("42", "PA", "Pennsylvania"),
-    ("46", "SD", "South Dakota"),
-    ("51", "VA", "Virginia"),
-]
 ALIASES = (
     "source,state,name,resolves_as,fips,comment\n"
     "*,NY,New York City,county_equivalent,36005 36047 36061 36081 36085,the five boroughs\n"
@@ -85,32 +68,7 @@ def account(name: str = "list.csv") -> FileAccount:
 
 @pytest.fixture(scope="module")
 def gaz() -> Gazetteer:
-    """The gazetteer of test_jurisdictions_resolve: hand-written Census samples."""
-    codes = census_codes.read(SAMPLES / "national_county_sample.txt", account("codes"))
-    codes = codes[codes["state_fips"] != "72"]
-    counties_2015 = codes[codes["fips"] != "51515"][["fips", "state_fips", "county_name"]].copy()
-    counties_2015["name"] = (
-        counties_2015["county_name"]
-        .str.replace(r" (County|Parish|city)$", "", regex=True)
-        .str.replace("Dona Ana", "Doña Ana")
-    )
-    counties_2015.loc[counties_2015["fips"] == "46113", ["fips", "name"]] = [
-        "46102",
-        "Oglala Lakota",
-    ]
-    states = pd.DataFrame(STATES, columns=["state_fips", "state_abbr", "state_name"])
-    g = Gazetteer(
-        counties=gazetteer.county_table(codes, counties_2015, Path("codes")), states=states
-    )
-    places = gazetteer.read_places_2010(
-        SAMPLES / "national_places_sample.txt", account("places"), g
-    )
-    g.places = PlaceTable(places, "places-2010")
-    index = gazetteer.read_place_index_2020(
-        SAMPLES / "place_index_2020_sample.json", account("index"), g
-    )
-    g.places_2020 = PlaceTable(index, "place-index-2020")
-    return g
+    return sample_gazetteer()
 
 
 def read(gaz: Gazetteer, path: Path, acct: FileAccount | None = None) -> pd.DataFrame:

@@ -136,3 +136,24 @@ def test_errors_name_files_relative_to_the_project(tmp_path, monkeypatch, reader
         reader(inside, account("x"), *args)
     assert str(err.value).startswith("data/raw/socio/laus/laucnty15.txt: ")
     assert str(tmp_path) not in str(err.value)
+
+
+def test_urban_2017_coverage_sample_keeps_missing_coverage_missing():
+    frame = urban.read_coverage(SAMPLES / "crimerate_county_2017_sample.csv", account("x"))
+    by_fips = frame.set_index("fips")
+    assert by_fips.loc["01001", "crime_coverage"] == 99.75
+    assert pd.isna(by_fips.loc["36005", "crime_coverage"])
+    assert by_fips.loc["36005", "violent_per_100k"] == 900.5
+    assert by_fips.loc["02068", ["violent_per_100k", "crime_coverage"]].isna().all()
+
+
+def test_a_coverage_file_whose_rates_differ_from_the_rates_file_stops_the_build():
+    from analysis.errors import ValidationError
+    from analysis.panel_build import _coverage_2017
+
+    coverage = urban.read_coverage(SAMPLES / "crimerate_county_2017_sample.csv", account("x"))
+    rates = coverage.drop(columns="crime_coverage")
+    assert len(_coverage_2017(coverage, rates)) == 3
+    rates.loc[rates["fips"] == "01001", "violent_per_100k"] = 260.0
+    with pytest.raises(ValidationError, match=r"disagree on 2017 violent crime rates.*01001"):
+        _coverage_2017(coverage, rates)

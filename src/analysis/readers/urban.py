@@ -31,29 +31,22 @@ def _read_csv(path: Path, account: FileAccount, columns: list[str]) -> pd.DataFr
     return raw
 
 
-def read_crime_rates(path: Path, account: FileAccount) -> pd.DataFrame:
+def _rates(path: Path, account: FileAccount, extra: dict[str, str]) -> pd.DataFrame:
+    """fips, year, the two rates per 100,000, and `extra` (panel name: file column)."""
     raw = _read_csv(
         path,
         account,
-        [
-            "year",
-            "state",
-            "county",
-            "violent_crime_rate",
-            "property_crime_rate",
-            "crime_rate_quality",
-        ],
+        ["year", "state", "county", "violent_crime_rate", "property_crime_rate", *extra.values()],
     )
-    frame = pd.DataFrame(
-        {
-            "fips": raw["fips"],
-            "year": raw["year"],
-            "violent_per_100k": numeric(raw, "violent_crime_rate", path, missing_tokens=["NA"]),
-            "property_per_100k": numeric(raw, "property_crime_rate", path, missing_tokens=["NA"]),
-            "crime_quality": numeric(raw, "crime_rate_quality", path, missing_tokens=["NA"]),
-        }
-    )
+    columns = {"violent_per_100k": "violent_crime_rate", "property_per_100k": "property_crime_rate"}
+    frame = pd.DataFrame({"fips": raw["fips"], "year": raw["year"]})
+    for name, column in {**columns, **extra}.items():
+        frame[name] = numeric(raw, column, path, missing_tokens=["NA"])
     return account.keep(frame)
+
+
+def read_crime_rates(path: Path, account: FileAccount) -> pd.DataFrame:
+    return _rates(path, account, {"crime_quality": "crime_rate_quality"})
 
 
 def read_population(path: Path, account: FileAccount) -> pd.DataFrame:
@@ -69,25 +62,4 @@ def read_population(path: Path, account: FileAccount) -> pd.DataFrame:
 
 
 def read_coverage(path: Path, account: FileAccount) -> pd.DataFrame:
-    raw = _read_csv(
-        path,
-        account,
-        [
-            "year",
-            "state",
-            "county",
-            "violent_crime_rate",
-            "property_crime_rate",
-            "coverage_indicator_crime",
-        ],
-    )
-    frame = pd.DataFrame(
-        {
-            "fips": raw["fips"],
-            "year": raw["year"],
-            "violent_per_100k": numeric(raw, "violent_crime_rate", path, missing_tokens=["NA"]),
-            "property_per_100k": numeric(raw, "property_crime_rate", path, missing_tokens=["NA"]),
-            "crime_coverage": numeric(raw, "coverage_indicator_crime", path, missing_tokens=["NA"]),
-        }
-    )
-    return account.keep(frame)
+    return _rates(path, account, {"crime_coverage": "coverage_indicator_crime"})
