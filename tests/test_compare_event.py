@@ -188,3 +188,16 @@ def test_across_specifications_gives_the_range_and_the_clear_count():
     )
     (sentence,) = across_specifications(checks)
     assert "runs from -0.43 to -0.20" in sentence and "excludes zero in 2 of 3" in sentence
+
+
+def test_two_stage_estimates_are_measured_from_the_reference_year():
+    # Noise makes the adopting counties' mean residual in year -1 non-zero; each estimate
+    # must be that year's minus year -1's, so the reference is zero by construction.
+    panel, status, adoption = staggered_panel({2013: 2.0, 2014: 2.0}, noise=0.5)
+    table = event_study(panel, status, adoption, "poverty_pct", controls="not_yet")
+    by_year = table.dropna(subset=["relative_year"]).set_index("relative_year")["estimate"]
+    never = event_study(panel, status, adoption, "poverty_pct").set_index("relative_year")
+    assert by_year[-1] == 0.0
+    # Both estimators measure from the same noisy year -1, so they move together.
+    post = by_year[by_year.index >= 0]
+    assert (post - never.loc[post.index, "estimate"]).abs().max() < 0.2

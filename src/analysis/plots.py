@@ -223,7 +223,9 @@ def event_study(table: pd.DataFrame, panel: str = "outcome"):
     """Estimates by year since adoption with 95 % intervals, one panel per outcome;
     the reference year is an open circle at zero, years after adoption are shaded and a
     year without data is a gap in the line, not a point."""
-    rows_all = table[table["term"].isin(["relative year", "reference"])]
+    rows_all = table[
+        table["term"].isin(["relative year", "reference"]) & table["relative_year"].notna()
+    ]
     keys = list(dict.fromkeys(rows_all[panel]))
     fig, axes = _grid(len(keys), 4.2, 3.7)
     for ax, key in zip(axes, keys):

@@ -312,7 +312,8 @@ def compare(
         from .definitions import adoption_years
 
         year = None
-        options.setdefault("adoption", adoption_years(definition))
+        if "adoption" not in options:  # a caller's own dates win
+            options["adoption"] = adoption_years(definition)
     return estimate(panel, status, method, year, outcomes, other, covariates, details, **options)
 
 

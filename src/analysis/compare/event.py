@@ -224,27 +224,33 @@ def _saturated(frame: pd.DataFrame, ref: int, terms: str, fe: str):
 
 
 def _two_stage(frame: pd.DataFrame, ref: int, terms: str, fe: str):
-    """Gardner's did2s: year and county effects from untreated county-years."""
+    """Gardner's did2s: year and county effects from untreated county-years; each
+    relative year's mean residual, minus the reference year's (the second stage has
+    no intercept, so the reference year gets a coefficient of its own)."""
     import pyfixest as pf
 
     frame = frame.assign(
-        rel_time=np.where(frame["treated_unit"], frame["year"] - frame["cohort"], ref).astype(float)
+        rel_time=np.where(frame["treated_unit"], frame["year"] - frame["cohort"], np.inf)
     )
     fit = pf.did2s(
         frame,
         yname="y",
         first_stage=f"~ {terms or '0'} | {fe}",
-        second_stage=f"~ i(rel_time, ref={float(ref)})",
+        second_stage="~ i(rel_time, ref=np.inf)",
         treatment="is_treated",
         cluster="county",
     )
     names = [str(n) for n in fit._coefnames]
     coef, vcov = np.asarray(fit._beta_hat), np.asarray(fit._vcov)
+    index = {int(float(n.removeprefix("rel_time::"))): i for i, n in enumerate(names)}
+    if ref not in index:
+        raise EstimationError(f"no adopting county has relative year {ref} to measure from")
     rows, R_rows = {}, {}
-    for i, name in enumerate(names):
-        rel = int(float(name.removeprefix("rel_time::")))
+    for rel, i in index.items():
+        if rel == ref:
+            continue
         R = np.zeros(len(coef))
-        R[i] = 1.0
+        R[i], R[index[ref]] = 1.0, -1.0
         R_rows[rel] = R
         rows[rel] = _lincomb(R, coef, vcov)
     estimates = pd.DataFrame.from_dict(rows, orient="index", columns=["estimate", "std_error"])
@@ -482,7 +488,7 @@ def summarise(table: pd.DataFrame, level: float = 0.05) -> pd.DataFrame:
         gap = first["level_gap_at_reference"]
         outcome = first["outcome"]
         sentences = [
-            f"{name}: in the year before adoption the adopting counties were "
+            f"{name}: {_when(first['reference_relative_year'])} the adopting counties were "
             f"{_amount(gap, outcome)} {'lower' if gap < 0 else 'higher'} than the controls"
         ]
         if moving is None:
@@ -491,7 +497,7 @@ def summarise(table: pd.DataFrame, level: float = 0.05) -> pd.DataFrame:
             shown_p = "< 0.001" if p < 0.001 else f"= {p:.3f}"
             sentences.append(
                 f"the gap was already moving before adoption (pre-trend test p {shown_p}), "
-                "so what follows is not the policies' effect"
+                "so the change after cannot be read as the policies' effect"
             )
         else:
             sentences.append(f"the gap was not clearly moving before it (pre-trend p = {p:.2f})")
@@ -525,6 +531,11 @@ def summarise(table: pd.DataFrame, level: float = 0.05) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def _when(reference: int) -> str:
+    years = -int(reference)
+    return "in the year before adoption" if years == 1 else f"{years} years before adoption"
 
 
 def _amount(value: float, outcome: str) -> str:

@@ -146,7 +146,9 @@ def _previous_outputs_kept(name: str):
     run's back if this one fails or is interrupted: its page still links to them."""
     outputs = [figures_dir(name), tables_dir(name), meta_path(name)]
     stash = paths.reports_dir() / ".previous" / name
-    shutil.rmtree(stash, ignore_errors=True)  # left by a run that was killed
+    if stash.exists():  # a run was killed: the stash is the last good run, not the folders
+        _restore(outputs, stash)
+        shutil.rmtree(stash)
     for number, path in enumerate(outputs):
         if path.exists():
             stash.mkdir(parents=True, exist_ok=True)
@@ -154,16 +156,20 @@ def _previous_outputs_kept(name: str):
     try:
         yield
     except BaseException:
-        for number, path in enumerate(outputs):
-            if path.is_dir():
-                shutil.rmtree(path)
-            else:
-                path.unlink(missing_ok=True)
-            if (stash / str(number)).exists():
-                (stash / str(number)).replace(path)
+        _restore(outputs, stash)
         raise
     finally:
         shutil.rmtree(stash, ignore_errors=True)
+
+
+def _restore(outputs: list[Path], stash: Path) -> None:
+    for number, path in enumerate(outputs):
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink(missing_ok=True)
+        if (stash / str(number)).exists():
+            (stash / str(number)).replace(path)
 
 
 def _run_notebook(spec: ReportSpec, parameters: dict, km) -> None:
