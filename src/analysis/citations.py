@@ -30,7 +30,9 @@ def _definition_files(definition: str) -> list[str]:
     entry = known[definition]
     # A user's own list (`list`, or "list:<id>" in `sources`) is not in the registry:
     # the page cites the Census names that resolved it.
-    files = [s for s in entry.get("sources", []) if not s.startswith("list:")]
+    from .jurisdictions.definitions import USER_SOURCE_PREFIX
+
+    files = [s for s in entry.get("sources", []) if not s.startswith(USER_SOURCE_PREFIX)]
     own = "list" in entry or len(files) < len(entry.get("sources", []))
     if own or set(entry.get("methods", [])) - {"exact"}:
         files += RESOLUTION_FILES

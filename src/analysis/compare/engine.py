@@ -69,8 +69,8 @@ def make_plan(
     options = dict(options or {})
     check_options(name, options)
     columns, label = (), ""
-    if spec.covariates and spec.default_covariates and covariates in (None, "none"):
-        label = "none"
+    if spec.covariates and spec.default_covariates == "none" and covariates in (None, "none"):
+        label = "none"  # a method whose default is no covariates (event)
     elif spec.covariates:
         label, columns = resolve_covariates(covariates)
     elif covariates is not None:

@@ -48,6 +48,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from .. import labels
 from ..errors import AnalysisError, EstimationError, ValidationError
 from ..years import YEARS
 from .choices import CONSTANT_OUTCOMES, check_choice, check_outcome
@@ -265,7 +266,6 @@ def event_rows(
     level: float = 0.95,
     covariates: tuple[str, ...] = (),
     covariate_label: str = "none",
-    details: list | None = None,
 ) -> list[dict]:
     check_outcome(outcome)
     check_choice("event-study control group", controls, CONTROLS)
@@ -469,8 +469,6 @@ def summarise(table: pd.DataFrame, level: float = 0.05) -> pd.DataFrame:
     pre-trend test, the average change after adoption with its interval, and a
     `verdict` in words: was the gap there before, was it already moving (pre-trend p
     below `level`), and what happened after."""
-    from .. import labels
-
     keys = [k for k in ("outcome", "controls", "covariates") if k in table.columns]
     rows = []
     for key, part in table.groupby(keys, sort=False):
@@ -540,8 +538,6 @@ def _when(reference: int) -> str:
 
 def _amount(value: float, outcome: str) -> str:
     """An absolute difference in the outcome's own words: '1.80 points', '$7,554'."""
-    from .. import labels
-
     size = abs(value)
     if outcome.endswith("_pct"):
         return f"{size:.2f} percentage points"
@@ -553,8 +549,6 @@ def _amount(value: float, outcome: str) -> str:
 def across_specifications(checks: pd.DataFrame) -> list[str]:
     """Per outcome of an `event_variants` table: the range of the average change after
     adoption over the specifications, and in how many its 95 % interval excludes zero."""
-    from .. import labels
-
     sentences = []
     for outcome, rows in checks.dropna(subset=["estimate"]).groupby("outcome", sort=False):
         clear = int(((rows["ci_low"] > 0) | (rows["ci_high"] < 0)).sum())

@@ -19,8 +19,12 @@ import pandas as pd
 from .. import paths
 from ..buildlog import verified_product
 from ..errors import AnalysisError, UnknownChoice
-from .definitions import OTHER, Definition, load_definitions
-from .definitions import USER_SOURCE_PREFIX as USER_LIST_PREFIX  # "list:<definition id>"
+from .definitions import (
+    OTHER,
+    USER_SOURCE_PREFIX,  # "list:<definition id>"
+    Definition,
+    load_definitions,
+)
 
 
 def definitions_path() -> Path:
@@ -177,7 +181,7 @@ POLICY_DATED = frozenset({"cis-sanctuary-map", "ice-287g-2025"})
 
 
 def policy_dated(source: str) -> bool:
-    return source in POLICY_DATED or source.startswith(USER_LIST_PREFIX)
+    return source in POLICY_DATED or source.startswith(USER_SOURCE_PREFIX)
 
 
 def enactment_dates(name: str) -> pd.Series:
