@@ -99,3 +99,40 @@ def test_accounting_that_does_not_add_up_is_caught():
     acc = account(frame)
     with pytest.raises(AssertionError, match="does not add up"):
         acc.keep(frame.iloc[:1])
+
+
+def test_alaska_split_is_put_back_together_from_counts():
+    frame = pd.DataFrame(
+        {
+            "fips": ["02063", "02066", "01001", "02063", "02066"],
+            "year": [2021, 2021, 2021, 2022, 2022],
+            "labor_force": [3000.0, 1000.0, 50.0, 3387.0, 1405.0],
+            "unemployed": [90.0, 110.0, 2.0, 97.0, 130.0],
+            "median": [90_000.0, 60_000.0, 1.0, 1.0, 2.0],
+        }
+    )
+    acc = account(frame)
+    out = acc.keep(
+        to_2015_boundaries(frame, acc, {"labor_force": SUM, "unemployed": SUM, "median": MISSING})
+    ).set_index(["fips", "year"])
+    assert out.loc[("02261", 2021), "labor_force"] == 4000
+    assert out.loc[("02261", 2022), "unemployed"] == 227
+    assert np.isnan(out.loc[("02261", 2021), "median"])
+    assert not out.index.get_level_values("fips").isin(["02063", "02066"]).any()
+    assert acc.recoded[-1]["to"] == "02261" and acc.recoded[-1]["rows"] == 2
+    assert "combined into 02261" in acc.dropped[-1]["reason"]
+
+
+def test_one_part_of_a_split_county_alone_is_an_error():
+    frame = pd.DataFrame({"fips": ["02063", "01001"], "x": [1.0, 2.0]})
+    with pytest.raises(ValidationError, match="not exactly the parts"):
+        to_2015_boundaries(frame, account(frame), {"x": SUM})
+
+
+def test_connecticut_planning_regions_are_set_aside_with_the_reason():
+    frame = pd.DataFrame({"fips": ["09110", "09190", "09001", "01001"], "x": [1.0, 2.0, 3.0, 4.0]})
+    acc = account(frame)
+    out = acc.keep(to_2015_boundaries(frame, acc, {"x": SUM}))
+    assert out["fips"].tolist() == ["09001", "01001"]
+    (dropped,) = acc.dropped
+    assert dropped["rows"] == ["09110", "09190"] and "planning region" in dropped["reason"]

@@ -51,9 +51,11 @@ def years_with_values(panel, outcome: str) -> set[int]:
 
 
 def absent_years(panel, outcome: str, years: Iterable[int]) -> list[int]:
-    """Of `years`, those in which `panel` has no value of `outcome` at all."""
+    """Of `years`, those `panel` has rows for but no value of `outcome` in at all (a
+    panel cut to fewer years lacks nothing in the years it leaves out)."""
     have = years_with_values(panel, outcome)
-    return sorted({int(y) for y in years} - have)
+    rows = {int(y) for y in panel["year"].unique()}
+    return sorted({int(y) for y in years} & rows - have)
 
 
 def split(panel, outcomes: Iterable[str], years: Iterable[int]) -> tuple[list[str], list[str]]:

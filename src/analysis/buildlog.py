@@ -83,6 +83,7 @@ class BuildLog:
         self.missing: list[dict] = []
         self.notes: list[str] = []
         self.optional: list[dict] = []
+        self.sections: dict[str, object] = {}  # product-specific summaries (by name)
 
     def open(self, file_id: str) -> tuple[Path, FileAccount]:
         """Verify a raw file and start its account."""
@@ -134,6 +135,7 @@ class BuildLog:
             "files": [f.as_dict() for f in self.files],
             "missing_values": self.missing,
             "notes": self.notes,
+            **self.sections,
         }
 
     def write(self, target: Path, outputs: list[Path] = ()) -> None:

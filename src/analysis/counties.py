@@ -1,7 +1,9 @@
 """County identity: 5-digit FIPS strings on 2015 boundaries.
 
-Sources from before 2015 use codes that changed. Each change is applied here,
-explicitly, and recorded in the build log; nothing is dropped silently.
+Sources from before 2015 use codes that changed, and so do sources from 2020 on
+(Alaska's Valdez-Cordova split, Connecticut's planning regions). Each change is
+applied here, explicitly, and recorded in the build log; nothing is dropped
+silently.
 """
 
 from __future__ import annotations
@@ -95,6 +97,34 @@ RETIRED_CODES = {
     "and Park (30067) Counties",
 }
 
+# Areas created after 2015 by splitting a 2015 county exactly along old lines: their
+# rows are put back together into the 2015 county, by the same rules as a merge.
+REUNITED = {
+    "02261": (
+        ("02063", "02066"),
+        "Valdez-Cordova Census Area, AK (02261), split in 2019 into Chugach (02063) and "
+        "Copper River (02066) Census Areas, which together make up 02261 exactly",
+    )
+}
+# Connecticut's 9 planning regions replaced its 8 counties in Census and BLS files of
+# 2022 geography. Regions do not nest in counties, so their values cannot be allocated.
+CT_PLANNING_REGIONS = {
+    "09110": "Capitol",
+    "09120": "Greater Bridgeport",
+    "09130": "Lower Connecticut River Valley",
+    "09140": "Naugatuck Valley",
+    "09150": "Northeastern Connecticut",
+    "09160": "Northwest Hills",
+    "09170": "South Central Connecticut",
+    "09180": "Southeastern Connecticut",
+    "09190": "Western Connecticut",
+}
+CT_COUNTIES = ("09001", "09003", "09005", "09007", "09009", "09011", "09013", "09015")
+PLANNING_REGION_REASON = (
+    "Connecticut planning region (2022 geography): regions do not nest in the 2015 "
+    "counties, so the file gives no value for Connecticut's 8 counties"
+)
+
 # How to combine a merged county's value with its new county's value.
 SUM = "sum"  # additive counts
 KEEP_TARGET = "keep"  # a class or label of the surviving county (e.g. its urban-rural code)
@@ -124,8 +154,10 @@ def _digits(values, width: int) -> pd.Series:
 def to_2015_boundaries(
     frame: pd.DataFrame, account: FileAccount, rules: dict[str, Rule] | None = None
 ) -> pd.DataFrame:
-    """Recode old county codes to 2015 ones, merging rows where counties merged
-    and setting aside codes of areas that were split.
+    """Recode old county codes to 2015 ones, merging rows where counties merged,
+    putting back together 2015 counties split since (REUNITED), and setting aside
+    codes of areas whose values cannot be allocated (split areas, Connecticut's
+    planning regions).
 
     `rules` says, for every value column, how a merged county's value combines
     with its new county's (SUM, KEEP_TARGET, MISSING, or a function of the two
@@ -139,6 +171,8 @@ def to_2015_boundaries(
             frame["fips"] == code,
             f"retired code {code}: {why}; its values cannot be allocated",
         )
+    frame = account.drop(frame, frame["fips"].isin(CT_PLANNING_REGIONS), PLANNING_REGION_REASON)
+    frame = _reunite(frame, account, keys, rules or {})
     for change in BOUNDARY_CHANGES.values():
         old_rows = frame.index[frame["fips"] == change.old]
         if len(old_rows) == 0:
@@ -170,22 +204,9 @@ def to_2015_boundaries(
                 continue
             t = target[0]
             new = frame.loc[t]
+            where = f"{account.path}: merging {change.old} into {change.new} ({change.note})"
             for col in frame.columns.difference(keys + ["_row"]):
-                rule = (rules or {}).get(col)
-                if rule is None:
-                    raise ValidationError(
-                        f"{account.path}: no rule to merge column {col!r} of {change.old} into "
-                        f"{change.new} ({change.note})."
-                    )
-                if rule == SUM:
-                    value = new[col] + old[col]
-                elif rule == KEEP_TARGET:
-                    value = new[col]
-                elif rule == MISSING:
-                    value = np.nan
-                else:
-                    value = rule(new, old)
-                frame.loc[t, col] = value
+                frame.loc[t, col] = _combine(new, old, col, (rules or {}).get(col), where)
             merged.append(i)
         if merged:
             detail = ", ".join(
@@ -196,4 +217,61 @@ def to_2015_boundaries(
             frame = account.drop(
                 frame, mask, f"merged into {change.new} ({change.note}); combined as {detail}"
             )
+    return frame
+
+
+def _combine(new: pd.Series, old: pd.Series, column: str, rule: Rule | None, where: str):
+    if rule is None:
+        raise ValidationError(f"{where}: no rule to merge column {column!r}.")
+    if rule == SUM:
+        return new[column] + old[column]
+    if rule == KEEP_TARGET:
+        return new[column]
+    if rule == MISSING:
+        return np.nan
+    return rule(new, old)
+
+
+def _reunite(
+    frame: pd.DataFrame, account: FileAccount, keys: list[str], rules: dict
+) -> pd.DataFrame:
+    """The rows of a split 2015 county's parts, combined into one row of that county:
+    the first part's row carries the combined values under the 2015 code, the others
+    are set aside as combined into it."""
+    for whole, (parts, note) in REUNITED.items():
+        present = frame["fips"].isin(parts)
+        if not present.any():
+            continue
+        if (frame["fips"] == whole).any():
+            raise ValidationError(
+                f"{account.path}: holds both {whole} and its parts {', '.join(parts)} ({note})"
+            )
+        absorbed = []
+        for _, rows in frame[present].groupby(keys[1:] or (lambda _: 0)):
+            if sorted(rows["fips"]) != sorted(parts):
+                raise ValidationError(
+                    f"{account.path}: holds {', '.join(sorted(rows['fips']))}, not exactly the "
+                    f"parts {', '.join(parts)} of {whole} ({note}); cannot rebuild {whole}."
+                )
+            first, *others = rows.index
+            for other in others:
+                combined = {
+                    column: _combine(
+                        frame.loc[first], frame.loc[other], column, rules.get(column), account.path
+                    )
+                    for column in frame.columns.difference(keys + ["_row"])
+                }
+                for column, value in combined.items():
+                    frame.loc[first, column] = value
+                absorbed.append(other)
+            frame.loc[first, "fips"] = whole
+        detail = ", ".join(
+            f"{c}: {r if isinstance(r, str) else 'derived'}" for c, r in sorted(rules.items())
+        )
+        account.recoded.append(
+            {"from": " + ".join(parts), "to": whole, "rows": len(absorbed), "why": note}
+        )
+        frame = account.drop(
+            frame, frame.index.isin(absorbed), f"combined into {whole} ({note}); as {detail}"
+        )
     return frame

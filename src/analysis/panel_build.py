@@ -18,19 +18,41 @@ import pandas as pd
 from . import sources
 from .atomic import write_parquet
 from .buildlog import BuildLog
+from .counties import CT_COUNTIES, PLANNING_REGION_REASON
 from .errors import ValidationError
 from .panel import log_path, panel_path
-from .readers import acs, census_codes, covariates, elections, laus, popest, saipe, ucr, urban
+from .readers import (
+    acs,
+    census_codes,
+    covariates,
+    elections,
+    ers,
+    laus,
+    popest,
+    saipe,
+    ucr,
+    urban,
+)
 from .schema import COLUMNS, CRIME_COLUMNS, validate_panel
 from .years import (
     CRIME_YEARS,
+    ERS_INCOME_YEAR,
+    ERS_LAUS_YEAR,
+    ERS_POVERTY_YEAR,
     LAUS_FILES,
+    POPEST_2019_YEARS,
+    POPEST_2025_YEARS,
     SAIPE_COMPILED_YEARS,
     SAIPE_FILES,
     UCR_FILES,
     URBAN_CRIME_YEARS,
     YEARS,
+    files_for,
+    gap_reason,
 )
+
+# Columns whose years depend on the files (the others have a value in every year).
+GAP_COLUMNS = (*CRIME_COLUMNS, "poverty_pct", "median_household_income", "unemployment_pct")
 
 
 class _Assembler:
@@ -53,9 +75,12 @@ class _Assembler:
         file_id: str,
         years: list[int] | None = None,
         blank_reason: str = "",
+        absent_reasons: dict[str, str] | None = None,
     ) -> None:
         """Put `columns` of `source` (keyed by fips, and year unless `years` says
-        which years a constant value covers) into the panel."""
+        which years a constant value covers) into the panel. A county without a row
+        is recorded as missing, with its reason in `absent_reasons` (by FIPS) or
+        else as having no row in the file."""
         unknown = sorted(set(source["fips"]) - set(self.universe))
         if unknown:
             raise ValidationError(
@@ -73,8 +98,15 @@ class _Assembler:
         for year, rows in [(None, source)] if years else source.groupby("year"):
             present = rows.set_index("fips")
             absent = self.universe.difference(present.index)
+            explained = absent.intersection(list(absent_reasons or {}))
             for col in columns:  # a constant's gap is logged once, for every year
-                self.log.record_missing(col, year, list(absent), f"no row in '{file_id}'")
+                self.log.record_missing(
+                    col, year, list(absent.difference(explained)), f"no row in '{file_id}'"
+                )
+                for reason in sorted({absent_reasons[f] for f in explained}):
+                    self.log.record_missing(
+                        col, year, [f for f in explained if absent_reasons[f] == reason], reason
+                    )
                 self.log.record_missing(
                     col,
                     year,
@@ -117,11 +149,23 @@ def build_panel(raw_dir: Path | None = None, out: Path | None = None) -> pd.Data
     panel = _Assembler(log, universe)
 
     urban_pop = read(urban.read_population, "urban-county-population")
+    header = read(popest.read_header, "popest-2019-header")
     population = pd.concat(
-        [pop[["fips", "year", "population"]], urban_pop.loc[urban_pop["year"] == 2017]],
+        [
+            pop[["fips", "year", "population"]],
+            urban_pop.loc[urban_pop["year"] == 2017],
+            read(popest.read_years, "popest-2019", POPEST_2019_YEARS, header),
+        ],
         ignore_index=True,
     )
-    panel.attach(population, ["population"], "popest-2016 / urban-county-population")
+    panel.attach(population, ["population"], "popest-2016 / urban-county-population / popest-2019")
+    path, account = log.open("popest-2025")
+    panel.attach(
+        popest.read_years(path, account, POPEST_2025_YEARS),
+        ["population"],
+        "popest-2025",
+        absent_reasons=_planning_regions(account),
+    )
     names = pop.drop_duplicates("fips")[["fips", "county_name"]]
     panel.attach(names, ["county_name"], "popest-2016", years=YEARS)
 
@@ -145,17 +189,37 @@ def build_panel(raw_dir: Path | None = None, out: Path | None = None) -> pd.Data
 
     saipe_files = [(saipe.read_year, fid, year) for year, fid in SAIPE_FILES.items()]
     saipe_files += [(saipe.read_compiled, "saipe-compiled", y) for y in SAIPE_COMPILED_YEARS]
+    saipe_files += [(ers.read_poverty, "ers-poverty-2023", ERS_POVERTY_YEAR)]
     for reader, file_id, year in saipe_files:
+        path, account = log.open(file_id)
         panel.attach(
-            read(reader, file_id, year),
+            reader(path, account, year),
             ["poverty_pct", "median_household_income"],
             file_id,
             blank_reason=f"'{file_id}' gives no estimate: suppressed ('.'), or "
-            "not derivable for a county that absorbed another "
-            "(see this file's 'dropped' entries)",
+            "not derivable for a county that absorbed another, or for a split county "
+            "put back together (a median) (see this file's 'dropped' entries)",
+            absent_reasons=_planning_regions(account),
         )
+    path, account = log.open("ers-unemployment-2023")
+    panel.attach(
+        ers.read_income(path, account, ERS_INCOME_YEAR),
+        ["median_household_income"],
+        "ers-unemployment-2023",
+        blank_reason="'ers-unemployment-2023' gives no 2022 income: a median of a split "
+        "county cannot be put back together",
+        absent_reasons=_planning_regions(account),
+    )
     for year, file_id in LAUS_FILES.items():
-        panel.attach(read(laus.read, file_id, year), ["unemployment_pct", "labor_force"], file_id)
+        reader = laus.read if year < 2018 else laus.read_xlsx
+        panel.attach(read(reader, file_id, year), ["unemployment_pct", "labor_force"], file_id)
+    path, account = log.open("ers-unemployment-2023")
+    panel.attach(
+        ers.read_unemployment(path, account, ERS_LAUS_YEAR),
+        ["unemployment_pct", "labor_force"],
+        "ers-unemployment-2023",
+        absent_reasons=_planning_regions(account),
+    )
 
     constant = [
         (
@@ -176,6 +240,12 @@ def build_panel(raw_dir: Path | None = None, out: Path | None = None) -> pd.Data
     for frame, columns, file_id in constant:
         panel.attach(frame, columns, file_id, years=YEARS)
 
+    log.sections["laus_revisions"] = _laus_revisions(log)
+    log.sections["geography"] = _geography(log)
+    for column in GAP_COLUMNS:  # years no source gives: gaps with their reason
+        for year in YEARS:
+            if not files_for(column, year):
+                log.record_missing(column, year, list(universe), gap_reason(column, year))
     result = _finish(panel.frame().reset_index())
     for year in sorted(set(CRIME_YEARS) - set(absent_years)):
         rows = result[result["year"] == year]
@@ -189,6 +259,66 @@ def build_panel(raw_dir: Path | None = None, out: Path | None = None) -> pd.Data
     write_parquet(out, result)
     log.write(log_path(out), outputs=[out])
     return result
+
+
+def _laus_revisions(log: BuildLog) -> list[dict]:
+    """How far the LAUS release behind 2023 (via ERS) differs from the April 2023 re-issue
+    used for 2018-2022, year by year: the size of BLS's revision between the two."""
+    later_path = sources.verified_path("ers-unemployment-2023", log.raw_dir)
+    rows = []
+    for year in range(2018, ERS_LAUS_YEAR):
+        later = ers.read_unemployment(later_path, _scratch(), year).set_index("fips")
+        used = sources.verified_path(LAUS_FILES[year], log.raw_dir)
+        earlier = laus.read_xlsx(used, _scratch(), year).set_index("fips")
+        both = earlier.merge(later, on="fips", suffixes=("", "_later")).dropna()
+        change = both["unemployment_pct_later"] - both["unemployment_pct"]
+        force = 100 * (both["labor_force_later"] / both["labor_force"] - 1)
+        rows.append(
+            {
+                "year": year,
+                "counties": len(both),
+                "rate_unchanged_pct": round(float(100 * (change.abs() < 0.05).mean()), 1),
+                "rate_mean_abs_change_points": round(float(change.abs().mean()), 3),
+                "rate_largest_change_points": round(float(change.abs().max()), 1),
+                "labor_force_mean_abs_change_pct": round(float(force.abs().mean()), 2),
+            }
+        )
+    return rows
+
+
+def _scratch():
+    """An account for a second reading of a file, kept out of the log."""
+    from .buildlog import FileAccount
+
+    return FileAccount("(comparison)", "", "")
+
+
+def _geography(log: BuildLog) -> list[dict]:
+    """What each geography rule did, file by file: recodes, merges and split counties
+    put back together (counties.py), and Connecticut's planning regions set aside."""
+    rows = []
+    for account in log.files:
+        for change in account.recoded:
+            rows.append({"file": account.file_id, "rule": "recoded or combined", **change})
+        for dropped in account.dropped:
+            if dropped["reason"] == PLANNING_REGION_REASON:
+                rows.append(
+                    {
+                        "file": account.file_id,
+                        "rule": "Connecticut planning regions set aside",
+                        "rows": dropped["count"],
+                        "why": PLANNING_REGION_REASON,
+                    }
+                )
+    return rows
+
+
+def _planning_regions(account) -> dict[str, str]:
+    """Why Connecticut's counties have no row in a file that uses its planning regions
+    ({} when it does not)."""
+    if any(d["reason"] == PLANNING_REGION_REASON for d in account.dropped):
+        return dict.fromkeys(CT_COUNTIES, f"'{account.file_id}': {PLANNING_REGION_REASON}")
+    return {}
 
 
 def _attach_crime(

@@ -13,9 +13,17 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .buildlog import BuildLog
-from .counties import FIPS_PATTERN
+from .counties import CT_COUNTIES, FIPS_PATTERN, REUNITED
 from .errors import ValidationError
-from .years import CRIME_YEARS, UCR_FILES, YEARS
+from .years import (
+    CRIME_YEARS,
+    ERS_INCOME_YEAR,
+    ERS_POVERTY_YEAR,
+    POPEST_2025_YEARS,
+    POVERTY_GAP_YEARS,
+    UCR_FILES,
+    YEARS,
+)
 
 N_COUNTIES = 3142  # 50 states and DC, 2015 boundaries
 
@@ -27,7 +35,8 @@ COLUMNS: dict[str, str] = {
     "state_abbr": "State postal abbreviation (Census national_county.txt)",
     "county_name": "County name (Census population estimates, vintage 2016)",
     "population": "Resident population, July 1 (Census PEP vintage 2016 for 2010-2016; "
-    "Urban Institute county file, Census PEP, for 2017)",
+    "Urban Institute county file, Census PEP, for 2017; vintage 2019 for 2018-2019; vintage "
+    "2025 for 2020-2023, which has no Connecticut counties)",
     "violent_crimes": "Violent crimes known to police (FBI UCR; 2015 and 2017 recovered from "
     "Urban Institute rates x Urban's population)",
     "property_crimes": "Property crimes known to police (as violent_crimes)",
@@ -42,10 +51,14 @@ COLUMNS: dict[str, str] = {
     "2 coverage >= 80 %, 3 coverage < 80 % (2015 and 2017 only)",
     "crime_source": "Registry id of the crime file behind the row's crime columns",
     "poverty_pct": "Share of people in poverty, all ages, percent (Census SAIPE; 2011 from "
-    "the Data4Democracy compilation of SAIPE)",
-    "median_household_income": "Median household income, current US dollars (SAIPE)",
-    "unemployment_pct": "Unemployment rate, annual average, percent (BLS LAUS)",
-    "labor_force": "Civilian labor force, annual average (BLS LAUS)",
+    "the Data4Democracy compilation of SAIPE; 2023 from USDA ERS's copy of SAIPE; none for "
+    "2022)",
+    "median_household_income": "Median household income, current US dollars (SAIPE; 2022 "
+    "and 2023 from USDA ERS's copies of SAIPE)",
+    "unemployment_pct": "Unemployment rate, annual average, percent (BLS LAUS: the April "
+    "2018 re-issue for 2010-2017, the April 2023 re-issue for 2018-2022, USDA ERS's 2023 "
+    "edition for 2023)",
+    "labor_force": "Civilian labor force, annual average (BLS LAUS, as unemployment_pct)",
     "foreign_born_pct": "Foreign-born share of the population, percent; ACS 2011-2015, "
     "the same value in every year",
     "noncitizen_pct": "Share of the population who are not US citizens, percent; "
@@ -177,6 +190,39 @@ def known_gaps(absent_crime_years: tuple[int, ...] = ()) -> list[KnownGap]:
             fips=frozenset({KALAWAO}),
         ),
         KnownGap(
+            ("population",),
+            "Census PEP vintage 2025 gives Connecticut's 9 planning regions, not its 8 "
+            "counties, from 2020",
+            fips=frozenset(CT_COUNTIES),
+            years=tuple(POPEST_2025_YEARS),
+        ),
+        KnownGap(
+            ("poverty_pct",),
+            "no public copy of SAIPE county poverty for this year was found",
+            years=tuple(POVERTY_GAP_YEARS),
+            max_per_year=N_COUNTIES,
+        ),
+        KnownGap(
+            ("poverty_pct", "median_household_income"),
+            "SAIPE 2023 (via USDA ERS) gives Connecticut's planning regions, not its counties",
+            fips=frozenset(CT_COUNTIES),
+            years=(ERS_POVERTY_YEAR,),
+        ),
+        KnownGap(
+            ("median_household_income",),
+            "SAIPE 2022 income (via USDA ERS) gives Connecticut's planning regions, not its "
+            "counties",
+            fips=frozenset(CT_COUNTIES),
+            years=(ERS_INCOME_YEAR,),
+        ),
+        KnownGap(
+            ("median_household_income",),
+            "a median of Alaska's two 2019 census areas cannot be combined into the 2015 "
+            "Valdez-Cordova Census Area",
+            fips=frozenset(REUNITED),
+            years=tuple(y for y in YEARS if y >= 2020),
+        ),
+        KnownGap(
             ("trump_share_2016",),
             "Alaska reports votes by state house district, and Kalawao County votes with Maui",
             fips=frozenset({KALAWAO}),
@@ -201,7 +247,7 @@ def _schema():
             "state_fips": pa.Column("string", pa.Check.str_matches(r"^\d{2}$")),
             "state_abbr": pa.Column("string", pa.Check.str_matches(r"^[A-Z]{2}$")),
             "county_name": pa.Column("string"),
-            "population": pa.Column(float, pa.Check.gt(0)),
+            "population": pa.Column(float, pa.Check.gt(0), nullable=True),
             "violent_crimes": count(),
             "property_crimes": count(),
             "violent_per_10k": count(),

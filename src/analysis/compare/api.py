@@ -246,8 +246,10 @@ def event_study(
     """Event study by year relative to adoption (analysis.compare.event): one row per
     outcome and relative year, and an "after (average)" row. `adoption`: fips -> the
     year each focal county's policy began. controls: "never" (Sun-Abraham) or
-    "not_yet" (Gardner two-stage); within="nchs": year effects per NCHS class."""
-    from ..years import YEARS
+    "not_yet" (Gardner two-stage); within="nchs": year effects per NCHS class. `years`:
+    the calendar years studied (default 2010-2019: a wider window reaches into the
+    pandemic years, 2020-2021, which moved unemployment everywhere)."""
+    from ..years import default_window
 
     return estimate(
         panel,
@@ -258,7 +260,7 @@ def event_study(
         comparison,
         covariates,
         adoption=adoption,
-        years=tuple(years or YEARS),
+        years=tuple(years or default_window()),
         controls=controls,
         within=within,
         level=level,

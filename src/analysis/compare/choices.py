@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..errors import AnalysisError, OutcomeUnavailable, UnknownChoice
-from ..years import CRIME_YEARS, YEARS
+from ..years import YEARS, files_for
 
 # Outcome -> (description, source family). The years each family exists come
 # from the panel module, the one place that knows which files were read.
@@ -77,9 +77,10 @@ WEIGHTS = ("none", "population")
 
 
 def outcome_years(outcome: str) -> list[int]:
-    """The panel years in which `outcome` exists."""
+    """The panel years in which a source gives `outcome` (poverty: not 2022; crime: the
+    five crime years)."""
     check_outcome(outcome)
-    return list(CRIME_YEARS) if outcome in CRIME_OUTCOMES else list(YEARS)
+    return [y for y in YEARS if files_for(outcome, y)]
 
 
 def panel_years() -> list[int]:

@@ -20,11 +20,11 @@ import pandas as pd
 
 from ..availability import absent_years, notice
 from ..errors import AnalysisError, NotInBuild, UnknownChoice
+from ..years import default_window
 from .choices import (
     CONSTANT_OUTCOMES,
     check_year,
     outcome_years,
-    panel_years,
     resolve_covariates,
     resolve_outcomes,
 )
@@ -91,7 +91,7 @@ def make_design(plan: Plan, panel: pd.DataFrame, groups, year: int | None):
 
         options = plan.design_options
         return EventDesign(
-            panel, groups, options.get("adoption"), options.get("years", tuple(panel_years()))
+            panel, groups, options.get("adoption"), options.get("years", tuple(default_window()))
         )
     if plan.method.layout == "did":
         from .did import POST_YEARS, PRE_YEARS, PanelDesign

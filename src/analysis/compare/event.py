@@ -94,12 +94,14 @@ class EventDesign:
                 "the event study needs each focal county's adoption year: call it through "
                 "compare(definition, 'event', ...) or pass adoption=<Series fips -> year>"
             )
-        self.groups, self.year, self.years = groups, None, tuple(sorted(years))
-        unknown = sorted(set(self.years) - set(YEARS))
-        if unknown or len(self.years) < 2:
+        unknown = sorted(set(years) - set(YEARS))
+        if unknown or len(set(years)) < 2:
             raise AnalysisError(
                 f"event-study years must be two or more of {YEARS[0]}-{YEARS[-1]}; got {years}"
             )
+        # A panel cut to fewer years (a researcher's own) is studied in the years it has.
+        self.groups, self.year = groups, None
+        self.years = tuple(sorted(set(years) & set(panel["year"].astype(int))))
         adoption = pd.Series(adoption).dropna().astype(int)
         adoption.index = adoption.index.astype(str)
         focal = pd.Index(groups.focal)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -56,10 +57,18 @@ def read_sheet(path: Path) -> pd.DataFrame:
 
     python-calamine directly is several times faster than pandas.read_excel,
     and text cells keep every value as written for the strict conversion above.
+    A build reads some workbooks more than once (ERS's holds several years), so the
+    parsed sheet is kept while the file is unchanged.
     """
+    stat = Path(path).stat()
+    return _sheet(str(path), stat.st_mtime_ns, stat.st_size).copy()
+
+
+@functools.lru_cache(maxsize=4)
+def _sheet(path: str, mtime_ns: int, size: int) -> pd.DataFrame:
     from python_calamine import CalamineWorkbook
 
-    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    rows = CalamineWorkbook.from_path(path).get_sheet_by_index(0).to_python()
     return pd.DataFrame(rows).astype("string")
 
 

@@ -6,7 +6,9 @@ where row 3 holds group labels), and the columns are named slightly
 differently across years ('Poverty Percent All Ages', 'Poverty Percent, All
 Ages'). The US total and state rows come first with county code 0; 2010 has
 note lines below the table. '.' marks a suppressed estimate (Kalawao County,
-HI). 2010-2013 use the old codes 46113, 02270 and still list Bedford city, VA.
+HI). 2010-2013 use the old codes 46113, 02270 and still list Bedford city, VA;
+2020 on list Alaska's 02063 and 02066, put back together into 02261 here
+(poverty from the counts, the median missing).
 
 The compiled panel (Data4Democracy) is a long CSV fips, year, medianHI,
 povertyR with FIPS stored as numbers; it is read for 2011 only.
@@ -78,14 +80,14 @@ def read_year(path: Path, account: FileAccount, year: int) -> pd.DataFrame:
         account,
         {
             "poverty_count": SUM,
-            "poverty_pct": _pooled_poverty_rate,
+            "poverty_pct": pooled_poverty_rate,
             "median_household_income": MISSING,
         },
     )
     return account.keep(frame).drop(columns="poverty_count")
 
 
-def _pooled_poverty_rate(new: pd.Series, old: pd.Series) -> float:
+def pooled_poverty_rate(new: pd.Series, old: pd.Series) -> float:
     """Poverty rate of two areas together, from each one's count and rate."""
     universe = new["poverty_count"] / new["poverty_pct"] + old["poverty_count"] / old["poverty_pct"]
     return float(np.round((new["poverty_count"] + old["poverty_count"]) / universe, 1))
