@@ -1,9 +1,11 @@
-"""The county panel: one row per county (2015 boundaries) and year, 2010-2017.
+"""The panels: one row per county (2015 boundaries) and year, 2010-2023, and one row per
+city (Census place) and year, 2010-2019.
 
-`load_panel` reads data/processed/county_panel.parquet for notebooks and the
-comparison engine, after checking it against the sha256 its build recorded.
-`analysis.panel_build.build_panel` makes it; `analysis.schema.COLUMNS` says
-what each column means.
+`load_panel` reads data/processed/county_panel.parquet (unit="county") or
+city_panel.parquet (unit="city") for notebooks and the comparison engine, after
+checking it against the sha256 its build recorded. `analysis.panel_build` and
+`analysis.city_panel_build` make them; `analysis.schema.COLUMNS` and
+`analysis.city_schema.CITY_COLUMNS` say what each column means.
 """
 
 from __future__ import annotations
@@ -27,23 +29,48 @@ def log_path(panel: Path | None = None) -> Path:
 
 
 def load_panel(
-    years: list[int] | None = None, columns: list[str] | None = None, path: Path | None = None
+    years: list[int] | None = None,
+    columns: list[str] | None = None,
+    path: Path | None = None,
+    unit: str = "county",
 ) -> pd.DataFrame:
-    """The county panel as a DataFrame (build it first with `make data`).
+    """A panel as a DataFrame (build it first with `make data`): the counties'
+    (unit="county", keyed by `fips`) or the cities' (unit="city", keyed by `place`;
+    only the city-years the FBI's table lists).
 
-    years: keep only these years; columns: keep only these columns (fips and
+    years: keep only these years; columns: keep only these columns (the key and
     year are always kept).
     """
-    path = verified_product(path or panel_path())
-    if columns is not None:
-        from .errors import UnknownChoice
+    from .errors import UnknownChoice
 
-        unknown = [c for c in columns if c not in COLUMNS]
+    if unit not in PANELS:
+        raise UnknownChoice("unit", unit, PANELS)
+    key, contract, default_path = PANELS[unit]
+    path = verified_product(path or default_path())
+    if columns is not None:
+        unknown = [c for c in columns if c not in contract()]
         if unknown:
-            raise UnknownChoice("panel column", unknown[0], COLUMNS)
-        columns = ["fips", "year", *[c for c in columns if c not in ("fips", "year")]]
+            raise UnknownChoice(f"{unit} panel column", unknown[0], contract())
+        columns = [key, "year", *[c for c in columns if c not in (key, "year")]]
     filters = [("year", "in", list(years))] if years is not None else None
     return pd.read_parquet(path, columns=columns, filters=filters)
+
+
+def _city_columns() -> dict[str, str]:
+    from .city_schema import CITY_COLUMNS
+
+    return CITY_COLUMNS
+
+
+def city_panel_path() -> Path:
+    return paths.processed_dir() / "city_panel.parquet"
+
+
+# unit -> (key column, its columns' contract, its product)
+PANELS = {
+    "county": ("fips", lambda: COLUMNS, lambda: panel_path()),
+    "city": ("place", _city_columns, lambda: city_panel_path()),
+}
 
 
 def load_build_log(path: Path | None = None) -> dict:

@@ -67,6 +67,16 @@ def build(args) -> None:
             f"wrote {paths.relative(panel_path())} ({len(frame):,} rows, "
             f"{frame['fips'].nunique():,} counties) in {time.perf_counter() - started:.1f} s"
         )
+    elif args.product == "city-panel":
+        from ..city_panel_build import build_city_panel
+        from ..panel import city_panel_path
+
+        frame = build_city_panel()
+        print(
+            f"wrote {paths.relative(city_panel_path())} ({len(frame):,} rows, "
+            f"{frame['place'].nunique():,} places, {frame['year'].min()}-{frame['year'].max()}) "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
     elif args.product == "counties":
         from ..geometry import build_geometry
 
@@ -112,7 +122,7 @@ def add_parsers(sub) -> None:
     f.set_defaults(run=fetch)
 
     b = sub.add_parser("build", help="build a processed data product from the raw files")
-    b.add_argument("product", choices=["panel", "counties", "definitions"])
+    b.add_argument("product", choices=["panel", "city-panel", "counties", "definitions"])
     b.set_defaults(run=build)
 
     s = sub.add_parser("sources", help="list the sources in the registry")

@@ -110,6 +110,8 @@ class Place:
     type: str  # Incorporated Place, County Subdivision, Census Designated Place
     fips: tuple[str, ...]
     source: str  # file id
+    # Census code: 7 digits for a place, 10 for a county subdivision; None in the 2020 index
+    code: str | None = None
 
 
 @dataclass
@@ -270,7 +272,7 @@ def read_places_2010(path: Path, account: FileAccount, gaz: Gazetteer) -> pd.Dat
     raw = account.read(
         pd.read_csv(path, sep="|", dtype=str, keep_default_na=False, encoding="utf-8")
     )
-    require_columns(raw, ["STATE", "STATEFP", "PLACENAME", "TYPE", "COUNTY"], path)
+    require_columns(raw, ["STATE", "STATEFP", "PLACEFP", "PLACENAME", "TYPE", "COUNTY"], path)
     raw = drop_territories(raw, account, "STATEFP", key="PLACENAME")
     outside = ~raw["STATE"].isin(set(gaz.states["state_abbr"]))
     raw = account.drop(
@@ -310,9 +312,23 @@ def read_places_2010(path: Path, account: FileAccount, gaz: Gazetteer) -> pd.Dat
             "name": raw["PLACENAME"].to_numpy(),
             "type": raw["TYPE"].to_numpy(),
             "fips": fips,
+            "code": [
+                place_code(state, place, kind, counties)
+                for state, place, kind, counties in zip(
+                    raw["STATEFP"], raw["PLACEFP"], raw["TYPE"], fips
+                )
+            ],
         }
     )
     return account.keep(frame)
+
+
+def place_code(state_fips: str, place_fp: str, kind: str, counties: tuple[str, ...]) -> str:
+    """The Census code of a place (state + place, 7 digits) or of a county subdivision
+    (state + county + subdivision, 10 digits: a subdivision lies in one county)."""
+    if kind == "County Subdivision" and len(counties) == 1:
+        return counties[0] + place_fp
+    return state_fips + place_fp
 
 
 def read_place_index_2020(path: Path, account: FileAccount, gaz: Gazetteer) -> pd.DataFrame:
@@ -372,6 +388,11 @@ class PlaceTable:
         self._names = frame["name"].to_numpy(dtype=object)
         self._types = frame["type"].to_numpy(dtype=object)
         self._fips = frame["fips"].to_numpy(dtype=object)
+        self._codes = (
+            frame["code"].to_numpy(dtype=object)
+            if "code" in frame
+            else np.full(len(frame), None, dtype=object)
+        )
         names = self._names.tolist()
         base = pc.replace_substring_regex(
             pa.array(names, type=pa.string()), PLACE_DESCRIPTION.pattern, ""
@@ -397,13 +418,17 @@ class PlaceTable:
         lo = int(np.searchsorted(self._keys, target, side="left")[0])
         hi = int(np.searchsorted(self._keys, target, side="right")[0])
         found = dict.fromkeys(self._positions[lo:hi].tolist())
-        return [Place(self._names[i], self._types[i], self._fips[i], self.source) for i in found]
+        return [self._place(i) for i in found]
+
+    def _place(self, i: int) -> Place:
+        return Place(self._names[i], self._types[i], self._fips[i], self.source, self._codes[i])
+
+    def by_code(self) -> dict[str, Place]:
+        """Every place with a Census code, by that code."""
+        return {c: self._place(i) for i, c in enumerate(self._codes) if c is not None}
 
     def in_state(self, state: str) -> list[Place]:
         """Every place of `state` (for suggestions; lookups by name use `find`)."""
         import numpy as np
 
-        return [
-            Place(self._names[i], self._types[i], self._fips[i], self.source)
-            for i in np.flatnonzero(self._states == state)
-        ]
+        return [self._place(i) for i in np.flatnonzero(self._states == state)]

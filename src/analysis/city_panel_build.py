@@ -1,0 +1,374 @@
+"""Building the city panel from the FBI's city table, 2010-2019.
+
+For every year: read the table (readers.fbi_cities), place each agency, set aside
+every agency that names no place (with the reason, listed in the build log), give
+each place the county holding most of its people, compute rates per 10,000 of the
+table's own population, and join the county covariates (from the county panel,
+which `make data` builds first). Writes data/processed/city_panel.parquet and
+city_panel.log.json.
+
+Placing an agency: its name and state, lower case ('chicago il'), are looked up in
+data/city_aliases.csv (consolidated city-county governments), then in Data
+Commons' hand fixes, then in its table of FBI city names. A code of 7 digits is a
+Census place, 10 digits a county subdivision (a township), 6 digits a California
+place code that lost its leading zero in Data Commons' file (restored). A 5-digit
+code is a metropolitan area or a county: the agency (Las Vegas Metropolitan Police,
+Charlotte-Mecklenburg, a county police force) names no one place and is set aside.
+Two agencies of one year placed in the same place are both set aside: which one
+polices the place cannot be told.
+"""
+
+from __future__ import annotations
+
+import csv
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import paths
+from .atomic import write_parquet
+from .buildlog import BuildLog, FileAccount
+from .city_schema import (
+    CITY_COLUMNS,
+    CITY_YEARS,
+    COUNTY_COVARIATES,
+    validate_city_panel,
+)
+from .counties import BOUNDARY_CHANGES
+from .errors import SourceFormatError, ValidationError
+from .jurisdictions import gazetteer
+from .panel import city_panel_path
+from .readers import fbi_cities, geo, places
+from .regions import region
+
+# Why an agency names no place (build log "unplaced" and "agencies").
+NO_MATCH = "no Census place of this name and state in Data Commons' geocodes"
+METRO = (
+    "a metropolitan or county police department: Data Commons places it in a metropolitan "
+    "area or a county ({code}), not in one Census place"
+)
+MALFORMED = "Data Commons' code {code} is neither a place (7 digits) nor a township (10)"
+OTHER_STATE = "Data Commons' code {code} lies in another state"
+TWICE = (
+    "another agency of this year's table is placed in the same place ({place}), and the "
+    "Census name of the place does not tell which polices it"
+)
+TWICE_NAMED = (
+    "another agency of this year's table is placed in the same place ({place}) and carries "
+    "its Census name; this one does not"
+)
+NO_COUNTY = (
+    "place {place} is in neither Geocorr 2018 nor the Census place lists: its county is unknown"
+)
+SPANS = (
+    "place {place} spans {n} counties and is not in Geocorr 2018 (2010 places), which gives "
+    "the population of each part: the county holding most of its people is unknown"
+)
+
+
+def city_log_path() -> Path:
+    return paths.processed_dir() / "city_panel.log.json"
+
+
+def city_aliases_file() -> Path:
+    return paths.REPO_DIR / "data" / "city_aliases.csv"
+
+
+@dataclass(frozen=True)
+class Placing:
+    """Where the geocode tables put an agency: a place code, or why none."""
+
+    place: str | None
+    how: str  # alias, manual, geocode, or "" when unplaced
+    reason: str = ""
+
+
+class Placer:
+    def __init__(self, aliases: dict[str, str], manual: dict[str, str], geocodes: dict[str, str]):
+        self.tables = [("alias", aliases), ("manual", manual), ("geocode", geocodes)]
+        self.restored: set[str] = set()
+
+    def place(self, name: str, state: str, state_fips: str) -> Placing:
+        key = f"{name.lower()} {state.lower()}"
+        for how, table in self.tables:
+            if key in table:
+                return self._code(table[key], how, state_fips, key)
+        return Placing(None, "", NO_MATCH)
+
+    def _code(self, code: str, how: str, state_fips: str, key: str) -> Placing:
+        if len(code) == 6:  # Excel dropped the leading zero of a California place
+            self.restored.add(key)
+            code = code.zfill(7)
+        if len(code) == 5:
+            return Placing(None, "", METRO.format(code=code))
+        if len(code) not in (7, 10):
+            return Placing(None, "", MALFORMED.format(code=code))
+        if code[:2] != state_fips:
+            return Placing(None, "", OTHER_STATE.format(code=code))
+        return Placing(code, how)
+
+
+def read_city_aliases(path: Path | None = None) -> dict[str, str]:
+    """data/city_aliases.csv: '<name> <st>' (lower case) -> place code."""
+    path = path or city_aliases_file()
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(line for line in fh if not line.lstrip().startswith("#")))
+    aliases = {}
+    for number, row in enumerate(rows, start=2):
+        if set(row) != {"name", "state", "place", "comment"} or not all(row.values()):
+            raise SourceFormatError(
+                paths.relative(path),
+                f"data line {number - 1}: every line needs name, state, place and comment",
+            )
+        if not (row["place"].isdigit() and len(row["place"]) == 7):
+            raise SourceFormatError(
+                paths.relative(path), f"place {row['place']!r} is not a 7-digit place code"
+            )
+        aliases[f"{row['name'].lower()} {row['state'].lower()}"] = row["place"]
+    return aliases
+
+
+def build_city_panel(raw_dir: Path | None = None, out: Path | None = None) -> pd.DataFrame:
+    """Build the city panel from the verified raw files and the county panel, and write it."""
+    from .panel import load_panel
+
+    started = time.perf_counter()
+    out = out or city_panel_path()
+    log = BuildLog("city_panel", raw_dir)
+    path, account = log.open("states-2015")
+    states = geo.read_states(path, account)
+    by_name = {n.upper(): a for n, a in zip(states["state_name"], states["state_abbr"])}
+    state_fips = dict(zip(states["state_abbr"], states["state_fips"]))
+
+    def lookup(text: str) -> str | None:
+        return by_name.get(text.upper())
+
+    path, account = log.open("city-geocodes")
+    geocodes = places.read_geocodes(path, account)
+    path, account = log.open("city-geocodes-manual")
+    manual = places.read_geocodes(path, account, sep="\t")
+    placer = Placer(
+        read_city_aliases(),
+        dict(zip(manual["key"], manual["geoid"])),
+        dict(zip(geocodes["key"], geocodes["geoid"])),
+    )
+    path, account = log.open("geocorr-2018-county-place")
+    facts = PlaceFacts(
+        gazetteer.load(log), _largest_county(places.read_place_counties(path, account))
+    )
+
+    counties = load_panel(years=[2015]).set_index("fips")
+    frames, unplaced, per_year = [], [], []
+    for year in CITY_YEARS:
+        path, account = log.open(f"fbi-table8-{year}")
+        agencies = fbi_cities.read(path, account, year, lookup)
+        kept, dropped = _place(agencies, placer, state_fips, facts)
+        frames.append(kept)
+        unplaced += dropped
+        per_year.append(_year_account(year, account, kept, dropped))
+    panel = _finish(pd.concat(frames, ignore_index=True), counties)
+    validate_city_panel(panel)
+    write_parquet(out, panel)
+    log.sections["agencies"] = per_year
+    log.sections["unplaced"] = unplaced
+    log.sections["leading_zero_restored"] = sorted(placer.restored)
+    log.sections["townships_recoded"] = sorted(facts.townships_recoded)
+    log.sections["seconds"] = round(time.perf_counter() - started, 2)
+    log.write(city_log_path(), outputs=[out])
+    return panel
+
+
+def _largest_county(table: pd.DataFrame) -> pd.DataFrame:
+    """Per place: the county holding the largest share of its people, and that share."""
+    table = table.sort_values(["place", "share", "fips"], ascending=[True, False, True])
+    first = table.drop_duplicates("place").set_index("place")
+    return first[["fips", "share"]]
+
+
+class PlaceFacts:
+    """What the Census name files say of a place code: its name and its counties (places
+    of 2010), and, for a place born since, the counties of the 2020 place of its name."""
+
+    def __init__(self, gaz, county_of: pd.DataFrame):
+        self.gaz = gaz
+        self.by_code = gaz.places.by_code()
+        # Data Commons writes some townships as state + subdivision (7 digits).
+        self.township_of = {c[:2] + c[5:]: c for c, p in self.by_code.items() if len(c) == 10}
+        self.county_of = county_of
+        self.townships_recoded: set[str] = set()
+
+    def code(self, code: str) -> str:
+        """A 7-digit code that is no place but a township's state + subdivision becomes the
+        township's 10-digit code."""
+        if len(code) == 7 and code not in self.by_code and code in self.township_of:
+            self.townships_recoded.add(code)
+            return self.township_of[code]
+        return code
+
+    def county(self, code: str, name: str, state: str) -> tuple[str | None, float, str]:
+        """(county, share of the place's people in it, reason when unknown)."""
+        if len(code) == 10:
+            return code[:5], 1.0, ""
+        if code in self.county_of.index:
+            row = self.county_of.loc[code]
+            return row["fips"], float(row["share"]), ""
+        known = self.by_code.get(code)
+        counties = known.fips if known is not None else self._counties_2020(name, state)
+        if len(counties) == 1:
+            return counties[0], 1.0, ""
+        if counties:
+            return None, np.nan, SPANS.format(place=code, n=len(counties))
+        return None, np.nan, NO_COUNTY.format(place=code)
+
+    def _counties_2020(self, name: str, state: str) -> tuple[str, ...]:
+        from .jurisdictions.gazetteer import name_key
+
+        found = {p.fips for p in self.gaz.places_2020.find(state, name_key(name))}
+        return found.pop() if len(found) == 1 else ()
+
+    def names_match(self, code: str, agency: str) -> bool:
+        """Whether an agency's name is one of the ways to write the place's Census name."""
+        from .jurisdictions.gazetteer import name_key, place_stems
+
+        known = self.by_code.get(code)
+        if known is None:
+            return False
+        return name_key(agency) in {name_key(s) for s in place_stems(known.name)}
+
+
+def _place(
+    agencies: pd.DataFrame, placer: Placer, state_fips: dict[str, str], facts: PlaceFacts
+) -> tuple[pd.DataFrame, list[dict]]:
+    """The agencies with a place and a county, and the ones set aside (with reasons)."""
+    found = [
+        placer.place(name, state, state_fips[state])
+        for name, state in zip(agencies["name"], agencies["state"])
+    ]
+    agencies = agencies.assign(
+        place=pd.Series(
+            [facts.code(f.place) if f.place else None for f in found],
+            dtype=object,
+            index=agencies.index,
+        ),
+        reason=[f.reason for f in found],
+    )
+    agencies = _one_agency_per_place(agencies, facts)
+    where = [
+        facts.county(code, name, state) if isinstance(code, str) else (None, np.nan, "")
+        for code, name, state in zip(agencies["place"], agencies["name"], agencies["state"])
+    ]
+    agencies["county"] = [w[0] for w in where]
+    agencies["county_share"] = [w[1] for w in where]
+    no_county = agencies["place"].notna() & agencies["county"].isna()
+    agencies.loc[no_county, "reason"] = [w[2] for w, gone in zip(where, no_county) if gone]
+    agencies["county"] = agencies["county"].map(
+        lambda c: BOUNDARY_CHANGES[c].new if c in BOUNDARY_CHANGES else c
+    )
+    outside = agencies["county"].notna() & ~agencies["county"].isin(facts.gaz.universe)
+    if outside.any():
+        raise ValidationError(
+            "places whose county is not a 2015 county: "
+            + str(agencies.loc[outside, ["place", "county"]].head().to_dict("records"))
+        )
+    agencies["place_kind"] = np.where(
+        agencies["place"].str.len().eq(10), "county subdivision", "place"
+    )
+    placed = agencies["reason"].eq("")
+    dropped = [
+        {
+            "year": int(r.year),
+            "state": r.state,
+            "agency": r.agency,
+            "row": int(r.row),
+            "population": float(r.population),
+            "reason": r.reason,
+        }
+        for r in agencies[~placed].itertuples()
+    ]
+    return agencies[placed].drop(columns=["reason"]), dropped
+
+
+def _one_agency_per_place(agencies: pd.DataFrame, facts: PlaceFacts) -> pd.DataFrame:
+    """Where several agencies of a year are placed in one place, keep the one that carries
+    the place's Census name (Hazleton, not Harleton, in Hazleton city); if none or
+    several do, set them all aside."""
+    agencies = agencies.copy()
+    shared = agencies["place"].notna() & agencies["place"].duplicated(keep=False)
+    for code, rows in agencies[shared].groupby("place"):
+        named = [i for i in rows.index if facts.names_match(code, rows.at[i, "name"])]
+        keep = named if len(named) == 1 else []
+        reason = (TWICE_NAMED if keep else TWICE).format(place=code)
+        for i in rows.index.difference(keep):
+            agencies.at[i, "reason"] = reason
+            agencies.at[i, "place"] = None
+    return agencies
+
+
+def _year_account(year: int, account: FileAccount, kept: pd.DataFrame, dropped: list[dict]):
+    """One year's agencies: how many the table lists, kept and set aside, and why."""
+    without_population = sum(
+        d["count"] for d in account.dropped if d["reason"] == fbi_cities.NO_POPULATION
+    )
+    reasons: dict[str, int] = {}
+    if without_population:
+        reasons["no population of its own"] = without_population
+    for row in dropped:
+        kind = _reason_kind(row["reason"])
+        reasons[kind] = reasons.get(kind, 0) + 1
+    return {
+        "year": year,
+        "agencies": account.rows_kept + without_population,
+        "kept": len(kept),
+        "dropped": len(dropped) + without_population,
+        "dropped_by_reason": reasons,
+        "population_kept": float(kept["population"].sum()),
+        "population_dropped": float(sum(r["population"] for r in dropped)),
+    }
+
+
+def _reason_kind(reason: str) -> str:
+    """The kind of a reason, for counts ('metropolitan or county police department')."""
+    for kind, text in [
+        ("no place of this name", NO_MATCH),
+        ("metropolitan or county police department", METRO),
+        ("code neither place nor township", MALFORMED),
+        ("code in another state", OTHER_STATE),
+        ("a place that appears twice", TWICE),
+        ("a place that appears twice", TWICE_NAMED),
+        ("no county for the place", NO_COUNTY),
+        ("no county for the place", SPANS),
+    ]:
+        if reason.startswith(text.split("{")[0]):
+            return kind
+    return reason
+
+
+def _finish(frame: pd.DataFrame, counties: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    population = frame["population"].where(frame["population"] > 0)
+    per_10k = 1e4 / population
+    frame["violent_per_10k"] = frame["violent_crimes"] * per_10k
+    frame["violent_no_rape_per_10k"] = (
+        frame["murder"] + frame["robbery"] + frame["aggravated_assault"]
+    ) * per_10k
+    frame["property_per_10k"] = frame["property_crimes"] * per_10k
+    frame["total_crime_per_10k"] = frame["violent_per_10k"] + frame["property_per_10k"]
+    frame["state_fips"] = frame["place"].str[:2]
+    frame["census_region"] = frame["state_fips"].map(region)
+    covariates = counties[COUNTY_COVARIATES]
+    frame = frame.join(covariates, on="county")
+    frame["year"] = frame["year"].astype("int64")
+    for column in ["nchs_urban_rural_2013", "rucc_2013"]:
+        frame[column] = frame[column].astype("Int64")
+    text = ["place", "state", "state_fips", "name", "agency", "place_kind", "county"]
+    text += ["rape_definition", "census_region"]
+    for column in text:
+        frame[column] = frame[column].astype("string")
+    numbers = [
+        c for c in CITY_COLUMNS if c not in text + ["year", "nchs_urban_rural_2013", "rucc_2013"]
+    ]
+    frame[numbers] = frame[numbers].astype("float64")
+    return frame[list(CITY_COLUMNS)].sort_values(["place", "year"], ignore_index=True)
