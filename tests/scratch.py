@@ -27,6 +27,8 @@ CODE = [
     "data/sources.toml",
     "data/definitions.toml",
     "data/aliases.csv",
+    "data/city_aliases.csv",
+    "data/lists",
     "data/reference",
     "reports/reports.yml",
 ]

@@ -8,15 +8,8 @@ import pandas as pd
 import pytest
 
 from analysis.buildlog import FileAccount
-from analysis.city_panel_build import (
-    METRO,
-    NO_MATCH,
-    TWICE,
-    TWICE_NAMED,
-    Placer,
-    _one_agency_per_place,
-    read_city_aliases,
-)
+from analysis.city_panel_build import TWICE, TWICE_NAMED, _one_agency_per_place
+from analysis.city_places import METRO, NO_MATCH, Placer, read_city_aliases
 from analysis.errors import SourceFormatError
 from analysis.readers import fbi_cities
 

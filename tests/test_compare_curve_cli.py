@@ -127,7 +127,7 @@ def toy_definitions(monkeypatch, panel):
 
     statuses = toy_statuses(panel)
 
-    def definition_status(name):
+    def definition_status(name, unit="county"):
         if name not in statuses:
             raise UnknownChoice("definition", name, statuses)
         return statuses[name]

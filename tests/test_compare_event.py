@@ -119,7 +119,7 @@ def test_the_reference_moves_back_when_the_year_before_adoption_has_no_data():
 def test_cohorts_without_a_year_before_are_left_out_and_counted():
     panel, status, adoption = staggered_panel({2010: 1.0, 2014: 1.0})
     table = event_study(panel, status, adoption, "poverty_pct")
-    assert "6 counties adopting in 2010 left out: no 2009" in table["note"].iloc[0]
+    assert "6 counties adopting in 2010 left out: no year before 2010" in table["note"].iloc[0]
     assert table["n_focal"].iloc[0] == 6
 
 
@@ -153,7 +153,7 @@ def test_a_misspelt_control_group_names_the_valid_ones():
 def test_adoption_years_read_year_or_year_month_and_refuse_anything_else():
     years = adoption_years(pd.Series({"01001": "2014-09", "01003": "2013", "01005": None}))
     assert years.tolist()[:2] == [2014, 2013] and pd.isna(years.iloc[2])
-    with pytest.raises(ValidationError, match="'Sep-14' for county 01001"):
+    with pytest.raises(ValidationError, match="'Sep-14' for 01001"):
         adoption_years(pd.Series({"01001": "Sep-14"}))
 
 
@@ -201,3 +201,31 @@ def test_two_stage_estimates_are_measured_from_the_reference_year():
     # Both estimators measure from the same noisy year -1, so they move together.
     post = by_year[by_year.index >= 0]
     assert (post - never.loc[post.index, "estimate"]).abs().max() < 0.2
+
+
+def test_adoption_years_read_the_day_dates_of_the_2025_287g_sheet():
+    # ICE's 287(g) sheet dates agreements to the day ("2025-02-26"): g287_2025's dates.
+    years = adoption_years(pd.Series({"12086": "2025-02-26", "48201": "2019-07"}))
+    assert years.to_dict() == {"12086": 2025, "48201": 2019}
+    with pytest.raises(ValidationError, match="2025-02"):
+        adoption_years(pd.Series({"12086": "2025-02-2"}))
+
+
+def test_cohorts_after_the_years_studied_are_left_out_with_a_note():
+    # A 287(g) agreement signed in 2025 has no year after it in 2010-2017.
+    panel, status, adoption = staggered_panel({2013: 2.0})
+    late = (
+        panel[panel["fips"].str.startswith("90")]
+        .head(8 * 4)
+        .assign(fips=lambda f: "5" + f["fips"].str[1:])
+    )
+    panel = pd.concat([panel, late], ignore_index=True)
+    status = pd.concat([status, pd.Series("sanctuary", index=late["fips"].unique())])
+    adoption = pd.concat([adoption, pd.Series(2025, index=late["fips"].unique())])
+    table = event_study(panel, status.rename("toy"), adoption, "poverty_pct")
+    average = table[table["term"] == "after (average)"].iloc[0]
+    assert average["estimate"] == pytest.approx(2.0, abs=1e-8)
+    assert "4 counties adopting in 2025 left out: after the last year studied" in average["note"]
+    only_late = status.where(~status.index.isin(adoption.index[adoption == 2013]), "other")
+    failed = event_study(panel, only_late.rename("toy"), adoption, "poverty_pct")
+    assert failed["note"].iloc[0].startswith("not estimated: no focal county adopted in")

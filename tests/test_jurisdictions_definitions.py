@@ -240,7 +240,7 @@ def test_duplicate_ids_are_refused(tmp_path):
         defs.load_definitions(write(tmp_path, GOOD + GOOD), SOURCES)
 
 
-def test_the_committed_definitions_are_the_issues_seven():
+def test_the_committed_definitions_are_the_seven_lists_and_the_state_laws():
     loaded = {d.id: d for d in defs.load_definitions()}
     assert list(loaded) == [
         "ice2014",
@@ -250,8 +250,14 @@ def test_the_committed_definitions_are_the_issues_seven():
         "doj2025_broad",
         "g287_2015",
         "g287_2025",
+        "state_laws",
     ]
     assert {d.status for i, d in loaded.items() if i.startswith("g287")} == {"cooperating"}
+    assert loaded["state_laws"].list_path.name == "state_laws.csv"
+    assert (
+        loaded["state_laws"].city_reading == "broad" and loaded["ice2014"].city_reading == "strict"
+    )
+    assert all(d.label for d in loaded.values()), "every definition has a reader label"
     assert loaded["g287_2015"].year == 2015
     assert "state" in loaded["doj2025_broad"].methods and "state" not in loaded["doj2025"].methods
     assert all(len(d.caveats) > 40 for d in loaded.values())
@@ -308,7 +314,7 @@ def test_overlap_counts_shared_counties(built):
     assert matrix.loc["ice2014", "doj2025"] == 0  # DOJ's San Francisco only
     assert matrix.loc["ice2014", "g287_2015"] == 1  # Suffolk County, cooperating in 2015
     full = tables.overlap()
-    assert list(full.index) == list(full.columns) and len(full) == 7
+    assert list(full.index) == list(full.columns) and len(full) == 8
 
 
 def test_list_definitions_counts_marked_counties(built):

@@ -20,9 +20,7 @@ polices the place cannot be told.
 
 from __future__ import annotations
 
-import csv
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +29,7 @@ import pandas as pd
 from . import paths
 from .atomic import write_parquet
 from .buildlog import BuildLog, FileAccount
+from .city_places import MALFORMED, METRO, NO_MATCH, OTHER_STATE, Placer
 from .city_schema import (
     CITY_COLUMNS,
     CITY_YEARS,
@@ -38,20 +37,14 @@ from .city_schema import (
     validate_city_panel,
 )
 from .counties import BOUNDARY_CHANGES
-from .errors import SourceFormatError, ValidationError
+from .errors import ValidationError
 from .jurisdictions import gazetteer
 from .panel import city_panel_path
 from .readers import fbi_cities, geo, places
 from .regions import region
 
-# Why an agency names no place (build log "unplaced" and "agencies").
-NO_MATCH = "no Census place of this name and state in Data Commons' geocodes"
-METRO = (
-    "a metropolitan or county police department: Data Commons places it in a metropolitan "
-    "area or a county ({code}), not in one Census place"
-)
-MALFORMED = "Data Commons' code {code} is neither a place (7 digits) nor a township (10)"
-OTHER_STATE = "Data Commons' code {code} lies in another state"
+# Why an agency names no place (build log "unplaced" and "agencies"); the geocode
+# reasons are city_places'.
 TWICE = (
     "another agency of this year's table is placed in the same place ({place}), and the "
     "Census name of the place does not tell which polices it"
@@ -73,64 +66,6 @@ def city_log_path() -> Path:
     return paths.processed_dir() / "city_panel.log.json"
 
 
-def city_aliases_file() -> Path:
-    return paths.REPO_DIR / "data" / "city_aliases.csv"
-
-
-@dataclass(frozen=True)
-class Placing:
-    """Where the geocode tables put an agency: a place code, or why none."""
-
-    place: str | None
-    how: str  # alias, manual, geocode, or "" when unplaced
-    reason: str = ""
-
-
-class Placer:
-    def __init__(self, aliases: dict[str, str], manual: dict[str, str], geocodes: dict[str, str]):
-        self.tables = [("alias", aliases), ("manual", manual), ("geocode", geocodes)]
-        self.restored: set[str] = set()
-
-    def place(self, name: str, state: str, state_fips: str) -> Placing:
-        key = f"{name.lower()} {state.lower()}"
-        for how, table in self.tables:
-            if key in table:
-                return self._code(table[key], how, state_fips, key)
-        return Placing(None, "", NO_MATCH)
-
-    def _code(self, code: str, how: str, state_fips: str, key: str) -> Placing:
-        if len(code) == 6:  # Excel dropped the leading zero of a California place
-            self.restored.add(key)
-            code = code.zfill(7)
-        if len(code) == 5:
-            return Placing(None, "", METRO.format(code=code))
-        if len(code) not in (7, 10):
-            return Placing(None, "", MALFORMED.format(code=code))
-        if code[:2] != state_fips:
-            return Placing(None, "", OTHER_STATE.format(code=code))
-        return Placing(code, how)
-
-
-def read_city_aliases(path: Path | None = None) -> dict[str, str]:
-    """data/city_aliases.csv: '<name> <st>' (lower case) -> place code."""
-    path = path or city_aliases_file()
-    with open(path, newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(line for line in fh if not line.lstrip().startswith("#")))
-    aliases = {}
-    for number, row in enumerate(rows, start=2):
-        if set(row) != {"name", "state", "place", "comment"} or not all(row.values()):
-            raise SourceFormatError(
-                paths.relative(path),
-                f"data line {number - 1}: every line needs name, state, place and comment",
-            )
-        if not (row["place"].isdigit() and len(row["place"]) == 7):
-            raise SourceFormatError(
-                paths.relative(path), f"place {row['place']!r} is not a 7-digit place code"
-            )
-        aliases[f"{row['name'].lower()} {row['state'].lower()}"] = row["place"]
-    return aliases
-
-
 def build_city_panel(raw_dir: Path | None = None, out: Path | None = None) -> pd.DataFrame:
     """Build the city panel from the verified raw files and the county panel, and write it."""
     from .panel import load_panel
@@ -146,15 +81,7 @@ def build_city_panel(raw_dir: Path | None = None, out: Path | None = None) -> pd
     def lookup(text: str) -> str | None:
         return by_name.get(text.upper())
 
-    path, account = log.open("city-geocodes")
-    geocodes = places.read_geocodes(path, account)
-    path, account = log.open("city-geocodes-manual")
-    manual = places.read_geocodes(path, account, sep="\t")
-    placer = Placer(
-        read_city_aliases(),
-        dict(zip(manual["key"], manual["geoid"])),
-        dict(zip(geocodes["key"], geocodes["geoid"])),
-    )
+    placer = Placer.load(log)
     path, account = log.open("geocorr-2018-county-place")
     facts = PlaceFacts(
         gazetteer.load(log), _largest_county(places.read_place_counties(path, account))

@@ -4,6 +4,8 @@
         --outcome poverty_pct --method match --format csv
     python -m analysis compare --definition ice2014 --method event \\
         --outcome poverty_pct --covariates none --format csv
+    python -m analysis compare --unit city --definition dhs2025 --method match \\
+        --year 2016 --outcome violent_per_10k --format csv
 
 Options that a method does not take are an error, as are unknown
 definitions, outcomes, methods and covariates (the message lists the valid
@@ -35,6 +37,8 @@ _PASS_THROUGH = {
     "reference": "reference",
     "controls": "controls",
     "min_coverage": "min_coverage",
+    "min_population": "min_population",
+    "states": "states",
 }
 
 
@@ -45,6 +49,12 @@ def add_parsers(sub) -> None:
         description="Print a comparison table: focal (sanctuary) minus comparison counties.",
     )
     c.add_argument("--definition", required=True, help="sanctuary definition id, e.g. ice2014")
+    c.add_argument(
+        "--unit",
+        default="county",
+        help="county (default: the county panel, 2010-2023) or city (the FBI's city table, "
+        "crime 2010-2019, each definition in its city reading)",
+    )
     c.add_argument(
         "--method",
         default="raw",
@@ -117,6 +127,26 @@ def add_parsers(sub) -> None:
         help="crime outcomes: keep county-years whose crime data cover at least N %% of "
         "residents (2015: Urban's >= 80 %% flag)",
     )
+    c.add_argument(
+        "--min-population",
+        type=float,
+        metavar="N",
+        help="leave out units of fewer than N residents (default for cities 10000; 0 keeps all)",
+    )
+    c.add_argument(
+        "--state",
+        action="append",
+        dest="states",
+        metavar="ST",
+        help="keep the focal units of this state only (postal code; repeat for several); the "
+        "definition's units elsewhere are left out",
+    )
+    c.add_argument(
+        "--window",
+        metavar="FIRST-LAST",
+        help="event: the calendar years studied (default 2010-2019; 2020-2021 are the "
+        "pandemic years)",
+    )
     c.add_argument("--reference", type=int, help="did: reference year (default 2012)")
     c.add_argument("--level", type=float, help="confidence level (default 0.95)")
     c.add_argument(
@@ -134,12 +164,23 @@ def _options(args) -> dict:
     for attr, keyword in _PASS_THROUGH.items():
         value = getattr(args, attr)
         if value is not None:
-            options[keyword] = tuple(value) if attr == "exact" else value
+            options[keyword] = tuple(value) if attr in ("exact", "states") else value
     if args.without_replacement:
         options["replacement"] = False
     if options.get("within") == "none":
         options["within"] = None
+    if args.window:
+        options["years"] = _window(args.window)
     return options
+
+
+def _window(text: str) -> tuple[int, ...]:
+    from ..errors import AnalysisError
+
+    first, _, last = text.partition("-")
+    if not (first.isdigit() and last.isdigit() and int(first) < int(last)):
+        raise AnalysisError(f"--window must be FIRST-LAST, e.g. 2010-2023; not {text!r}")
+    return tuple(range(int(first), int(last) + 1))
 
 
 def run(args) -> None:
@@ -161,6 +202,7 @@ def run(args) -> None:
         comparison=args.comparison,
         covariates=covariates,
         details=args.details,
+        unit=args.unit,
         **_options(args),
     )
     table = result[1] if args.details else result
@@ -225,8 +267,9 @@ def _human(table) -> str:
     first = table.iloc[0]
     lines = [shown.to_string(index=False), ""]
     year = "" if first["year"] is None or str(first["year"]) == "<NA>" else f", {first['year']}"
+    units = "" if first.get("unit", "county") == "county" else " cities"
     lines.append(
-        f"{first['method']}: {first['focal_group']} ({first['definition']}) minus "
+        f"{first['method']}: {first['focal_group']}{units} ({first['definition']}) minus "
         f"{first['comparison']}{year}"
     )
     for col, label in (

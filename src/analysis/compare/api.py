@@ -36,13 +36,16 @@ def raw(
     comparison: pd.Series | None = None,
     weights: str = "both",
     level: float = 0.95,
+    unit: str = "county",
 ) -> pd.DataFrame:
     """Difference in means; weights "none", "population" or "both" (two rows)."""
     from .choices import check_choice
     from .descriptive import WEIGHTINGS
 
     check_choice("weights", weights, WEIGHTINGS)
-    return estimate(panel, status, "raw", year, outcomes, comparison, weights=weights, level=level)
+    return estimate(
+        panel, status, "raw", year, outcomes, comparison, weights=weights, level=level, unit=unit
+    )
 
 
 def permutation(
@@ -57,6 +60,7 @@ def permutation(
     within: str | None = None,
     seed: int = 0,
     level: float = 0.95,
+    unit: str = "county",
 ) -> pd.DataFrame:
     """Difference in means with a permutation p-value and interval;
     within="nchs" reassigns labels only within NCHS urban-rural classes."""
@@ -78,6 +82,7 @@ def permutation(
         within=within,
         seed=seed,
         level=level,
+        unit=unit,
     )
 
 
@@ -100,6 +105,7 @@ def match(
     seed: int = 0,
     level: float = 0.95,
     balance: bool = False,
+    unit: str = "county",
 ):
     """Nearest-neighbour matching ATT (see analysis.compare.matching).
     balance=True returns (table, balance table with smd_before/smd_after)."""
@@ -122,6 +128,7 @@ def match(
         variance_neighbours=variance_neighbours,
         seed=seed,
         level=level,
+        unit=unit,
     )
 
 
@@ -136,6 +143,7 @@ def regression(
     cov_type: str = "HC1",
     weights: str = "none",
     level: float = 0.95,
+    unit: str = "county",
 ) -> pd.DataFrame:
     """OLS (or population-weighted least squares) with robust errors."""
     from .choices import check_weights
@@ -152,6 +160,7 @@ def regression(
         cov_type=cov_type,
         weights=weights,
         level=level,
+        unit=unit,
     )
 
 
@@ -165,10 +174,20 @@ def ipw(
     covariates="cap",
     estimand: str = "att",
     level: float = 0.95,
+    unit: str = "county",
 ) -> pd.DataFrame:
     """Inverse-probability weighting with a logit propensity score."""
     return estimate(
-        panel, status, "ipw", year, outcomes, comparison, covariates, estimand=estimand, level=level
+        panel,
+        status,
+        "ipw",
+        year,
+        outcomes,
+        comparison,
+        covariates,
+        estimand=estimand,
+        level=level,
+        unit=unit,
     )
 
 
@@ -182,6 +201,7 @@ def strata(
     base: str = "match",
     covariates="cap",
     balance: bool = False,
+    unit: str = "county",
     **base_options,
 ):
     """`base` method within each NCHS urban-rural class (one row per class)."""
@@ -196,6 +216,7 @@ def strata(
         details=balance,
         base=base,
         **base_options,
+        unit=unit,
     )
 
 
@@ -211,6 +232,7 @@ def did(
     balanced: bool = True,
     level: float = 0.95,
     event_study: bool = False,
+    unit: str = "county",
 ):
     """Two-way fixed-effects difference-in-differences with county-clustered
     errors; event_study=True returns (table, year-by-year gaps)."""
@@ -227,6 +249,7 @@ def did(
         reference=reference,
         balanced=balanced,
         level=level,
+        unit=unit,
     )
 
 
@@ -242,6 +265,7 @@ def event_study(
     within: str | None = None,
     years: Iterable[int] | None = None,
     level: float = 0.95,
+    unit: str = "county",
 ) -> pd.DataFrame:
     """Event study by year relative to adoption (analysis.compare.event): one row per
     outcome and relative year, and an "after (average)" row. `adoption`: fips -> the
@@ -264,6 +288,7 @@ def event_study(
         controls=controls,
         within=within,
         level=level,
+        unit=unit,
     )
 
 
@@ -292,31 +317,38 @@ def compare(
     panel: pd.DataFrame | None = None,
     covariates=None,
     details: bool = False,
+    unit: str = "county",
     **options,
 ):
     """Any method by definition name, e.g.
     compare("ice2014", "match", 2015, "poverty_pct", comparison="cooperating").
 
-    comparison: "all" (every other county), "cooperating" (the 287(g) list
-    nearest in date) or a g287_* id. The panel is loaded when not given.
+    comparison: "all" (every other county, or city), "cooperating" (the 287(g) list
+    nearest in date) or a g287_* id. unit: "county" or "city" (the FBI's city table,
+    crime 2010-2019; cities of under 10,000 people are left out unless
+    `min_population` says otherwise). The panel is loaded when not given.
     """
+    from ..units import unit as lookup_unit
     from .definitions import comparison_status, definition_status
     from .methods import check_method
 
     check_method(method)
+    unit = lookup_unit(unit).name
     if panel is None:
         from ..panel import load_panel
 
-        panel = load_panel()
-    status = definition_status(definition)
-    other = comparison_status(definition, comparison)
+        panel = load_panel(unit=unit)
+    status = definition_status(definition, unit)
+    other = comparison_status(definition, comparison, unit)
     if method == "event":
         from .definitions import adoption_years
 
         year = None
         if "adoption" not in options:  # a caller's own dates win
-            options["adoption"] = adoption_years(definition)
-    return estimate(panel, status, method, year, outcomes, other, covariates, details, **options)
+            options["adoption"] = adoption_years(definition, unit)
+    return estimate(
+        panel, status, method, year, outcomes, other, covariates, details, unit=unit, **options
+    )
 
 
 def matched_sets(

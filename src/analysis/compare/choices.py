@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..errors import AnalysisError, OutcomeUnavailable, UnknownChoice
+from ..units import unit as lookup_unit
 from ..years import YEARS, files_for
 
 # Outcome -> (description, source family). The years each family exists come
@@ -21,8 +22,18 @@ OUTCOMES: dict[str, str] = {
     "median_household_income": "median household income, current US dollars (SAIPE)",
     "labor_force_participation_pct": "labor force participation, percent (ACS 2011-2015, "
     "the same value whatever the year)",
+    "violent_no_rape_per_10k": "murder, robbery and aggravated assault per 10,000 residents: "
+    "violent crime without rape, whose definition changed in 2013 (cities only)",
 }
-CRIME_OUTCOMES = ("total_crime_per_10k", "violent_per_10k", "property_per_10k")
+CRIME_OUTCOMES = (
+    "total_crime_per_10k",
+    "violent_per_10k",
+    "property_per_10k",
+    "violent_no_rape_per_10k",
+)
+# The city panel has crime only: the FBI's table, 2010-2019.
+CITY_OUTCOMES = CRIME_OUTCOMES
+CITY_YEARS = list(range(2010, 2020))
 # One ACS 2011-2015 value per county, repeated in every year: no change to
 # difference in a difference-in-differences.
 CONSTANT_OUTCOMES = ("labor_force_participation_pct",)
@@ -40,6 +51,9 @@ COVARIATES: dict[str, str] = {
     "the 2014 policies, so possibly a consequence of them)",
     "labor_force_participation_pct": "labor force participation, percent (ACS 2011-2015)",
     "employment_population_pct": "employment-population ratio, percent (ACS 2011-2015)",
+    "region_midwest": "1 for a city in the Census Midwest region (Northeast the reference)",
+    "region_south": "1 for a city in the Census South region",
+    "region_west": "1 for a city in the Census West region",
 }
 
 COVARIATE_SETS: dict[str, tuple[str, ...]] = {
@@ -61,6 +75,17 @@ COVARIATE_SETS: dict[str, tuple[str, ...]] = {
         "trump_share_2016",
     ),
 }
+COVARIATE_SETS["city"] = (
+    # For cities: the city's own size and region, and its county's make-up and politics.
+    "log_population",
+    "region_midwest",
+    "region_south",
+    "region_west",
+    "foreign_born_pct",
+    "hispanic_pct",
+    "nchs_urban_rural_2013",
+    "trump_share_2016",
+)
 DEFAULT_COVARIATES = "cap"
 
 
@@ -76,25 +101,40 @@ NCHS_CLASSES: dict[int, str] = {
 WEIGHTS = ("none", "population")
 
 
-def outcome_years(outcome: str) -> list[int]:
-    """The panel years in which a source gives `outcome` (poverty: not 2022; crime: the
-    five crime years)."""
-    check_outcome(outcome)
+def outcome_years(outcome: str, unit: str = "county") -> list[int]:
+    """The panel years in which a source gives `outcome` (counties, poverty: not 2022;
+    crime: the five crime years; cities: crime 2010-2019)."""
+    check_outcome(outcome, unit)
+    if lookup_unit(unit).name == "city":
+        return list(CITY_YEARS)
     return [y for y in YEARS if files_for(outcome, y)]
 
 
-def panel_years() -> list[int]:
-    return list(YEARS)
+def unit_outcomes(unit: str = "county") -> list[str]:
+    """The outcomes a unit's panel has."""
+    if lookup_unit(unit).name == "city":
+        return list(CITY_OUTCOMES)
+    return [o for o in OUTCOMES if o not in CITY_ONLY]
 
 
-def check_outcome(outcome: str) -> str:
-    if outcome not in OUTCOMES:
-        raise UnknownChoice("outcome", outcome, OUTCOMES)
+# Outcomes only the city panel has.
+CITY_ONLY = ("violent_no_rape_per_10k",)
+
+
+def panel_years(unit: str = "county") -> list[int]:
+    return list(CITY_YEARS) if lookup_unit(unit).name == "city" else list(YEARS)
+
+
+def check_outcome(outcome: str, unit: str = "county") -> str:
+    valid = unit_outcomes(unit)
+    if outcome not in valid:
+        kind = "outcome" if lookup_unit(unit).name == "county" else "city outcome"
+        raise UnknownChoice(kind, outcome, valid)
     return outcome
 
 
-def check_year(year: int) -> int:
-    years = panel_years()
+def check_year(year: int, unit: str = "county") -> int:
+    years = panel_years(unit)
     try:
         value = int(year)
     except (TypeError, ValueError):
@@ -104,33 +144,38 @@ def check_year(year: int) -> int:
     return value
 
 
-def check_outcome_year(outcome: str, year: int) -> None:
-    years = outcome_years(outcome)
+def check_outcome_year(outcome: str, year: int, unit: str = "county") -> None:
+    years = outcome_years(outcome, unit)
     if year not in years:
         raise OutcomeUnavailable(outcome, year, years)
 
 
-def resolve_outcomes(outcomes: str | Iterable[str] | None, year: int | None) -> list[str]:
-    """Outcomes to estimate. None means every outcome that exists in `year`;
-    an outcome asked for by name that does not exist in `year` is an error."""
+def resolve_outcomes(
+    outcomes: str | Iterable[str] | None, year: int | None, unit: str = "county"
+) -> list[str]:
+    """Outcomes to estimate. None means every outcome of the unit's panel that exists in
+    `year`; an outcome asked for by name that does not exist in `year` is an error."""
     if outcomes is None:
         if year is None:
-            return list(OUTCOMES)
-        return [o for o in OUTCOMES if year in outcome_years(o)]
+            return unit_outcomes(unit)
+        return [o for o in unit_outcomes(unit) if year in outcome_years(o, unit)]
     names = [outcomes] if isinstance(outcomes, str) else list(outcomes)
     if not names:
-        raise AnalysisError(f"no outcome given; valid outcomes: {', '.join(OUTCOMES)}")
+        raise AnalysisError(f"no outcome given; valid outcomes: {', '.join(unit_outcomes(unit))}")
     for name in names:
-        check_outcome(name)
+        check_outcome(name, unit)
         if year is not None:
-            check_outcome_year(name, year)
+            check_outcome_year(name, year, unit)
     return list(dict.fromkeys(names))
 
 
-def resolve_covariates(covariates: str | Iterable[str] | None) -> tuple[str, tuple[str, ...]]:
-    """(label, columns) for a covariate set name or a list of covariate names."""
+def resolve_covariates(
+    covariates: str | Iterable[str] | None, unit: str = "county"
+) -> tuple[str, tuple[str, ...]]:
+    """(label, columns) for a covariate set name or a list of covariate names; None is
+    the unit's default set (cap for counties, city for cities)."""
     if covariates is None:
-        covariates = DEFAULT_COVARIATES
+        covariates = lookup_unit(unit).default_covariates
     if isinstance(covariates, str):
         if covariates in COVARIATE_SETS:
             return covariates, COVARIATE_SETS[covariates]

@@ -36,21 +36,25 @@ import pandas as pd
 
 from ..availability import absent_years, notice, years_with_values
 from ..errors import AnalysisError
+from ..units import unit as lookup_unit
+from ..years import default_window
 from .choices import (
     CONSTANT_OUTCOMES,
     COVARIATE_SETS,
     CRIME_OUTCOMES,
-    OUTCOMES,
     check_year,
     outcome_years,
     panel_years,
     resolve_covariates,
+    unit_outcomes,
 )
 from .coverage import annotate, apply_min_coverage, check_min_coverage, flag_only_years
 from .design import result_table
-from .engine import make_design, make_plan, plan_rows
+from .engine import _unavailable_row, make_design, make_plan, plan_rows
+from .event import AFTER_AVERAGE
 from .groups import make_groups
 from .methods import check_method, method
+from .population import check_min_population
 
 DEFAULT_METHODS = ("raw", "match", "regression", "ipw")
 PARALLEL_THRESHOLD = 1000  # specifications; below this process start outweighs the gain
@@ -58,48 +62,67 @@ PARALLEL_THRESHOLD = 1000  # specifications; below this process start outweighs 
 _STATE: dict = {}
 
 
-def _init_worker(panel, statuses, comparisons, limit_blas: bool = False) -> None:
+def _init_worker(panels, statuses, comparisons, limit_blas: bool = False) -> None:
     if limit_blas:
         from threadpoolctl import threadpool_limits
 
         threadpool_limits(1, user_api="blas")  # for the life of this worker process
-    _STATE.update(panel=panel, statuses=statuses, comparisons=comparisons)
+    _STATE.update(panels=panels, statuses=statuses, comparisons=comparisons)
 
 
-def _cut_panel(min_coverage: float | None):
-    """The panel with crime below `min_coverage` blanked, once per worker and cut."""
+def _cut_panel(unit: str, min_coverage: float | None, cut: float | None, year: int | None):
+    """The unit's panel with crime below `min_coverage` blanked, and the units under the
+    population cut, once per worker, cut and year."""
+    from .population import units_below
+
     cuts = _STATE.setdefault("cuts", {})
-    if min_coverage not in cuts:
-        cuts[min_coverage] = apply_min_coverage(_STATE["panel"], min_coverage)
-    return cuts[min_coverage]
+    key = (unit, min_coverage, cut, year)
+    if key not in cuts:
+        panel = _STATE["panels"][unit]
+        covered, below = apply_min_coverage(panel, min_coverage)
+        cuts[key] = (covered, below, units_below(panel, cut, lookup_unit(unit).key, year))
+    return cuts[key]
 
 
 def _run_group(group: tuple) -> list[dict]:
-    definition, comparison, year, min_coverage, tasks = group
+    from . import population
+
+    unit, definition, comparison, year, min_coverage, cut, tasks = group
     statuses, comparisons = _STATE["statuses"], _STATE["comparisons"]
-    panel, below_cut = _cut_panel(min_coverage)
-    groups = make_groups(statuses[definition], comparisons[comparison])
+    panel, below_cut, small = _cut_panel(unit, min_coverage, cut, year)
+    status, other = statuses[(definition, unit)], comparisons[comparison]
+    every = make_groups(status, other, unit)
+    groups = make_groups(population.without(status, small), population.without(other, small), unit)
     rows: list[dict] = []
-    designs: dict[bool, object] = {}
+    designs: dict[str, object] = {}
     for plan, outcome in tasks:
-        if plan.method.panel not in designs:  # one design per year, one for the panel years
-            designs[plan.method.panel] = make_design(plan, panel, groups, year)
-        design = designs[plan.method.panel]
+        layout = plan.method.layout
+        if layout == "event" and plan.design_options.get("adoption") is None:
+            reason = f"{definition} does not date its policies: no adoption year to study"
+            rows.append(_unavailable_row(groups, None, outcome, "event", reason))
+            continue
+        if layout not in designs:  # one design per year, one per panel layout
+            designs[layout] = make_design(plan, panel, groups, year)
+        design = designs[layout]
         found = plan_rows(plan, design, outcome)
+        if layout == "event":  # the curve's specification is the average after adoption
+            found = [r for r in found if r.get("term") == AFTER_AVERAGE] or found[:1]
         annotate(found, below_cut, groups, min_coverage, design.years if year is None else ())
+        population.annotate(found, small, every, cut)
         rows.extend(found)
     return rows
 
 
-def _cuts(outcome: str, years, min_coverages: tuple) -> tuple:
-    """The coverage cuts that apply to an outcome in `years`: every cut for crime (but
-    none above Urban's 80 % flag where 2015 is among them), none for the others."""
-    if outcome not in CRIME_OUTCOMES:
+def _cuts(outcome: str, years, min_coverages: tuple, unit: str) -> tuple:
+    """The coverage cuts that apply to an outcome in `years`: every cut for county crime
+    (but none above Urban's 80 % flag where 2015 is among them), none for the others."""
+    if outcome not in CRIME_OUTCOMES or unit != "county":
         return (None,)
     return tuple(c for c in min_coverages if not flag_only_years(outcome, years, c))
 
 
 def _tasks(
+    unit,
     definition,
     comparison,
     years,
@@ -108,22 +131,28 @@ def _tasks(
     covariate_sets,
     options,
     has_values,
-    min_coverages=(None,),
+    min_coverages,
+    cut,
+    adoption,
 ) -> list[tuple]:
-    """The work for one definition and comparison, grouped by year and coverage cut;
-    `has_values` gives the years the panel has each outcome in (see `_left_out`)."""
+    """The work for one unit, definition and comparison, grouped by year, coverage cut
+    and design; `has_values` gives the years the panel has each outcome in (see
+    `_left_out`)."""
     groups = []
-    did_tasks: dict = {}
     for year in years:
         by_cut: dict = {}
         for outcome in outcomes:
             if year not in has_values[outcome]:
                 continue
-            for cut in _cuts(outcome, [year], min_coverages):
-                by_cut.setdefault(cut, []).extend(
-                    _year_tasks(outcome, methods, covariate_sets, options)
+            for coverage in _cuts(outcome, [year], min_coverages, unit):
+                by_cut.setdefault(coverage, []).extend(
+                    _year_tasks(outcome, methods, covariate_sets, options, unit)
                 )
-        groups += [(definition, comparison, year, cut, tasks) for cut, tasks in by_cut.items()]
+        groups += [
+            (unit, definition, comparison, year, coverage, cut, tasks)
+            for coverage, tasks in by_cut.items()
+        ]
+    panel_tasks: dict = {}
     if "did" in methods:
         from .did import POST_YEARS, PRE_YEARS
 
@@ -131,19 +160,31 @@ def _tasks(
         needed = {*did_options.get("pre", PRE_YEARS), *did_options.get("post", POST_YEARS)}
         for outcome in outcomes:
             if needed <= has_values[outcome] and outcome not in CONSTANT_OUTCOMES:
-                for cut in _cuts(outcome, needed, min_coverages):
-                    did_tasks.setdefault(cut, []).append(
-                        (make_plan("did", None, did_options), outcome)
+                for coverage in _cuts(outcome, needed, min_coverages, unit):
+                    panel_tasks.setdefault(coverage, []).append(
+                        (make_plan("did", None, did_options, unit=unit), outcome)
                     )
-        groups += [(definition, comparison, None, cut, tasks) for cut, tasks in did_tasks.items()]
+    if "event" in methods:
+        event_options = {**options.get("event", {}), "adoption": adoption}
+        window = set(event_options.get("years", default_window()))
+        for outcome in outcomes:
+            if len(window & has_values[outcome]) >= 2 and outcome not in CONSTANT_OUTCOMES:
+                for coverage in _cuts(outcome, window & has_values[outcome], min_coverages, unit):
+                    panel_tasks.setdefault(coverage, []).append(
+                        (make_plan("event", None, event_options, unit=unit), outcome)
+                    )
+    groups += [
+        (unit, definition, comparison, None, coverage, cut, tasks)
+        for coverage, tasks in panel_tasks.items()
+    ]
     return groups
 
 
-def _year_tasks(outcome, methods, covariate_sets, options) -> list[tuple]:
+def _year_tasks(outcome, methods, covariate_sets, options, unit) -> list[tuple]:
     """(plan, outcome) for each one-year method, covariate set and weighting."""
     tasks = []
     for name in methods:
-        if method(name).panel:
+        if method(name).panel or unit not in method(name).units:
             continue
         sets = covariate_sets if method(name).covariates else (None,)
         method_options = options.get(name, {})
@@ -153,7 +194,7 @@ def _year_tasks(outcome, methods, covariate_sets, options) -> list[tuple]:
             variants = [{**method_options, "weights": w} for w in ("none", "population")]
         for covariates in sets:
             for variant in variants:
-                tasks.append((make_plan(name, covariates, variant), outcome))
+                tasks.append((make_plan(name, covariates, variant, unit=unit), outcome))
     return tasks
 
 
@@ -170,17 +211,25 @@ def specification_curve(
     comparison_statuses: Mapping[str, pd.Series | None] | None = None,
     workers: int | None = None,
     min_coverages: Iterable[float | None] = (None,),
+    units: Iterable[str] = ("county",),
+    panels: Mapping[str, pd.DataFrame] | None = None,
+    min_population: float | None = None,
 ) -> pd.DataFrame:
     """Run every combination and return one table (the estimators' columns).
 
     definitions: names for analysis.jurisdictions (default: every definition
     with sanctuary counties); or pass `statuses` {name: status Series} to use
-    Series directly. comparisons: "all", "cooperating", g287_* ids (or keys of
-    `comparison_statuses` {name: Series or None}). options: per-method
+    Series directly (one unit). comparisons: "all", "cooperating", g287_* ids (or keys
+    of `comparison_statuses` {name: Series or None}). options: per-method
     keyword options, e.g. {"match": {"caliper": 0.25}}. workers: processes
     (None: decide by size; 1: this process only). min_coverages: crime-data
-    coverage cuts, e.g. (None, 90) (see analysis.compare.coverage); crime outcomes
-    run once per cut (2015 only with cuts up to its 80 % flag), others once.
+    coverage cuts, e.g. (None, 90) (see analysis.compare.coverage); county crime
+    outcomes run once per cut (2015 only with cuts up to its 80 % flag), others once.
+    units: "county" and/or "city" (the city panel: crime 2010-2019, cities of under
+    `min_population` residents left out, by default 10,000); `panel` is the county
+    panel, `panels` {unit: panel} any of them (loaded when not given). methods may
+    include "did" and "event" (its specification is the average change after
+    adoption, for definitions that date their policies).
     """
     options = {m: dict(o) for m, o in (options or {}).items()}
     methods = tuple(methods)
@@ -188,70 +237,79 @@ def specification_curve(
         check_method(name)
     for name, opts in options.items():
         make_plan(name, options=opts)  # an unknown method or option stops here
-    years = tuple(check_year(y) for y in (years if years is not None else panel_years()))
-    outcomes = tuple(outcomes if outcomes is not None else OUTCOMES)
-    for outcome in outcomes:
-        outcome_years(outcome)  # raises for an unknown outcome
+    units = tuple(lookup_unit(u).name for u in units)
+    requested_years = tuple(years) if years is not None else None
+    requested_outcomes = tuple(outcomes) if outcomes is not None else None
+    for outcome in requested_outcomes or ():
+        if not any(outcome in unit_outcomes(u) for u in units):
+            outcome_years(outcome, units[0])  # raises for an unknown outcome
+    for year in requested_years or ():
+        if not any(year in panel_years(u) for u in units):
+            check_year(year, units[0])  # raises for a year no unit has
     min_coverages = tuple(check_min_coverage(c) for c in min_coverages) or (None,)
     covariate_sets = tuple(covariate_sets)
     for covariates in covariate_sets:
         resolve_covariates(covariates)
     comparisons = tuple(comparisons)
-    if panel is None:
-        from ..panel import load_panel
+    panels = dict(panels or {})
+    if panel is not None:
+        panels["county"] = panel
+    for unit in units:
+        if unit not in panels:
+            from ..panel import load_panel
 
-        panel = load_panel()
+            panels[unit] = load_panel(unit=unit)
 
-    if statuses is None:
-        from .definitions import definition_status, sanctuary_definitions
-
-        names = list(definitions) if definitions is not None else sanctuary_definitions()
-        statuses = {name: definition_status(name) for name in names}
-    else:
-        statuses = dict(statuses)
-        if definitions is not None:
-            statuses = {name: statuses[name] for name in definitions}
-    if not statuses:
+    names = _definition_names(definitions, statuses)
+    status_table, comparison_table, adoption = _statuses(
+        names, units, statuses, comparisons, comparison_statuses, "event" in methods
+    )
+    if not status_table:
         raise AnalysisError("no definition to run")
 
-    if comparison_statuses is None:
-        from .definitions import comparison_status
-
-        comparison_by_definition = {
-            (d, c): comparison_status(d, c) for d in statuses for c in comparisons
-        }
-    else:
-        comparison_by_definition = {
-            (d, c): comparison_statuses[c] for d in statuses for c in comparisons
-        }
-    # Give each (definition, comparison) pair a key the workers can look up.
-    comparison_table = {f"{d}|{c}": s for (d, c), s in comparison_by_definition.items()}
-    comparison_table.update({"all": None})
-
-    has_values = {o: years_with_values(panel, o) & set(outcome_years(o)) for o in outcomes}
     groups = []
-    for definition in statuses:
-        for comparison in comparisons:
-            key = "all" if comparison == "all" else f"{definition}|{comparison}"
-            groups += _tasks(
-                definition,
-                key,
-                years,
-                outcomes,
-                methods,
-                covariate_sets,
-                options,
-                has_values,
-                min_coverages,
-            )
-    n_specs = sum(len(g[4]) for g in groups)
+    for unit in units:
+        unit_years = [y for y in (requested_years or panel_years(unit)) if y in panel_years(unit)]
+        unit_outcome_list = [
+            o for o in (requested_outcomes or unit_outcomes(unit)) if o in unit_outcomes(unit)
+        ]
+        has_values = {
+            o: years_with_values(panels[unit], o) & set(outcome_years(o, unit))
+            for o in unit_outcome_list
+        }
+        cut = check_min_population(
+            min_population
+            if min_population is not None
+            else lookup_unit(unit).default_min_population
+        )
+        sets = tuple(c for c in covariate_sets if _covariates_fit(c, unit))
+        for definition in names:
+            if (definition, unit) not in status_table:
+                continue
+            for comparison in comparisons:
+                key = "all" if comparison == "all" else f"{definition}|{comparison}|{unit}"
+                groups += _tasks(
+                    unit,
+                    definition,
+                    key,
+                    unit_years,
+                    unit_outcome_list,
+                    methods,
+                    sets,
+                    options,
+                    has_values,
+                    min_coverages,
+                    cut,
+                    adoption.get((definition, unit)),
+                )
+    n_specs = sum(len(g[-1]) for g in groups)
     if workers is None:
         workers = min(2, os.cpu_count() or 1) if n_specs >= PARALLEL_THRESHOLD else 1
 
     if workers <= 1:
         from threadpoolctl import threadpool_limits
 
-        _init_worker(panel, statuses, comparison_table)
+        _init_worker(panels, status_table, comparison_table)
         try:
             with threadpool_limits(1, user_api="blas"):
                 chunks = [_run_group(g) for g in groups]
@@ -259,22 +317,89 @@ def specification_curve(
             _STATE.clear()
     else:
         # Longest groups first, so the last ones to finish are short.
-        order = sorted(range(len(groups)), key=lambda i: -len(groups[i][4]))
+        order = sorted(range(len(groups)), key=lambda i: -len(groups[i][-1]))
         with ProcessPoolExecutor(
-            workers, initializer=_init_worker, initargs=(panel, statuses, comparison_table, True)
+            workers,
+            initializer=_init_worker,
+            initargs=(panels, status_table, comparison_table, True),
         ) as pool:
             done = dict(zip(order, pool.map(_run_group, [groups[i] for i in order])))
         chunks = [done[i] for i in range(len(groups))]
     table = result_table([row for chunk in chunks for row in chunk])
-    table.attrs["left_out"] = _left_out(panel, outcomes, years, methods, options)
+    table.attrs["left_out"] = _left_out(
+        panels.get("county"),
+        [o for o in (requested_outcomes or unit_outcomes("county")) if o in unit_outcomes("county")]
+        if "county" in units
+        else [],
+        requested_years or panel_years("county"),
+        methods,
+        options,
+    )
     return table
 
 
+def _definition_names(definitions, statuses) -> list[str]:
+    if statuses is not None:
+        names = list(statuses)
+        return [n for n in names if definitions is None or n in set(definitions)]
+    if definitions is not None:
+        return list(definitions)
+    from .definitions import sanctuary_definitions
+
+    return sanctuary_definitions()
+
+
+def _statuses(names, units, statuses, comparisons, comparison_statuses, event: bool):
+    """(status by (definition, unit), comparison status by key, adoption years by
+    (definition, unit)) for the definitions and units asked for."""
+    status_table, comparison_table, adoption = {}, {"all": None}, {}
+    if statuses is not None:  # Series given directly: one unit, the first asked for
+        unit = units[0]
+        status_table = {(n, unit): statuses[n] for n in names}
+        for name in names:
+            for comparison in comparisons:
+                if comparison != "all":
+                    comparison_table[f"{name}|{comparison}|{unit}"] = (comparison_statuses or {})[
+                        comparison
+                    ]
+        return status_table, comparison_table, adoption
+    from .definitions import adoption_years, comparison_status, definition_status
+
+    for unit in units:
+        for name in names:
+            status_table[(name, unit)] = definition_status(name, unit)
+            for comparison in comparisons:
+                if comparison == "all":
+                    continue
+                comparison_table[f"{name}|{comparison}|{unit}"] = (
+                    comparison_statuses[comparison]
+                    if comparison_statuses is not None
+                    else comparison_status(name, comparison, unit)
+                )
+            if event:
+                try:
+                    adoption[(name, unit)] = adoption_years(name, unit)
+                except AnalysisError:
+                    adoption[(name, unit)] = None  # undated: its event rows say why not
+    return status_table, comparison_table, adoption
+
+
+def _covariates_fit(covariates, unit: str) -> bool:
+    """Whether a covariate set can be measured for the unit (the city set's region
+    indicators exist for cities only)."""
+    from ..regions import REGION_INDICATORS
+
+    _, columns = resolve_covariates(covariates)
+    return unit == "city" or not set(columns) & set(REGION_INDICATORS)
+
+
 def _left_out(panel, outcomes, years, methods, options) -> list[dict]:
-    """The (outcome, year) pairs the sources give but this panel has no value
+    """The (outcome, year) pairs the sources give but this county panel has no value
     for (an optional source absent), so no specification was run for them; the
     difference-in-differences counts when a year it needs is among them."""
     rows = []
+    if panel is None:
+        return rows
     for outcome in outcomes:
         wanted = set(years) & set(outcome_years(outcome))
         if "did" in methods and outcome not in CONSTANT_OUTCOMES:

@@ -42,9 +42,13 @@ def list_definitions() -> list[str]:
     return list(_catalogue())
 
 
-def definition_status(name: str) -> pd.Series:
-    """fips -> sanctuary / cooperating / other under definition `name`."""
-    status = _jurisdictions().load_definition(name)
+def definition_status(name: str, unit: str = "county") -> pd.Series:
+    """fips (unit "city": place) -> sanctuary / cooperating / other under definition
+    `name` (for cities, in the definition's city reading)."""
+    if unit == "county":  # the signature researchers' own replacements have
+        status = _jurisdictions().load_definition(name)
+    else:
+        status = _jurisdictions().load_definition(name, unit=unit)
     if status.name != name:
         status = status.rename(name)
     return status
@@ -85,7 +89,9 @@ def default_cooperating(definition: str) -> str:
     return min(candidates, key=lambda c: (abs((_year(c) or 0) - year), c))
 
 
-def comparison_status(definition: str, comparison: str | None) -> pd.Series | None:
+def comparison_status(
+    definition: str, comparison: str | None, unit: str = "county"
+) -> pd.Series | None:
     """None for "all", else the status Series of the 287(g) definition."""
     if comparison in (None, "all"):
         return None
@@ -93,12 +99,12 @@ def comparison_status(definition: str, comparison: str | None) -> pd.Series | No
     if comparison not in valid:
         raise UnknownChoice("comparison", comparison, valid)
     name = default_cooperating(definition) if comparison == "cooperating" else comparison
-    return definition_status(name)
+    return definition_status(name, unit)
 
 
-def adoption_years(name: str) -> pd.Series:
-    """fips -> the calendar year each county marked by `name` came under its policy
-    (relative year 0 of an event study; see analysis.compare.event)."""
+def adoption_years(name: str, unit: str = "county") -> pd.Series:
+    """fips (unit "city": place) -> the calendar year each unit marked by `name` came under
+    its policy (relative year 0 of an event study; see analysis.compare.event)."""
     from .event import adoption_years as years_from_dates
 
-    return years_from_dates(_jurisdictions().tables.enactment_dates(name))
+    return years_from_dates(_jurisdictions().tables.enactment_dates(name, unit))

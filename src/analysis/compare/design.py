@@ -1,10 +1,11 @@
-"""One year of the panel laid out for estimation: the focal and comparison
-counties in FIPS order, and per outcome the sample that has every value a
-method needs, with counts of the counties dropped for a missing value.
+"""One year of a panel laid out for estimation: the focal and comparison units
+(counties, or cities) in code order, and per outcome the sample that has every
+value a method needs, with counts of the units dropped for a missing value.
 
-Missing values drop a county from that outcome only: `Design.sample` is
-called per outcome, and the counts in each result row say how many counties
-of each group were left out and why.
+Missing values drop a unit from that outcome only: `Design.sample` is called per
+outcome, and the counts in each result row say how many units of each group were
+left out and why. A city the FBI's table does not list that year is left out of
+the year's comparison and counted (`n_absent_*`); a county always has a row.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ import numpy as np
 import pandas as pd
 
 from ..errors import AnalysisError, EstimationError, ValidationError
+from ..regions import REGION_INDICATORS
 from .groups import Groups
 
 RESULT_COLUMNS = [
+    "unit",
     "definition",
     "comparison",
     "focal_group",
@@ -72,6 +75,7 @@ class Sample:
     n_dropped_comparison: int
     drop_note: str = ""
     extra: dict[str, np.ndarray] = field(default_factory=dict)
+    units: str = "counties"  # how messages name the units
 
     @property
     def n_focal(self) -> int:
@@ -84,7 +88,7 @@ class Sample:
     def require(self, minimum: int = 2) -> None:
         if self.n_focal < minimum or self.n_comparison < minimum:
             raise EstimationError(
-                f"too few counties with a value for {self.outcome}: {self.n_focal} in the "
+                f"too few {self.units} with a value for {self.outcome}: {self.n_focal} in the "
                 f"focal group and {self.n_comparison} in the comparison group (need {minimum} "
                 "in each)"
             )
@@ -100,48 +104,61 @@ class Design:
         groups: Groups,
         year: int | None,
         _rows: pd.DataFrame | None = None,
+        _absent: tuple[int, int] = (0, 0),
     ):
         self.groups, self.year = groups, year
+        self.absent = _absent  # (focal, comparison) units without a row this year
         if _rows is None:
-            _rows = self._select(panel, groups, year)
+            _rows, self.absent = self._select(panel, groups, year)
         self.rows = _rows
-        self.fips = _rows["fips"].to_numpy(dtype=str)
+        self.fips = _rows[groups.key].to_numpy(dtype=str)
         self.treated = np.isin(self.fips, groups.focal)
         self._columns: dict[str, np.ndarray] = {}
         self.memo: dict = {}  # results shared between outcomes (e.g. matches)
 
     @staticmethod
-    def _select(panel: pd.DataFrame, groups: Groups, year: int | None) -> pd.DataFrame:
-        for col in ("fips", "year"):
+    def _select(
+        panel: pd.DataFrame, groups: Groups, year: int | None
+    ) -> tuple[pd.DataFrame, tuple[int, int]]:
+        key, plural = groups.key, groups.unit.plural
+        for col in (key, "year"):
             if col not in panel.columns:
                 raise AnalysisError(
                     f"the panel has no {col!r} column (columns: "
-                    f"{', '.join(map(str, panel.columns[:20]))})"
+                    f"{', '.join(map(str, panel.columns[:20]))}); is it the {groups.unit.name} "
+                    "panel?"
                 )
         rows = panel.loc[panel["year"] == year] if year is not None else panel
-        fips = rows["fips"].to_numpy(dtype=str)
+        fips = rows[key].to_numpy(dtype=str)
         unique = np.unique(fips)
         if len(unique) < len(fips):
             dupes = [f for f, n in zip(*np.unique(fips, return_counts=True)) if n > 1]
             raise ValidationError(
-                f"the panel has more than one row per county for {year}: {', '.join(dupes[:5])}"
+                f"the panel has more than one row per {groups.unit.singular} for {year}: "
+                f"{', '.join(dupes[:5])}"
             )
+        absent = []
         for label, members in (("focal", groups.focal), ("comparison", groups.control)):
-            absent = np.setdiff1d(members, unique)
-            if len(absent):
+            missing = np.setdiff1d(members, unique)
+            if len(missing) and groups.unit.complete:
                 raise ValidationError(
-                    f"{len(absent)} {label} counties of {groups.definition!r} have no panel row "
-                    f"for {year} (e.g. {', '.join(absent[:5])}): the definition and the panel "
-                    "do not cover the same counties"
+                    f"{len(missing)} {label} {plural} of {groups.definition!r} have no panel "
+                    f"row for {year} (e.g. {', '.join(missing[:5])}): the definition and the "
+                    f"panel do not cover the same {plural}"
                 )
+            absent.append(len(missing))
         keep = np.isin(fips, groups.focal) | np.isin(fips, groups.control)
         order = np.argsort(fips[keep], kind="stable")
         rows = rows.loc[keep].iloc[order].reset_index(drop=True)
-        return rows.assign(fips=fips[keep][order])
+        return rows.assign(**{key: fips[keep][order]}), (absent[0], absent[1])
 
     def subset(self, mask: np.ndarray) -> Design:
         return Design(
-            None, self.groups, self.year, _rows=self.rows.loc[mask].reset_index(drop=True)
+            None,
+            self.groups,
+            self.year,
+            _rows=self.rows.loc[mask].reset_index(drop=True),
+            _absent=self.absent,
         )
 
     def column(self, name: str) -> np.ndarray:
@@ -149,6 +166,14 @@ class Design:
         if name not in self._columns:
             if name == "log_population":
                 values = np.log(self.column("population"))
+            elif name in REGION_INDICATORS:
+                region = self.rows.get("census_region")
+                if region is None:
+                    raise AnalysisError(
+                        f"covariate {name!r} is for cities: the {self.groups.unit.name} panel "
+                        "has no census_region"
+                    )
+                values = (region == REGION_INDICATORS[name]).to_numpy(dtype=float)
             else:
                 if name not in self.rows.columns:
                     raise AnalysisError(
@@ -186,8 +211,8 @@ class Design:
             if (outcome_ok & ~covariates_ok).any():
                 parts.append(f"{int((outcome_ok & ~covariates_ok).sum())} without a covariate")
             note = (
-                f"dropped {dropped_focal} focal and {dropped_control} comparison counties "
-                f"for a missing value ({', '.join(parts)})"
+                f"dropped {dropped_focal} focal and {dropped_control} comparison "
+                f"{self.groups.unit.plural} for a missing value ({', '.join(parts)})"
             )
         return Sample(
             outcome=outcome,
@@ -201,11 +226,13 @@ class Design:
             n_dropped_comparison=dropped_control,
             drop_note=note,
             extra={name: self.column(name)[keep] for name in extra},
+            units=self.groups.unit.plural,
         )
 
     def base_row(self, sample: Sample | None, outcome: str, method: str, **fields) -> dict:
         """The columns every result row carries."""
         row = {
+            "unit": self.groups.unit.name,
             "definition": self.groups.definition,
             "comparison": self.groups.comparison,
             "focal_group": self.groups.focal_group,
@@ -220,9 +247,17 @@ class Design:
         }
         row.update(fields)
         notes = [n for n in (row.get("note", ""), sample.drop_note if sample else "") if n]
+        plural = self.groups.unit.plural
+        if any(self.absent):
+            row["n_absent_focal"], row["n_absent_comparison"] = self.absent
+            notes.append(
+                f"{self.absent[0]} focal and {self.absent[1]} comparison {plural} are not in "
+                f"the FBI's city table for {self.year} (it lists agencies that reported all "
+                "year) and are left out"
+            )
         if self.groups.n_overlap_excluded:
             notes.append(
-                f"{self.groups.n_overlap_excluded} counties marked cooperating are "
+                f"{self.groups.n_overlap_excluded} {plural} marked cooperating are "
                 f"also {self.groups.focal_group}; they count in the focal group only"
             )
         row["note"] = "; ".join(notes)

@@ -57,22 +57,23 @@ class PanelDesign:
         self.groups, self.pre, self.post = groups, tuple(pre), tuple(post)
         self.years = tuple(sorted({*pre, *post}))
         self.year = None
+        key = groups.key
         rows = panel.loc[panel["year"].isin(self.years)]
-        fips = rows["fips"].astype(str)
+        fips = rows[key].astype(str)
         keep = (fips.isin(groups.focal) | fips.isin(groups.control)).to_numpy()
         rows = (
-            rows.loc[keep].assign(fips=fips[keep]).sort_values(["fips", "year"], ignore_index=True)
+            rows.loc[keep].assign(**{key: fips[keep]}).sort_values([key, "year"], ignore_index=True)
         )
         for label, members in (("focal", groups.focal), ("comparison", groups.control)):
-            absent = np.setdiff1d(members, rows["fips"].to_numpy(dtype=str))
-            if len(absent):
+            absent = np.setdiff1d(members, rows[key].to_numpy(dtype=str))
+            if len(absent) and groups.unit.complete:
                 raise ValidationError(
-                    f"{len(absent)} {label} counties of "
+                    f"{len(absent)} {label} {groups.unit.plural} of "
                     f"{groups.definition!r} have no panel rows in "
                     f"{list(self.years)} (e.g. {', '.join(absent[:5])})"
                 )
         self.rows = rows
-        self.fips = rows["fips"].to_numpy(dtype=str)
+        self.fips = rows[key].to_numpy(dtype=str)
         self.year_of = rows["year"].to_numpy(dtype=np.int64)
         self.treated = np.isin(self.fips, groups.focal)
 
@@ -117,7 +118,7 @@ def did_rows(
             "(ACS 2011-2015), so it has no change to compare"
         )
     for year in design.years:
-        check_outcome_year(outcome, year)
+        check_outcome_year(outcome, year, design.groups.unit.name)
     if reference not in design.pre:
         raise AnalysisError(
             f"reference year {reference} is not one of the years before {list(design.pre)}"
@@ -146,8 +147,9 @@ def did_rows(
     notes = []
     if dropped_focal or dropped_control:
         notes.append(
-            f"dropped {dropped_focal} focal and {dropped_control} comparison counties "
-            f"without {outcome} in " + ("every year" if balanced else "any year")
+            f"dropped {dropped_focal} focal and {dropped_control} comparison "
+            f"{groups.unit.plural} without {outcome} in "
+            + ("every year" if balanced else "any year")
         )
     dated = [int(v) for v in re.findall(r"(?<!\d)(\d{4})(?!\d)", groups.definition)]
     if dated and max(dated) > max(design.post):
@@ -158,10 +160,11 @@ def did_rows(
         )
     if groups.n_overlap_excluded:
         notes.append(
-            f"{groups.n_overlap_excluded} counties marked cooperating are also "
+            f"{groups.n_overlap_excluded} {groups.unit.plural} marked cooperating are also "
             f"{groups.focal_group}; they count in the focal group only"
         )
     row = {
+        "unit": groups.unit.name,
         "definition": groups.definition,
         "comparison": groups.comparison,
         "focal_group": groups.focal_group,
@@ -178,7 +181,8 @@ def did_rows(
     try:
         if n_focal < 2 or n_comparison < 2:
             raise EstimationError(
-                f"too few counties with {outcome}: {n_focal} focal and {n_comparison} comparison"
+                f"too few {groups.unit.plural} with {outcome}: {n_focal} focal and "
+                f"{n_comparison} comparison"
             )
         uniques, codes = np.unique(fips, return_inverse=True)
         codes = codes.ravel()

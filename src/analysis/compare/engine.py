@@ -20,6 +20,7 @@ import pandas as pd
 
 from ..availability import absent_years, notice
 from ..errors import AnalysisError, NotInBuild, UnknownChoice
+from ..units import unit as lookup_unit
 from ..years import default_window
 from .choices import (
     CONSTANT_OUTCOMES,
@@ -61,10 +62,14 @@ def check_options(name: str, options: dict) -> None:
 
 
 def make_plan(
-    name: str, covariates=None, options: dict | None = None, covariate_label: str | None = None
+    name: str,
+    covariates=None,
+    options: dict | None = None,
+    covariate_label: str | None = None,
+    unit: str = "county",
 ) -> Plan:
     """Check `name`, `options` and `covariates` (a set name, a list of columns, or None
-    for the default set, for the methods that take covariates) once."""
+    for the unit's default set, for the methods that take covariates) once."""
     spec = lookup_method(name)
     options = dict(options or {})
     check_options(name, options)
@@ -72,7 +77,7 @@ def make_plan(
     if spec.covariates and spec.default_covariates == "none" and covariates in (None, "none"):
         label = "none"  # a method whose default is no covariates (event)
     elif spec.covariates:
-        label, columns = resolve_covariates(covariates)
+        label, columns = resolve_covariates(covariates, unit)
     elif covariates is not None:
         raise AnalysisError(
             f"method {name!r} takes no covariates; methods that do: "
@@ -125,18 +130,33 @@ def estimate(
     comparison: pd.Series | None = None,
     covariates=None,
     details: bool = False,
+    unit: str = "county",
     **options,
 ):
-    """Run `method` for each outcome on the focal and comparison counties that
-    `status` (and, for the strict comparison, `comparison`) define.
+    """Run `method` for each outcome on the focal and comparison units (counties, or
+    cities with unit="city") that `status` (and, for the strict comparison,
+    `comparison`) define.
 
     Returns the result table, or (table, details) with details=True: the
     balance table for match and strata, the year-by-year gaps for did.
     """
+    from . import population
     from .coverage import annotate, apply_min_coverage, check_min_coverage, flag_only_years
 
+    the_unit = lookup_unit(unit)
     min_coverage = check_min_coverage(options.pop("min_coverage", None))
-    plan = make_plan(method, covariates, options)
+    if min_coverage is not None and the_unit.name != "county":
+        raise AnalysisError(
+            "min_coverage cuts on the county crime files' coverage indicator; the FBI's city "
+            "table lists only agencies that reported all 12 months, so cities need no cut."
+        )
+    cut = population.check_min_population(
+        options.pop("min_population", the_unit.default_min_population)
+    )
+    states = population.check_states(options.pop("states", None))
+    plan = make_plan(method, covariates, options, unit=the_unit.name)
+    if the_unit.name not in plan.method.units:
+        raise AnalysisError(f"method {method!r}: {plan.method.units_note}")
     if details and not plan.method.details:
         with_details = {m.name: m.details for m in METHOD_TABLE.values() if m.details}
         raise AnalysisError(
@@ -144,27 +164,38 @@ def estimate(
             f"{', '.join(f'{m} ({d})' for m, d in with_details.items())}"
         )
     if not isinstance(panel, pd.DataFrame):
-        raise AnalysisError("panel must be the county panel as a DataFrame (analysis.load_panel())")
-    groups = make_groups(status, comparison)
+        raise AnalysisError(
+            f"panel must be the {the_unit.name} panel as a DataFrame "
+            f"(analysis.load_panel(unit={the_unit.name!r}))"
+        )
+    year_used = None if plan.method.panel else check_year(year, the_unit.name)
+    small = population.units_below(panel, cut, the_unit.key, year_used)
+    groups_all = make_groups(status, comparison, the_unit)
+    elsewhere = population.outside_states(panel, status, states, the_unit)
+    status = population.without(status, elsewhere)
+    groups = make_groups(
+        population.without(status, small), population.without(comparison, small), the_unit
+    )
     as_built = panel
     panel, below_cut = apply_min_coverage(panel, min_coverage)
-    year_used = None if plan.method.panel else check_year(year)
-    names = resolve_outcomes(outcomes, year_used)
+    names = resolve_outcomes(outcomes, year_used, the_unit.name)
     design = make_design(plan, panel, groups, year_used)
     needed = design.years if plan.method.panel else (year_used,)
     if plan.method.panel and outcomes is None:
         # did needs every year of its design; an event study, two years of the outcome
         enough = (
-            (lambda o: len(set(needed) & set(outcome_years(o))) >= 2)
+            (lambda o: len(set(needed) & set(outcome_years(o, the_unit.name))) >= 2)
             if plan.method.layout == "event"
-            else (lambda o: set(needed) <= set(outcome_years(o)))
+            else (lambda o: set(needed) <= set(outcome_years(o, the_unit.name)))
         )
         names = [o for o in names if enough(o) and o not in CONSTANT_OUTCOMES]
     rows, extra = [], ([] if details else None)
     for outcome in names:
         # Years the sources give but this panel lacks: an optional source (ICPSR) is
         # absent. Years no source gives are the estimators' own error.
-        gone = absent_years(as_built, outcome, set(needed) & set(outcome_years(outcome)))
+        gone = absent_years(
+            as_built, outcome, set(needed) & set(outcome_years(outcome, the_unit.name))
+        )
         unusable = flag_only_years(outcome, needed, min_coverage)
         if unusable and not plan.method.panel:
             if outcomes is not None:
@@ -178,6 +209,8 @@ def estimate(
             continue
         rows.extend(plan_rows(plan, design, outcome, extra))
     annotate(rows, below_cut, groups, min_coverage, needed)
+    population.annotate(rows, small, groups_all, cut)
+    population.annotate_states(rows, elsewhere, groups_all, states)
     table = result_table(rows)
     if details:
         return table, pd.DataFrame.from_records(extra)
@@ -187,6 +220,7 @@ def estimate(
 def _unavailable_row(groups, year: int | None, outcome: str, method: str, reason: str) -> dict:
     """The row of an outcome this build has no data for, whatever the design."""
     return {
+        "unit": groups.unit.name,
         "definition": groups.definition,
         "comparison": groups.comparison,
         "focal_group": groups.focal_group,

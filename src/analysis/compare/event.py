@@ -66,12 +66,13 @@ AFTER_AVERAGE = "after (average)"
 
 
 def adoption_years(enacted: pd.Series) -> pd.Series:
-    """fips -> adoption year (int) from dates "YYYY-MM" or "YYYY"; missing stays missing."""
+    """fips (or place) -> adoption year (int) from dates "YYYY-MM-DD", "YYYY-MM" or
+    "YYYY"; missing stays missing."""
     text = enacted.dropna().astype(str)
-    bad = text[~text.str.fullmatch(r"\d{4}(-\d{2})?")]
+    bad = text[~text.str.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?")]
     if len(bad):
         raise ValidationError(
-            f"enactment dates must be YYYY or YYYY-MM; found {bad.iloc[0]!r} for county "
+            f"enactment dates must be YYYY, YYYY-MM or YYYY-MM-DD; found {bad.iloc[0]!r} for "
             f"{bad.index[0]}"
         )
     years = text.str[:4].astype(int)
@@ -109,27 +110,38 @@ class EventDesign:
         dated = focal.intersection(adoption.index)
         self.cohort_of = adoption.reindex(dated)
         rows = panel.loc[panel["year"].isin(self.years)].copy()
-        rows["fips"] = rows["fips"].astype(str)
-        rows = rows[rows["fips"].isin(dated) | rows["fips"].isin(groups.control)]
+        # One name for the units' column, whatever the panel calls it (fips, place).
+        rows["unit_id"] = rows[groups.key].astype(str)
+        rows = rows[rows["unit_id"].isin(dated) | rows["unit_id"].isin(groups.control)]
         if rows.empty:
             raise ValidationError(f"no panel rows for {groups.definition} in {list(self.years)}")
-        rows["cohort"] = rows["fips"].map(self.cohort_of).fillna(0).astype(int)
-        self.rows = rows.sort_values(["fips", "year"], ignore_index=True)
+        self.window_note = ""
+        if not groups.unit.complete:
+            # A city comes and goes from the FBI's table: study the ones in every year.
+            present = rows.groupby("unit_id")["year"].nunique() == len(self.years)
+            before = rows["unit_id"].nunique()
+            rows = rows[rows["unit_id"].map(present)]
+            self.window_note = (
+                f"{rows['unit_id'].nunique():,} of {before:,} {groups.unit.plural} are in the "
+                f"table in every year {self.years[0]}-{self.years[-1]}; the others are left out"
+            )
+        rows["cohort"] = rows["unit_id"].map(self.cohort_of).fillna(0).astype(int)
+        self.rows = rows.sort_values(["unit_id", "year"], ignore_index=True)
 
 
 def _data(design: EventDesign, outcome: str, columns: list[str]) -> pd.DataFrame:
     """The outcome's county-years, with each covariate at its value in the first year
     (a baseline: a covariate the policy may have moved would absorb its effect)."""
     rows = design.rows
-    frame = rows[["fips", "year", "cohort", outcome]].rename(columns={outcome: "y"})
+    frame = rows[["unit_id", "year", "cohort", outcome]].rename(columns={outcome: "y"})
     if columns:
-        first = rows[rows["year"] == rows["year"].min()].set_index("fips")
+        first = rows[rows["year"] == rows["year"].min()].set_index("unit_id")
         if "log_population" in columns:
             first = first.assign(log_population=np.log(first["population"]))
         baseline = first[columns].astype(float)
-        frame = frame.join(baseline, on="fips")
+        frame = frame.join(baseline, on="unit_id")
     frame = frame.dropna(subset=["y", *columns])
-    frame["county"] = frame["fips"].astype(np.int64)
+    frame["unit"] = frame["unit_id"].astype(np.int64)  # pyfixest's fixed effect and cluster
     frame["treated_unit"] = frame["cohort"] > 0
     frame["is_treated"] = (frame["treated_unit"] & (frame["year"] >= frame["cohort"])).astype(int)
     return frame
@@ -139,7 +151,7 @@ def _reference(frame: pd.DataFrame) -> int:
     """-1, or the last relative year before adoption that the largest cohort (of those
     with a year before adoption; ties: the later) has."""
     first = frame["year"].min()
-    sizes = frame[frame["treated_unit"]].groupby("cohort")["fips"].nunique()
+    sizes = frame[frame["treated_unit"]].groupby("cohort")["unit_id"].nunique()
     sizes = sizes[sizes.index > first]  # a cohort with no year before has no reference
     if sizes.empty:
         raise EstimationError(f"every focal county adopted in or before {first}, the first year")
@@ -163,7 +175,7 @@ def _conditioning(frame: pd.DataFrame, covariates: tuple[str, ...]) -> tuple[pd.
 def _relative_year_rows(estimates: pd.DataFrame, frame: pd.DataFrame, ref: int) -> pd.DataFrame:
     """Add the reference row and the counts of treated and control counties."""
     treated = frame[frame["treated_unit"]].assign(rel=lambda f: f["year"] - f["cohort"])
-    n_treated = treated.groupby("rel")["fips"].nunique()
+    n_treated = treated.groupby("rel")["unit_id"].nunique()
     estimates = pd.concat(
         [estimates, pd.DataFrame({"estimate": [0.0], "std_error": [0.0]}, index=[ref])]
     ).sort_index()
@@ -198,7 +210,7 @@ def _saturated(frame: pd.DataFrame, ref: int, terms: str, fe: str):
         rel_time=np.where(frame["treated_unit"], frame["year"] - frame["cohort"], np.inf)
     )
     fml = f"y ~ i(rel_time, cohort, ref={float(ref)}, ref2=0)" + (f" + {terms}" if terms else "")
-    fit = pf.feols(f"{fml} | {fe}", data=frame, vcov={"CRV1": "county"})
+    fit = pf.feols(f"{fml} | {fe}", data=frame, vcov={"CRV1": "unit"})
     names = [str(n) for n in fit._coefnames]
     coef, vcov = np.asarray(fit._beta_hat), np.asarray(fit._vcov)
     weights = compute_period_weights(
@@ -241,7 +253,7 @@ def _two_stage(frame: pd.DataFrame, ref: int, terms: str, fe: str):
         first_stage=f"~ {terms or '0'} | {fe}",
         second_stage="~ i(rel_time, ref=np.inf)",
         treatment="is_treated",
-        cluster="county",
+        cluster="unit",
     )
     names = [str(n) for n in fit._coefnames]
     coef, vcov = np.asarray(fit._beta_hat), np.asarray(fit._vcov)
@@ -269,7 +281,7 @@ def event_rows(
     covariates: tuple[str, ...] = (),
     covariate_label: str = "none",
 ) -> list[dict]:
-    check_outcome(outcome)
+    check_outcome(outcome, design.groups.unit.name)
     check_choice("event-study control group", controls, CONTROLS)
     check_choice("year-effects grouping", within, WITHIN)
     if outcome in CONSTANT_OUTCOMES:
@@ -287,13 +299,15 @@ def event_rows(
     groups = design.groups
     columns = list(covariates) + ([NCHS] if within == "nchs" else [])
     frame = _data(design, outcome, list(dict.fromkeys(columns)))
-    notes = []
+    notes = [design.window_note] if design.window_note else []
     if len(design.undated):
         notes.append(
-            f"{len(design.undated)} {groups.focal_group} counties have no enactment date "
+            f"{len(design.undated)} {groups.focal_group} {groups.unit.plural} have no enactment "
+            "date "
             "and are left out"
         )
     base = {
+        "unit": groups.unit.name,
         "definition": groups.definition,
         "comparison": groups.comparison,
         "focal_group": groups.focal_group,
@@ -310,22 +324,27 @@ def event_rows(
     }
     try:
         if frame.empty or not frame["treated_unit"].any():
-            raise EstimationError(f"no focal county has {outcome} in {list(design.years)}")
+            raise EstimationError(
+                f"no focal {groups.unit.singular} has {outcome} in {list(design.years)}"
+            )
+        frame, late = _after_the_window(frame, design.years, groups.unit)
+        notes.extend(late)
         ref = _reference(frame)
-        frame, cohorts_out = _usable_cohorts(frame, ref, controls)
+        frame, cohorts_out = _usable_cohorts(frame, ref, controls, groups.unit)
         notes.extend(cohorts_out)
-        n_focal = frame.loc[frame["treated_unit"], "fips"].nunique()
-        n_control = frame.loc[~frame["treated_unit"], "fips"].nunique()
+        n_focal = frame.loc[frame["treated_unit"], "unit_id"].nunique()
+        n_control = frame.loc[~frame["treated_unit"], "unit_id"].nunique()
         if n_focal < 2 or n_control < 2:
             raise EstimationError(
-                f"too few counties with {outcome}: {n_focal} focal and {n_control} control"
+                f"too few {groups.unit.plural} with {outcome}: {n_focal} focal and "
+                f"{n_control} control"
             )
         frame, terms = _conditioning(frame, tuple(covariates))
-        fe = "county + year"
+        fe = "unit + year"
         if within == "nchs":
             # one effect per year and class; pyfixest's did2s does not take `year^class`
             frame["year_in_class"] = frame["year"] * 10 + frame[NCHS].astype(int)
-            fe = "county + year_in_class"
+            fe = "unit + year_in_class"
         estimator = _saturated if controls == "never" else _two_stage
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # pyfixest's beta notices, not the reader's concern
@@ -334,7 +353,7 @@ def event_rows(
             except (ValueError, RuntimeError, np.linalg.LinAlgError) as exc:
                 raise EstimationError(f"pyfixest could not fit the model ({exc})") from None
         table = _relative_year_rows(estimates, frame, ref)
-        df = frame["county"].nunique() - 1
+        df = frame["unit"].nunique() - 1
         pre = [rel for rel in R_rows if rel < 0 and rel != ref]
         pretrend = _wald_p(np.array([R_rows[r] for r in pre]), coef, vcov) if pre else np.nan
         treated_obs = frame[frame["is_treated"] == 1]
@@ -360,7 +379,7 @@ def event_rows(
                 "note": "; ".join([f"not estimated: {exc}", *notes]),
             }
         ]
-    se_method = f"clustered by county ({df + 1} clusters), t with {df} df"
+    se_method = f"clustered by {groups.unit.singular} ({df + 1} clusters), t with {df} df"
     level_gap = _level_gap(frame, ref)
     shared = {
         **base,
@@ -424,27 +443,48 @@ def _level_gap(frame: pd.DataFrame, ref: int) -> float:
     return float((at_reference["y"] - at_reference["year"].map(control_mean)).mean())
 
 
-def _counties(n: int) -> str:
-    return f"{n} county" if n == 1 else f"{n} counties"
+def _after_the_window(frame: pd.DataFrame, years, unit) -> tuple[pd.DataFrame, list[str]]:
+    """Leave out the cohorts that adopted after the last year studied (a 287(g) agreement
+    of 2025 in a window ending 2019), each counted in a note."""
+    first, last = min(years), max(years)
+    late = frame["treated_unit"] & (frame["cohort"] > last)
+    sizes = frame[late].groupby("cohort")["unit_id"].nunique()
+    notes = [
+        f"{unit.count(n)} adopting in {cohort} left out: after the last year studied ({last})"
+        for cohort, n in sizes.items()
+    ]
+    frame = frame[~late]
+    if not frame["treated_unit"].any():
+        raise EstimationError(
+            f"no focal {unit.singular} adopted in {first}-{last}, the years studied"
+        )
+    return frame, notes
 
 
-def _usable_cohorts(frame: pd.DataFrame, ref: int, controls: str) -> tuple[pd.DataFrame, list[str]]:
+def _usable_cohorts(
+    frame: pd.DataFrame, ref: int, controls: str, unit
+) -> tuple[pd.DataFrame, list[str]]:
     """Drop cohorts without the reference year (and, for did2s, cohorts and counties
     with fewer than two untreated years: pyfixest cannot fit a county effect from one)."""
     notes = []
     years = set(frame["year"].unique())
-    cohorts = frame.loc[frame["treated_unit"]].groupby("cohort")["fips"].nunique()
+    cohorts = frame.loc[frame["treated_unit"]].groupby("cohort")["unit_id"].nunique()
     keep = []
     for cohort, n in cohorts.items():
         before = [y for y in years if y < cohort]
-        if cohort + ref not in years:
+        if not before:
             notes.append(
-                f"{_counties(n)} adopting in {cohort} left out: no {cohort + ref} "
+                f"{unit.count(n)} adopting in {cohort} left out: no year before {cohort} "
+                f"among the years studied ({min(years)}-{max(years)}) to measure from"
+            )
+        elif cohort + ref not in years:
+            notes.append(
+                f"{unit.count(n)} adopting in {cohort} left out: no {cohort + ref} "
                 f"(relative year {ref}) to measure from"
             )
         elif controls == "not_yet" and len(before) < 2:
             notes.append(
-                f"{_counties(n)} adopting in {cohort} left out: the two-stage estimator "
+                f"{unit.count(n)} adopting in {cohort} left out: the two-stage estimator "
                 "needs two years before adoption"
             )
         else:
@@ -453,13 +493,13 @@ def _usable_cohorts(frame: pd.DataFrame, ref: int, controls: str) -> tuple[pd.Da
     if controls == "not_yet":
         # Gardner's first stage fits each county's level on its untreated years; pyfixest
         # drops a county seen once there, and then cannot place its later years.
-        untreated = frame[frame["is_treated"] == 0].groupby("fips").size()
-        thin = frame["fips"].map(untreated).fillna(0) < 2
+        untreated = frame[frame["is_treated"] == 0].groupby("unit_id").size()
+        thin = frame["unit_id"].map(untreated).fillna(0) < 2
         if thin.any():
-            gone = frame.loc[thin].drop_duplicates("fips")
+            gone = frame.loc[thin].drop_duplicates("unit_id")
             n_focal = int(gone["treated_unit"].sum())
             notes.append(
-                f"{n_focal} focal and {len(gone) - n_focal} control counties left out: "
+                f"{n_focal} focal and {len(gone) - n_focal} control {unit.plural} left out: "
                 "fewer than two untreated years with the outcome"
             )
             frame = frame[~thin]

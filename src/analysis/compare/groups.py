@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import AnalysisError, ValidationError
+from ..units import Unit
+from ..units import unit as lookup_unit
 
 STATUSES = ("sanctuary", "cooperating", "other")
 ALL_OTHERS = "all others"
@@ -28,18 +30,25 @@ class Groups:
     definition: str
     comparison: str
     focal_group: str
-    focal: np.ndarray  # sorted FIPS codes
-    control: np.ndarray  # sorted FIPS codes, disjoint from focal
+    focal: np.ndarray  # sorted unit codes (county FIPS, or place codes for cities)
+    control: np.ndarray  # sorted unit codes, disjoint from focal
     n_overlap_excluded: int
+    unit: Unit = lookup_unit("county")
+
+    @property
+    def key(self) -> str:
+        """The panel column that names the units (fips or place)."""
+        return self.unit.key
 
     def describe(self) -> str:
+        plural = self.unit.plural
         text = (
-            f"{len(self.focal)} {self.focal_group} counties ({self.definition}) vs "
-            f"{len(self.control)} counties: {self.comparison}"
+            f"{len(self.focal)} {self.focal_group} {plural} ({self.definition}) vs "
+            f"{len(self.control)} {plural}: {self.comparison}"
         )
         if self.n_overlap_excluded:
             text += (
-                f"; {self.n_overlap_excluded} counties in both lists are kept in the "
+                f"; {self.n_overlap_excluded} {plural} in both lists are kept in the "
                 f"{self.focal_group} group only"
             )
         return text
@@ -67,9 +76,11 @@ def _check_status(status: pd.Series, role: str) -> pd.Series:
     return pd.Series(status.astype(str).to_numpy(), index=index, name=status.name)
 
 
-def make_groups(status: pd.Series, comparison: pd.Series | None = None) -> Groups:
-    """Focal and comparison counties from a definition's status Series and,
-    for the strict comparison, a 287(g) definition's status Series."""
+def make_groups(
+    status: pd.Series, comparison: pd.Series | None = None, unit: str | Unit = "county"
+) -> Groups:
+    """Focal and comparison units (counties, or cities) from a definition's status
+    Series and, for the strict comparison, a 287(g) definition's status Series."""
     status = _check_status(status, "status")
     name = str(status.name) if status.name is not None else "status"
     if (status == "sanctuary").any():
@@ -114,4 +125,5 @@ def make_groups(status: pd.Series, comparison: pd.Series | None = None) -> Group
         np.sort(focal.to_numpy(dtype=str)),
         np.sort(control.to_numpy(dtype=str)),
         overlap,
+        lookup_unit(unit),
     )

@@ -26,7 +26,9 @@ class Method:
     details: str = ""  # what details=True returns beside the table
     panel: bool = False  # runs on several panel years, not one year
     layout: str = "year"  # the design it runs on: year, did (before/after) or event
-    default_covariates: str | None = None  # covariate set when none is given (None: cap)
+    default_covariates: str | None = None  # covariate set when none is given (None: the unit's)
+    units: tuple[str, ...] = ("county", "city")  # the panels it runs on
+    units_note: str = ""  # why it does not run on the others, in one line
 
     def rows_function(self):
         return getattr(importlib.import_module(f".{self.module}", __package__), self.function)

@@ -31,6 +31,7 @@ from .definitions import (
     Definition,
     check_table,
     classify,
+    classify_places,
     definitions_file,
     load_definitions,
 )
@@ -44,7 +45,7 @@ from .resolve import (
     require_county_rows_resolved,
     resolve_rows,
 )
-from .tables import definitions_path, log_path, resolution_path
+from .tables import city_definitions_path, definitions_path, log_path, resolution_path
 
 
 @dataclass
@@ -53,6 +54,7 @@ class Built:
     resolution: pd.DataFrame
     seconds: float
     warnings: list[str] = field(default_factory=list)  # for the person running the build
+    city_definitions: pd.DataFrame | None = None  # when the city panel is built
 
 
 def build_definitions(
@@ -105,25 +107,74 @@ def build_definitions(
 
     table = classify(resolved, specs, gaz.universe)
     check_table(table, specs, gaz.universe)
+    cities = _city_universe()
+    city_table = None
+    if cities is not None:
+        _name_places(resolved, log, gaz)
+        city_table = classify_places(resolved, specs, cities)
     warnings = [f"{a.path}: {note}" for a in accounts.values() for note in a.notes]
     warnings += user_lists.unresolved_warnings(resolved, files)
     seconds = time.perf_counter() - started
     if write:
         write_parquet(resolution_path(), resolved)
         write_parquet(definitions_path(), table)
-        doc = _log(
-            log,
-            resolved,
-            table,
-            disagreements,
-            seconds,
-            outputs=[resolution_path(), definitions_path()],
-        )
+        outputs = [resolution_path(), definitions_path()]
+        if city_table is not None:
+            write_parquet(city_definitions_path(), city_table)
+            outputs.append(city_definitions_path())
+        doc = _log(log, resolved, table, disagreements, seconds, outputs=outputs)
+        if city_table is not None:
+            marked = city_table[city_table["status"] != OTHER]
+            doc["city_definitions"] = {
+                d: {"reading": str(part["reading"].iloc[0]), "places": int(len(part))}
+                for d, part in marked.groupby("definition")
+            }
+            # City rows that name no place of the city panel: no city to mark in either
+            # reading (a misspelt name resolved by an alias, a city the FBI's table lacks).
+            cities = set(city_table["place"])
+            doc["city_rows_without_place"] = [
+                {
+                    "source": r.source,
+                    "row": r.location,
+                    "entry": r.raw,
+                    "state": r.state,
+                    "method": r.method,
+                    "places": list(r.places),
+                    "reason": "no Census place found for the name"
+                    if not len(r.places)
+                    else "the place is not in the FBI's city table in 2010-2019",
+                }
+                for r in resolved[resolved["kind"] == "city"].itertuples()
+                if not set(r.places) & cities
+            ]
         doc["user_lists"] = [
             _user_list_entry(d, accounts[d.sources[0]], resolved, closest) for d in own
         ]
         write_json(log_path(), doc)
-    return Built(table, resolved, seconds, warnings)
+    return Built(table, resolved, seconds, warnings, city_table)
+
+
+def _city_universe() -> pd.DataFrame | None:
+    """The city panel's places (place, state, county), or None before it is built: the
+    definitions of cities need it, and the counties' do not."""
+    from ..panel import city_panel_path, load_panel
+
+    if not city_panel_path().exists():
+        return None
+    cities = load_panel(unit="city", columns=["state", "county"])
+    return cities.drop_duplicates("place")[["place", "state", "county"]]
+
+
+def _name_places(resolved: pd.DataFrame, log: BuildLog, gaz) -> None:
+    """The Census places each row names (jurisdictions.places)."""
+    from ..city_places import Placer
+    from ..readers.places import read_place_counties
+    from .places import attach_places, coextensive_places
+
+    path, account = log.open("geocorr-2018-county-place")
+    coextensive = coextensive_places(read_place_counties(path, account))
+    state_fips = dict(zip(gaz.states["state_abbr"], gaz.states["state_fips"]))
+    attach_places(resolved, coextensive, Placer.load(log), state_fips)
 
 
 def _open_user_list(definition: Definition, definitions: Path | None, log: BuildLog) -> FileAccount:

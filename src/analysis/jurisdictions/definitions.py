@@ -28,7 +28,12 @@ STATUSES = ("sanctuary", "cooperating")
 OTHER = "other"
 REQUIRED = ("id", "title", "status", "methods", "as_of", "caveats")
 LISTS_FROM = ("sources", "list")  # exactly one: published lists, or a file of the user's
-OPTIONAL = ("year", "kinds")
+OPTIONAL = ("year", "kinds", "label", "city_reading")
+# How a definition marks cities (places): "strict", the cities its rows name (and the city
+# of a consolidated city-county its rows name); "broad", also every city inside a county
+# or state its rows name, since a county jail's or a state's policy covers the arrests of
+# every city in it.
+CITY_READINGS = ("strict", "broad")
 ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
 USER_SOURCE_PREFIX = "list:"
 
@@ -45,9 +50,14 @@ def user_source(definition_id: str) -> str:
 
 def user_list_path(text: str) -> Path:
     """A `list` path: absolute, or relative to the project root (ANALYSIS_ROOT when set,
-    else the repository), which is also where Make looks for it."""
+    else the repository), which is also where Make looks for it; a list committed with
+    the repository (data/lists/) is found there from any project root."""
     path = Path(text).expanduser()
-    return path if path.is_absolute() else paths.root() / path
+    if path.is_absolute():
+        return path
+    found = paths.root() / path
+    committed = paths.REPO_DIR / path
+    return committed if not found.exists() and committed.exists() else found
 
 
 @dataclass(frozen=True)
@@ -62,10 +72,17 @@ class Definition:
     year: int | None = None
     kinds: tuple[str, ...] | None = None
     list_path: Path | None = None  # the user's own list, whose rows are user_source(id)
+    label: str = ""  # what readers see ("ICE 2014 table"); the id when not given
+    city_reading: str = "strict"
 
-    def counts(self, rows: pd.DataFrame) -> pd.Series:
-        """Which rows (of this definition's sources) mark their counties."""
-        mask = rows["source"].isin(self.sources) & rows["method"].isin(self.methods)
+    @property
+    def reader_label(self) -> str:
+        return self.label or self.id
+
+    def marks_rows(self, rows: pd.DataFrame) -> pd.Series:
+        """Which rows of this definition's sources speak for it at all (its kinds and
+        year), whatever the unit: the rows a city reading starts from."""
+        mask = rows["source"].isin(self.sources)
         if self.kinds is not None:
             mask &= rows["kind"].isin(self.kinds)
         if self.year is not None:
@@ -73,6 +90,10 @@ class Definition:
                 lambda years: years is not None and self.year in list(years)
             )
         return mask
+
+    def counts(self, rows: pd.DataFrame) -> pd.Series:
+        """Which rows (of this definition's sources) mark their counties."""
+        return self.marks_rows(rows) & rows["method"].isin(self.methods)
 
     def why_not(self, row) -> str:
         """Why a row of this definition's sources does not mark its counties."""
@@ -186,6 +207,12 @@ def load_definitions(
         for kind in kinds or ():
             if kind not in KINDS:
                 raise bad(f"unknown kind {kind!r}; kinds are {', '.join(KINDS)}")
+        for field in ("label", "title"):
+            if field in entry and (not isinstance(entry[field], str) or not entry[field].strip()):
+                raise bad(f"{field} must be text, in quotes")
+        reading = entry.get("city_reading", _default_reading(methods))
+        if reading not in CITY_READINGS:
+            raise bad(f"city_reading {reading!r} is not one of {', '.join(CITY_READINGS)}")
         year = entry.get("year")
         yearly = [s for s in listed if sources[s]]
         if year is None and yearly:
@@ -210,9 +237,17 @@ def load_definitions(
                 year=year,
                 kinds=kinds,
                 list_path=list_path,
+                label=str(entry.get("label", "")).strip(),
+                city_reading=reading,
             )
         )
     return result
+
+
+def _default_reading(methods: tuple[str, ...]) -> str:
+    """A definition that counts the counties around listed cities or whole states reads
+    cities broadly too; one that counts only the jurisdictions named, strictly."""
+    return "broad" if {"containing_county", "state"} & set(methods) else "strict"
 
 
 def _strings(entry: dict, key: str, bad) -> tuple[str, ...]:
@@ -295,3 +330,83 @@ def check_table(table: pd.DataFrame, definitions: list[Definition], universe: pd
             problems.append(f"{definition.id}: unexpected status {sorted(wrong)}")
     if problems:
         raise ValidationError("the definitions table breaks its contract: " + "; ".join(problems))
+
+
+# Kinds of row whose county or state a broad city reading extends to every city in it.
+AREA_KINDS = ("county", "state", "statewide")
+
+
+def classify_places(
+    resolved: pd.DataFrame, definitions: list[Definition], places: pd.DataFrame
+) -> pd.DataFrame:
+    """One row per place of `places` (place, state, county: the city panel's places) and
+    definition: place, definition, status, reason, reading, enacted.
+
+    A definition's rows (its sources, kinds and year; the county `methods` do not apply
+    to cities) mark the places they name (`places` of the resolution) in either reading;
+    in the broad reading their county and state rows also mark every place whose
+    county, or state, they name. `enacted` is the earliest date of the rows that mark a
+    place (the policy's date, where the list dates policies).
+    """
+    rows = resolved[resolved["method"] != "unresolved"].copy()
+    rows["label"] = rows["source"] + " " + rows["location"] + " " + rows["raw"].map(repr)
+    county_of = places.set_index("place")["county"]
+    state_of = places.set_index("place")["state"]
+    universe = pd.Index(places["place"])
+    frames = []
+    for definition in definitions:
+        part = rows[definition.marks_rows(rows)]
+        marks = [
+            (place, f"listed: {r.label}", r.date)
+            for r in part.itertuples()
+            for place in r.places
+            if place in county_of.index
+        ]
+        if definition.city_reading == "broad":
+            areas = part[part["kind"].isin(AREA_KINDS)]
+            by_county = areas[areas["kind"] == "county"].explode("fips").dropna(subset=["fips"])
+            in_county = county_of[county_of.isin(set(by_county["fips"]))]
+            first = by_county.groupby("fips").agg(label=("label", "first"), date=("date", "min"))
+            marks += [
+                (
+                    place,
+                    f"in a listed county: {first.at[county, 'label']}",
+                    first.at[county, "date"],
+                )
+                for place, county in in_county.items()
+            ]
+            states = areas[areas["kind"].isin(("state", "statewide"))]
+            for r in states.itertuples():
+                marks += [
+                    (place, f"in a listed state: {r.label}", r.date)
+                    for place in state_of.index[state_of == r.state]
+                ]
+        found = pd.DataFrame(marks, columns=["place", "reason", "date"])
+        found["date"] = found["date"].where(found["date"].astype(str).str.len() > 0)
+        grouped = found.groupby("place").agg(
+            reason=("reason", lambda s: "; ".join(dict.fromkeys(s))),
+            enacted=("date", "min"),
+        )
+        status = pd.Series(OTHER, index=universe, dtype=object)
+        status[grouped.index] = definition.status
+        reason = pd.Series(
+            f"no row of {', '.join(definition.sources)} names this city"
+            + (" or its county or state" if definition.city_reading == "broad" else ""),
+            index=universe,
+            dtype=object,
+        )
+        reason[grouped.index] = grouped["reason"]
+        frames.append(
+            pd.DataFrame(
+                {
+                    "place": universe.to_numpy(),
+                    "definition": definition.id,
+                    "status": status.to_numpy(),
+                    "reason": reason.to_numpy(),
+                    "reading": definition.city_reading,
+                    "enacted": grouped["enacted"].reindex(universe).to_numpy(),
+                }
+            )
+        )
+    table = pd.concat(frames, ignore_index=True)
+    return table.astype({c: "string" for c in table.columns})

@@ -87,6 +87,7 @@ class Resolution:
     reason: str = ""  # why a row is unresolved
     alias_line: int | None = None
     flags: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()  # Census place code of a city row, where the name files give it
 
 
 def load_aliases(path: Path, gaz: Gazetteer, sources: set[str]) -> list[Alias]:
@@ -251,6 +252,7 @@ class Resolver:
             )
         place = chosen[0]
         flags = self._cross_check(state, name, place)
+        codes = (place.code,) if place.code else ()
         if len(place.fips) == 1 and place.type == "Incorporated Place":
             county = self.gaz.county_name(place.fips[0])
             # Same name as its only county: an independent city ("Richmond city"); a city
@@ -261,12 +263,14 @@ class Resolver:
                     "county_equivalent",
                     f"{place.source}: {place.name!r} is the county-equivalent {county!r}",
                     flags=flags,
+                    places=codes,
                 )
         return Resolution(
             place.fips,
             "containing_county",
             f"{place.source}: {place.name!r} ({place.type}) lies in {self._names(place.fips)}",
             flags=flags,
+            places=codes,
         )
 
     def _cross_check(self, state: str, name: str, place: Place) -> tuple[str, ...]:
@@ -307,6 +311,7 @@ def resolve_rows(rows: pd.DataFrame, resolver: Resolver) -> pd.DataFrame:
     out["alias_line"] = pd.array([r.alias_line for r in results], dtype="Int64")
     out["unresolved_reason"] = [r.reason or None for r in results]
     out["flags"] = [list(f) + list(r.flags) for f, r in zip(out["flags"], results)]
+    out["places"] = [list(r.places) for r in results]
     return out
 
 

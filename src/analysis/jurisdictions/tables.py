@@ -31,6 +31,10 @@ def definitions_path() -> Path:
     return paths.processed_dir() / "definitions.parquet"
 
 
+def city_definitions_path() -> Path:
+    return paths.processed_dir() / "city_definitions.parquet"
+
+
 def resolution_path() -> Path:
     return paths.processed_dir() / "jurisdictions.parquet"
 
@@ -68,12 +72,24 @@ def _table(definitions: list[Definition]) -> pd.DataFrame:
     return table
 
 
-def load_definition(name: str, reasons: bool = False) -> pd.Series | pd.DataFrame:
+def load_definition(
+    name: str, reasons: bool = False, unit: str = "county"
+) -> pd.Series | pd.DataFrame:
     """Every county's status under one definition: a Series indexed by fips (all
     3,142 counties of 2015) with values sanctuary / cooperating / other, named
     after the definition. With `reasons=True`, a DataFrame with the status and
-    the source rows behind it."""
+    the source rows behind it. unit="city": every city of the city panel, indexed by
+    place, in the definition's city reading (strict or broad, `reading` beside the
+    reasons)."""
     (definition,) = _definitions([name])
+    if unit == "city":
+        part = _city_table([definition])
+        part = part[part["definition"] == name].set_index("place").sort_index()
+        if reasons:
+            return part[["status", "reason", "reading", "enacted"]]
+        return part["status"].rename(name)
+    if unit != "county":
+        raise UnknownChoice("unit", unit, ["county", "city"])
     table = _table([definition])
     part = table[table["definition"] == name].set_index("fips").sort_index()
     if reasons:
@@ -81,14 +97,32 @@ def load_definition(name: str, reasons: bool = False) -> pd.Series | pd.DataFram
     return part["status"].rename(name)
 
 
+def _city_table(definitions: list[Definition]) -> pd.DataFrame:
+    path = city_definitions_path()
+    if not path.exists():
+        raise AnalysisError(
+            f"{paths.relative(path)} does not exist yet: run `make data` (it needs the city "
+            "panel, data/processed/city_panel.parquet)."
+        )
+    table = _read(path)
+    missing = [d.id for d in definitions if d.id not in set(table["definition"])]
+    if missing:
+        raise AnalysisError(
+            f"definition(s) {', '.join(missing)} are in data/definitions.toml but not in "
+            f"{paths.relative(path)}: run `make data`."
+        )
+    return table
+
+
 def list_definitions() -> pd.DataFrame:
-    """The definitions with their lists, status, what counts, caveats and, once
-    built, the number of counties each marks."""
+    """The definitions with their reader label, lists, status, what counts, caveats and,
+    once built, the number of counties each marks."""
     definitions = _definitions(None)
     frame = pd.DataFrame(
         [
             {
                 "id": d.id,
+                "label": d.reader_label,
                 "title": d.title,
                 "status": d.status,
                 "sources": ", ".join(d.sources),
@@ -96,6 +130,7 @@ def list_definitions() -> pd.DataFrame:
                 "year": d.year,
                 "as_of": d.as_of,
                 "caveats": d.caveats,
+                "city_reading": d.city_reading,
             }
             for d in definitions
         ]
@@ -184,11 +219,12 @@ def policy_dated(source: str) -> bool:
     return source in POLICY_DATED or source.startswith(USER_SOURCE_PREFIX)
 
 
-def enactment_dates(name: str) -> pd.Series:
-    """When each county a definition marks came under the listed policy: fips ->
-    the earliest date ("YYYY-MM" or "YYYY") among the rows that mark it; missing
-    where no such row dates its policy. Only lists whose dates are the policy's own
-    count (POLICY_DATED); the DHS and DOJ lists carry their publication date."""
+def enactment_dates(name: str, unit: str = "county") -> pd.Series:
+    """When each county (unit "city": each city) a definition marks came under the
+    listed policy: fips (place) -> the earliest date ("YYYY-MM-DD", "YYYY-MM" or "YYYY")
+    among the rows that mark it; missing where no such row dates its policy. Only lists
+    whose dates are the policy's own count (POLICY_DATED); the DHS and DOJ lists carry
+    their publication date."""
     (definition,) = _definitions([name])
     undated = [s for s in definition.sources if not policy_dated(s)]
     if undated:
@@ -198,6 +234,10 @@ def enactment_dates(name: str) -> pd.Series:
             f"their policies: {', '.join(sorted(POLICY_DATED))} and user lists with an "
             "`enacted` column (docs/definitions.md)."
         )
+    if unit == "city":
+        places = load_definition(name, reasons=True, unit="city")
+        marked = places[places["status"] != OTHER]
+        return marked["enacted"].astype(object).rename(f"{name}_enacted")
     marked = load_definition(name)
     marked = marked.index[marked != OTHER]
     rows = _read(resolution_path())

@@ -49,11 +49,12 @@ def read_geocodes(path: Path, account: FileAccount, sep: str = ",") -> pd.DataFr
 
 
 def read_place_counties(path: Path, account: FileAccount) -> pd.DataFrame:
-    """place (7-digit GEOID), county (2015 FIPS), share (of the place's 2010 people in
-    that county), population_2010 (of the place's part in the county)."""
+    """place (7-digit GEOID), fips (its county, 2015 codes), share (of the place's 2010
+    people living in that county), county_share (of the county's people living in the
+    place), population_2010 (of the place's part in the county)."""
     # Latin-1: place names such as 'Cañon City' are written in it.
     raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="latin-1")
-    require_columns(raw, ["county", "state", "placefp", "pop10", "AFACT2"], path)
+    require_columns(raw, ["county", "state", "placefp", "pop10", "afact", "AFACT2"], path)
     account.read(raw)
     raw["_row"] = raw.index + 2
     raw = account.drop(
@@ -71,6 +72,7 @@ def read_place_counties(path: Path, account: FileAccount) -> pd.DataFrame:
             "fips": raw["county"].str.strip(),
             "place": raw["state"].str.strip() + raw["placefp"].str.strip(),
             "share": numeric(raw, "AFACT2", path, required=True),
+            "county_share": numeric(raw, "afact", path, required=True),
             "population_2010": numeric(raw, "pop10", path, required=True),
         }
     )
