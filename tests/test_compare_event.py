@@ -229,3 +229,28 @@ def test_cohorts_after_the_years_studied_are_left_out_with_a_note():
     only_late = status.where(~status.index.isin(adoption.index[adoption == 2013]), "other")
     failed = event_study(panel, only_late.rename("toy"), adoption, "poverty_pct")
     assert failed["note"].iloc[0].startswith("not estimated: no focal county adopted in")
+
+
+def test_the_specification_curve_includes_the_event_studys_average_after_adoption():
+    from analysis.compare import specification_curve
+
+    panel, status, adoption = staggered_panel({2013: 2.0, 2014: 2.0})
+    curve = specification_curve(
+        panel,
+        statuses={"toy": status},
+        methods=("raw", "event"),
+        outcomes=["poverty_pct"],
+        years=[2015],
+        options={"event": {"adoption": adoption}},
+        workers=1,
+    )
+    event = curve[curve["method"] == "event"]
+    assert len(event) == 1 and event["term"].iloc[0] == "after (average)"
+    assert event["estimate"].iloc[0] == pytest.approx(2.0, abs=1e-8)
+    undated = specification_curve(
+        panel, statuses={"toy": status}, methods=("event",), outcomes=["poverty_pct"], workers=1
+    )
+    assert (
+        undated["note"].iloc[0]
+        == "not estimated: toy does not date its policies: no adoption year to study"
+    )

@@ -145,3 +145,21 @@ def test_the_2017_coverage_file_fills_coverage_for_all_but_new_york_city_and_no_
     assert nyc <= set(missing["fips"])
     assert missing.loc[~missing["fips"].isin(nyc), "total_crime_per_10k"].isna().all()
     assert rows["crime_coverage"].dropna().between(0, 100).all()
+
+
+def test_a_cut_of_zero_drops_nothing(panel):
+    from analysis.compare.coverage import apply_min_coverage
+
+    cut, dropped = apply_min_coverage(panel, 0)
+    assert dropped.empty
+    pd.testing.assert_frame_equal(cut, panel)
+
+
+def test_a_did_spanning_2015_with_a_cut_above_80_gives_the_flag_reason(panel):
+    from analysis.errors import AnalysisError
+
+    with pytest.raises(AnalysisError, match="2015 crime has only Urban's quality flag"):
+        compare("ice2014", "did", None, "total_crime_per_10k", panel=panel, min_coverage=90)
+    table = compare("ice2014", "did", None, None, panel=panel, min_coverage=90)
+    crime = table[table["outcome"] == "total_crime_per_10k"].iloc[0]
+    assert "2015 crime has only Urban's quality flag" in crime["note"]

@@ -59,7 +59,7 @@ def apply_min_coverage(
     """(panel with crime blanked below the cut, the county-years blanked: fips, year,
     coverage). A county-year without crime figures is not counted as dropped."""
     empty = pd.DataFrame({"fips": [], "year": [], "crime_coverage": []})
-    if min_coverage is None:
+    if min_coverage is None or min_coverage <= 0:  # every county-year covers 0 % or more
         return panel, empty
     has_crime = panel["total_crime_per_10k"].notna()
     below = has_crime & ~passes(panel, min_coverage)

@@ -165,7 +165,9 @@ def _tasks(
                         (make_plan("did", None, did_options, unit=unit), outcome)
                     )
     if "event" in methods:
-        event_options = {**options.get("event", {}), "adoption": adoption}
+        event_options = dict(options.get("event", {}))
+        if adoption is not None:  # the definition's dates, unless the caller gave some
+            event_options.setdefault("adoption", adoption)
         window = set(event_options.get("years", default_window()))
         for outcome in outcomes:
             if len(window & has_values[outcome]) >= 2 and outcome not in CONSTANT_OUTCOMES:

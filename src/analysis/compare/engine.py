@@ -196,8 +196,10 @@ def estimate(
         gone = absent_years(
             as_built, outcome, set(needed) & set(outcome_years(outcome, the_unit.name))
         )
-        unusable = flag_only_years(outcome, needed, min_coverage)
-        if unusable and not plan.method.panel:
+        # An event study takes the years it has (2015 then is a gap, said in the note);
+        # a comparison of chosen years cannot leave one out.
+        unusable = plan.method.layout != "event" and flag_only_years(outcome, needed, min_coverage)
+        if unusable:
             if outcomes is not None:
                 raise AnalysisError(f"{outcome}: {unusable}")
             rows.append(_unavailable_row(design.groups, year_used, outcome, method, unusable))
