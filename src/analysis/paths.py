@@ -24,8 +24,21 @@ def registry_file() -> Path:
 
 
 def definitions_file() -> Path:
-    """The committed sanctuary and cooperating definitions (always the repository's own)."""
-    return REPO_DIR / "data" / "definitions.toml"
+    """The sanctuary and cooperating definitions: the project root's own when it has one
+    (a scratch project with a user's lists), else the repository's."""
+    return _own_or_repository("data", "definitions.toml")
+
+
+def aliases_file() -> Path:
+    """The hand-made name decisions, found as definitions_file() is."""
+    return _own_or_repository("data", "aliases.csv")
+
+
+def _own_or_repository(*parts: str) -> Path:
+    # Make reads these files relative to the folder it runs in (the root), so the
+    # library must read the same ones.
+    own = root().joinpath(*parts)
+    return own if own.is_file() else REPO_DIR.joinpath(*parts)
 
 
 def raw_dir() -> Path:

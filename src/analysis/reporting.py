@@ -21,13 +21,50 @@ import base64
 import datetime as dt
 import html
 import io
+import json
 import re
+from urllib.parse import urlsplit
 
 from .atomic import write_json, write_text
 from .reports.layout import figures_dir, meta_path, tables_dir
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 PNG_DPI = 120  # sharp at the page's 900-pixel width
+# Schemes a link taken from data may have: anything else (javascript:, data:, file:)
+# would run or open something in the reader's browser.
+SAFE_SCHEMES = ("http", "https")
+
+
+def safe_url(url: object) -> str | None:
+    """`url` when it is an http(s) address with a host, else None: a link target from
+    data (a source's address, a list's cell) must not run script or open a local file."""
+    if not isinstance(url, str):
+        return None
+    text = url.strip()
+    # Browsers drop tabs and newlines inside a URL, so "java\tscript:" would still run.
+    if not text or any(ord(ch) < 32 or ch == "\x7f" for ch in text):
+        return None
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in SAFE_SCHEMES or not parts.netloc:
+        return None
+    return text
+
+
+def script_json(value) -> str:
+    """`value` as JSON to put inside a <script> element: no "</script>" or "<!--" in the
+    data can end the element or change how the browser reads it."""
+    text = json.dumps(value)
+    # Outside strings JSON has no <, > or &, so these escapes only ever touch string content.
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def text_html(text: object) -> str:
+    """Text from a notebook (it may quote data: a list's names, a definition's title) as
+    HTML that shows exactly that text; `backticks` mark code, as in the notices."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(str(text)))
 
 
 def _figure_title(fig) -> str:
@@ -74,13 +111,28 @@ def _html_table(frame, index: bool, float_format: str, uuid: str) -> str:
 
     classes = pd.DataFrame("", index=frame.index, columns=frame.columns)
     classes[numeric] = "num"
-    styler = frame.style.format({c: fmt(c) for c in numeric}, na_rep="").set_td_classes(classes)
+    # Styler writes cell text into the page as HTML: every value and label is escaped,
+    # so a name or title holding markup reads as that text and never runs.
+    styler = frame.style.format(_cell_html, na_rep="")
+    # subset, or the formatters of every other column are reset to pandas' default.
+    styler = styler.format({c: fmt(c) for c in numeric}, subset=numeric, na_rep="", escape="html")
+    styler = styler.set_td_classes(classes)
     styler = styler.set_uuid(uuid)
     styler = styler.set_table_attributes('class="report-table"')
-    styler = styler.relabel_index([labels.header(c) for c in frame.columns], axis="columns")
+    # A callable, not relabel_index, whose labels are format strings: a "{" in a
+    # column name would raise.
+    styler = styler.format_index(lambda c: html.escape(labels.header(c)), axis="columns")
+    styler = styler.format_index(_cell_html, axis="index")
     if not index:
         styler = styler.hide(axis="index")
     return styler.to_html()
+
+
+def _cell_html(value) -> str:
+    """A text (or list, or other object) cell as escaped HTML; floats as pandas shows them."""
+    if isinstance(value, float):
+        return f"{value:.6f}"
+    return html.escape(value if isinstance(value, str) else str(value))
 
 
 def check(**parameters) -> dict:
@@ -202,17 +254,19 @@ class Report:
 
     def assumption(self, statement: str, holds: bool) -> None:
         """State what the report assumes about the data, and stop if it does not hold."""
-        from IPython.display import Markdown, display
+        from IPython.display import HTML, display
 
         if not holds:
             raise AssertionError(f"data check failed: {statement}")
-        display(Markdown(f"*Data check passed: {statement}*"))
+        passed = f"<em>Data check passed: {text_html(statement)}</em>"
+        display(HTML(f'<p class="assumption">{passed}</p>'))
 
     def note(self, text: str) -> None:
-        """A sentence of context in the page (shown, not recorded as a finding)."""
-        from IPython.display import Markdown, display
+        """A sentence of context in the page (shown, not recorded as a finding); shown as
+        written, since it may quote data (`backticks` mark code)."""
+        from IPython.display import HTML, display
 
-        display(Markdown(text))
+        display(HTML(f'<p class="note">{text_html(text)}</p>'))
 
     def unavailable(self, text: str | None) -> None:
         """Show, in place of a figure, table or estimate, the one line saying which
@@ -223,16 +277,16 @@ class Report:
         if not text:
             return
         self.notices.append(text)
-        body = re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text))
-        display(HTML(f'<p class="notice-missing">{body}</p>'))
+        display(HTML(f'<p class="notice-missing">{text_html(text)}</p>'))
         self.save()
 
     def finding(self, text: str) -> None:
-        """State a finding in the report; the first one is the report's line on the index page."""
-        from IPython.display import Markdown, display
+        """State a finding in the report; the first one is the report's line on the index page.
+        Shown as written: a finding may quote data (a definition's title, a list's names)."""
+        from IPython.display import HTML, display
 
         self.findings.append(text)
-        display(Markdown(f"**{text}**"))
+        display(HTML(f'<p class="finding"><strong>{text_html(text)}</strong></p>'))
         self.save()
 
     def save(self) -> None:

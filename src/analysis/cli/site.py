@@ -13,13 +13,27 @@ def report(args) -> None:
 
     names = list(args.names)
     if args.from_file:
-        names += Path(args.from_file).read_text().split()
+        names += _names_in(args.from_file)
     if len(names) == 1 and args.jobs <= 1:
         started = time.perf_counter()
         spec = run_report(names[0])
         print(f"wrote {paths.relative(spec.html)} in {time.perf_counter() - started:.1f} s")
     elif names:
         run_reports(names, args.jobs, report=lambda line: print(line, flush=True))
+
+
+def _names_in(path: str) -> list[str]:
+    """The report names listed in the file `--from` names, one per line."""
+    from ..errors import AnalysisError
+
+    try:
+        return Path(path).read_text(encoding="utf-8").split()
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise AnalysisError(
+            f"--from {path}: cannot read report names from it ({reason}). Give a UTF-8 text "
+            "file with one report name per line, as `make reports` writes."
+        ) from None
 
 
 def write_index(args) -> None:

@@ -64,8 +64,8 @@ _COUNTY_WORDS = ("County", "Parish", "Borough", "Census Area")
 
 
 def aliases_file() -> Path:
-    """The committed table of hand-made decisions (always the repository's own)."""
-    return paths.REPO_DIR / "data" / "aliases.csv"
+    """The table of hand-made decisions: the project root's own, else the repository's."""
+    return paths.aliases_file()
 
 
 @dataclass(frozen=True)

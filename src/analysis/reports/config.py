@@ -8,6 +8,7 @@ combination of values, the name and title being patterns filled from them.
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +21,10 @@ NAME_PARAMETER = "report_name"  # set by the runner; empty in JupyterLab
 
 
 def config_path() -> Path:
-    return paths.REPO_DIR / "reports" / "reports.yml"
+    """The project root's reports/reports.yml (ANALYSIS_ROOT's, when it has one: a scratch
+    project may carry its own report set), else the repository's."""
+    own = paths.root() / "reports" / "reports.yml"
+    return own if own.is_file() else paths.REPO_DIR / "reports" / "reports.yml"
 
 
 def template_dir() -> Path:
@@ -44,45 +48,147 @@ class ReportSpec:
         return layout.executed_path(self.name)
 
 
+# A report's name names its files and Make's targets: no spaces, slashes or quotes.
+NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+KEYS_ALLOWED = ("name", "notebook", "title", "parameters", "settings", "matrix")
+# More reports than this from one file is a matrix written by mistake, not a report set.
+MAX_REPORTS = 10_000
+
+
 def load_config(path: Path | None = None) -> list[ReportSpec]:
+    """The reports of `path` (reports/reports.yml). Anything malformed stops with an
+    AnalysisError naming the file, the entry and the value, and saying what to write."""
     import yaml
 
-    path = path or config_path()
-    doc = yaml.safe_load(path.read_text()) or {}
+    path = Path(path or config_path())
+    shown = paths.relative(path)
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise AnalysisError(
+            f"{shown} does not exist: it lists the reports to build (see README, Reports)."
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AnalysisError(f"{shown} cannot be read ({exc}); save it as UTF-8 text.") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f", line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise AnalysisError(
+            f"{shown}{where}: not valid YAML ({problem}). Fix the syntax; each report is "
+            "an entry under `reports:`."
+        ) from None
+    doc = {} if doc is None else doc
+    if not isinstance(doc, dict):
+        raise AnalysisError(
+            f"{shown}: expected `reports:` followed by a list of entries, found a "
+            f"{type(doc).__name__}."
+        )
+    entries = doc.get("reports") or []
+    if not isinstance(entries, list):
+        raise AnalysisError(
+            f"{shown}: `reports` should be a list of entries (each starting with `- name:`), "
+            f"not a {type(entries).__name__}."
+        )
     specs: list[ReportSpec] = []
-    for i, entry in enumerate(doc.get("reports", []), start=1):
-        keys_allowed = ["name", "notebook", "title", "parameters", "settings", "matrix"]
-        unknown = set(entry) - set(keys_allowed)
-        if unknown:
-            raise UnknownChoice(
-                f"key in entry {i} of {paths.relative(path)}",
-                sorted(unknown)[0],
-                keys_allowed,
-            )
-        notebook = path.parent.parent / "notebooks" / entry["notebook"]
-        if not notebook.exists():
+    for i, entry in enumerate(entries, start=1):
+        specs += _entry_specs(entry, f"{shown}, entry {i}", path)
+        if len(specs) > MAX_REPORTS:
             raise AnalysisError(
-                f"{paths.relative(path)}, entry {i}: notebook "
-                f"{entry['notebook']!r} not found in notebooks/"
-            )
-        matrix = entry.get("matrix", {})
-        keys = list(matrix)
-        for combo in itertools.product(*(matrix[k] for k in keys)) if keys else [()]:
-            params = {**entry.get("parameters", {}), **dict(zip(keys, combo))}
-            specs.append(
-                ReportSpec(
-                    entry["name"].format(**params),
-                    notebook,
-                    entry.get("title", "").format(**params),
-                    params,
-                    dict(entry.get("settings", {})),
-                )
+                f"{shown}, entry {i}: more than {MAX_REPORTS:,} reports; shorten its `matrix`."
             )
     names = [s.name for s in specs]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
-        raise AnalysisError(f"{paths.relative(path)}: report names used twice: {dupes}")
+        raise AnalysisError(f"{shown}: report names used twice: {dupes}")
     return specs
+
+
+def _entry_specs(entry: object, where: str, path: Path) -> list[ReportSpec]:
+    """The reports of one entry of reports.yml (several with a `matrix`)."""
+    if not isinstance(entry, dict):
+        raise AnalysisError(
+            f"{where}: expected keys such as `name:` and `notebook:`, found {entry!r}."
+        )
+    unknown = [k for k in entry if k not in KEYS_ALLOWED]
+    if unknown:
+        raise UnknownChoice(f"key in {where}", unknown[0], KEYS_ALLOWED)
+    for key in ("name", "notebook"):
+        if not isinstance(entry.get(key), str) or not entry[key].strip():
+            raise AnalysisError(f"{where}: `{key}` is required and must be text.")
+    name_pattern, title_pattern = entry["name"], entry.get("title", "")
+    if not isinstance(title_pattern, str):
+        raise AnalysisError(f"{where}: `title` must be text, not {title_pattern!r}.")
+    notebook_name = entry["notebook"]
+    notebooks = path.parent.parent / "notebooks"
+    notebook = notebooks / notebook_name
+    if (
+        Path(notebook_name).name != notebook_name
+        or not notebook_name.endswith(".ipynb")
+        or not notebook.is_file()
+    ):
+        found = sorted(p.name for p in notebooks.glob("*.ipynb"))
+        raise AnalysisError(
+            f"{where}: notebook {notebook_name!r} not found in notebooks/; "
+            f"the notebooks are: {', '.join(found) or 'none'}"
+        )
+    parameters = _mapping(entry, "parameters", where)
+    settings = _mapping(entry, "settings", where)
+    matrix = _mapping(entry, "matrix", where)
+    for key, values in matrix.items():
+        if not isinstance(values, list) or not values:
+            raise AnalysisError(
+                f"{where}: matrix `{key}` must be a list of values, e.g. [2015, 2016], "
+                f"not {values!r}."
+            )
+    size = 1
+    for values in matrix.values():
+        size *= len(values)
+    if size > MAX_REPORTS:
+        raise AnalysisError(f"{where}: its matrix makes {size:,} reports; shorten it.")
+    keys = list(matrix)
+    specs = []
+    for combo in itertools.product(*(matrix[k] for k in keys)):
+        params = {**parameters, **dict(zip(keys, combo))}
+        name = _fill(name_pattern, params, where, "name")
+        if not NAME_PATTERN.fullmatch(name):
+            raise AnalysisError(
+                f"{where}: report name {name!r} names files and Make targets: use letters, "
+                "digits, '-', '_' and '.', starting with a letter or digit."
+            )
+        title = _fill(title_pattern, params, where, "title")
+        specs.append(ReportSpec(name, notebook, title, params, dict(settings)))
+    return specs
+
+
+def _mapping(entry: dict, key: str, where: str) -> dict:
+    """`parameters`, `settings` or `matrix`: names (text) to values; absent or empty is {}."""
+    value = entry.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
+        raise AnalysisError(
+            f"{where}: `{key}` must map names to values (e.g. `{key}: {{year: 2015}}`), "
+            f"not {value!r}."
+        )
+    return value
+
+
+def _fill(pattern: str, params: dict, where: str, key: str) -> str:
+    """A name or title pattern filled from the parameters ("compare-{definition}")."""
+    try:
+        return pattern.format(**params)
+    except KeyError as exc:
+        raise AnalysisError(
+            f"{where}: {key} {pattern!r} uses {{{exc.args[0]}}}, which is not one of its "
+            f"parameters ({', '.join(params) or 'none'}); write {{name}} of a parameter or "
+            "matrix key ({{ or }} for a literal brace)."
+        ) from None
+    except (IndexError, AttributeError, ValueError, TypeError) as exc:
+        raise AnalysisError(
+            f"{where}: {key} {pattern!r} is not a pattern this can fill ({exc}); write "
+            "{name} of a parameter or matrix key ({{ or }} for a literal brace)."
+        ) from None
 
 
 def find(name: str, config: Path | None = None) -> ReportSpec:

@@ -11,7 +11,6 @@ through vl-convert, so it opens offline and makes no request.
 from __future__ import annotations
 
 import html
-import json
 from pathlib import Path
 
 from .. import labels, paths
@@ -161,12 +160,14 @@ def build_explorer() -> Path:
     """Write reports/explore.html from the robustness report's specifications."""
     import vl_convert as vlc
 
+    from ..reporting import script_json  # reporting imports this package: not at the top
+
     table = load_specifications()
     spec = chart(table).to_dict()
     page = PAGE.format(
         css=(template_dir() / "report" / "site.css").read_text(),
         bundle=vlc.javascript_bundle(),
-        spec=json.dumps(spec).replace("</", "<\\/"),
+        spec=script_json(spec),
         n=f"{len(table):,}",
         source=html.escape(f"reports/tables/{SOURCE_REPORT}/specifications.csv"),
     )

@@ -31,7 +31,7 @@ def build_index(config: Path | None = None) -> Path:
             continue
         params = ", ".join(f"{k} {v}" for k, v in spec.parameters.items())
         tables = " ".join(
-            f'<a href="tables/{spec.name}/{t}.csv">{html.escape(t)}.csv</a>'
+            f'<a href="{_href("tables", spec.name, f"{t}.csv")}">{html.escape(t)}.csv</a>'
             for t in meta.get("tables", [])
         )
         notices = meta.get("notices", [])
@@ -44,7 +44,7 @@ def build_index(config: Path | None = None) -> Path:
         )
         rows.append(
             f"<li>{_thumbnail(spec, meta)}<div>"
-            f'<h3><a href="html/{spec.name}.html">'
+            f'<h3><a href="{_href("html", f"{spec.name}.html")}">'
             f"{html.escape(spec.title or spec.name)}</a></h3>"
             f'<p class="finding">{html.escape(meta.get("finding", ""))}</p>'
             f'<p class="meta">{html.escape(params)}{" · " if params else ""}built '
@@ -84,22 +84,32 @@ def build_index(config: Path | None = None) -> Path:
     return target
 
 
+def _href(*parts: str) -> str:
+    """A relative link to a site file, quoted and escaped for an attribute: report names
+    come from reports/reports.yml."""
+    from urllib.parse import quote
+
+    return html.escape("/".join(quote(p) for p in parts))
+
+
 def _key_figure(name: str, meta: dict) -> tuple[str, str] | None:
-    """(relative path of the report's first figure, its alt text), if it has one."""
+    """(link to the report's first figure, its alt text), if it has one."""
     figures = meta.get("figures", [])
     if not figures:
         return None
     alt = meta.get("figure_alt", {}).get(figures[0], figures[0].replace("-", " "))
-    return f"figures/{name}/{figures[0]}.png", alt
+    return _href("figures", name, f"{figures[0]}.png"), alt
 
 
 def _thumbnail(spec, meta: dict) -> str:
     figure = _key_figure(spec.name, meta)
     if figure is None:
         return '<span class="thumb"></span>'
+    # Not loading="lazy": the thumbnails are local files, and a lazy one below the fold is
+    # not loaded when the page is saved or printed (nor when the site test looks at it).
     return (
-        f'<a class="thumb" href="html/{spec.name}.html"><img src="{figure[0]}" '
-        f'alt="{html.escape(figure[1])}" loading="lazy"></a>'
+        f'<a class="thumb" href="{_href("html", f"{spec.name}.html")}"><img src="{figure[0]}" '
+        f'alt="{html.escape(figure[1])}"></a>'
     )
 
 
@@ -142,12 +152,13 @@ def _glance_table(name: str, tables: list[str]) -> str:
 def _glance(spec, meta: dict) -> str:
     """The index's opening: the at-a-glance report's figure, finding and table."""
     figure = _key_figure(spec.name, meta)
+    page = _href("html", f"{spec.name}.html")
     tables = " · ".join(
-        f'<a href="tables/{spec.name}/{t}.csv">table (CSV)</a>' for t in meta.get("tables", [])
+        f'<a href="{_href("tables", spec.name, f"{t}.csv")}">table (CSV)</a>'
+        for t in meta.get("tables", [])
     )
     image = (
-        f'<a href="html/{spec.name}.html"><img src="{figure[0]}" '
-        f'alt="{html.escape(figure[1])}"></a>'
+        f'<a href="{page}"><img src="{figure[0]}" alt="{html.escape(figure[1])}"></a>'
         if figure
         else ""
     )
@@ -155,7 +166,7 @@ def _glance(spec, meta: dict) -> str:
         f'<section class="glance"><h2>{html.escape(spec.title)}</h2>{image}'
         f'<p class="finding">{html.escape(meta.get("finding", ""))}</p>'
         + _glance_table(spec.name, meta.get("tables", [])[:1])
-        + f'<p class="meta">{tables} · <a href="html/{spec.name}.html">how it is computed</a> · '
+        + f'<p class="meta">{tables} · <a href="{page}">how it is computed</a> · '
         '<a href="explore.html">explore every specification</a></p></section>'
     )
 
@@ -164,16 +175,22 @@ def _optional_rows() -> str:
     """The optional sources and whether this build had them, as table rows."""
     from .. import sources
     from ..availability import optional_status
+    from ..reporting import safe_url  # reporting imports this package: not at the top
 
     rows = []
     for status in optional_status():
         source = sources.registry()[status["source"]]
+        # Only an http(s) address becomes a link; anything else is shown as text.
+        url = safe_url(source.landing_page)
+        where = (
+            f'<a href="{html.escape(url)}">{html.escape(url)}</a>'
+            if url
+            else html.escape(str(source.landing_page))
+        )
         state = (
             "in this build"
             if status["present"]
-            else "not in this build: download it from "
-            f'<a href="{html.escape(source.landing_page)}">'
-            f"{html.escape(source.landing_page)}</a> and save it as "
+            else f"not in this build: download it from {where} and save it as "
             f"<code>{html.escape(status['path'])}</code>"
         )
         rows.append(
