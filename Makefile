@@ -24,8 +24,12 @@ BASE_PYTHON ?= python3
 VENV ?= .venv
 PYTHON ?= $(VENV)/bin/python
 KERNEL := sanctuary-counties
-ENV_STAMP := .make/env$(subst /,_,$(abspath $(PYTHON))).stamp
-RUN := $(PYTHON) -m analysis
+# One stamp per interpreter, named by a checksum of its absolute path: the path may hold
+# spaces or letters Make cannot take in a target's name (a checkout in "my projects/").
+# Paths in recipes are quoted for the same reason.
+ENV_STAMP := .make/env-$(shell p='$(PYTHON)'; case "$$p" in (/*) ;; (*) p="$$PWD/$$p";; esac; \
+	printf '%s' "$$p" | cksum | cut -d' ' -f1).stamp
+RUN := "$(PYTHON)" -m analysis
 
 # --- data ----------------------------------------------------------------------
 # The raw file list comes from the registry's `path = "..."` lines, read
@@ -37,12 +41,14 @@ RAW := $(addprefix data/raw/,$(RAW_PATHS))
 RAW_OPTIONAL := $(addprefix data/raw/,$(shell awk -F'"' '/^\[\[source\]\]/ {o = 0} \
 	/^optional = "/ {o = 1} o && /^ *path = "/ {print $$2}' data/sources.toml))
 RAW_REQUIRED := $(filter-out $(RAW_OPTIONAL),$(RAW))
-RAW_PANEL := $(filter data/raw/crime/% data/raw/socio/%,$(RAW_REQUIRED))
+RAW_CITY_TABLES := $(filter data/raw/crime/fbi-cius-table8/%,$(RAW_REQUIRED))
+RAW_PANEL := $(filter-out $(RAW_CITY_TABLES),$(filter data/raw/crime/% data/raw/socio/%,$(RAW_REQUIRED)))
 RAW_GEOMETRY := $(filter data/raw/geo/census-cb-2015/%,$(RAW_REQUIRED))
 # The lists, and the Census names that resolve them to counties.
 RAW_DEFINITIONS := $(filter data/raw/jurisdictions/% data/raw/geo/census-places-2010/% \
 	data/raw/geo/places-2020-index/% data/raw/socio/covariates/national_county.txt \
-	data/raw/geo/census-cb-2015/%,$(RAW_REQUIRED))
+	data/raw/geo/census-cb-2015/% data/raw/geo/datacommons-city-geocodes/% \
+	data/raw/geo/geocorr-2018-county-place/%,$(RAW_REQUIRED))
 
 # Which optional files are here, as the last fetch saw them. The fetch rewrites
 # this file only when that changes, so adding the files later rebuilds exactly
@@ -56,9 +62,17 @@ RAW_RECHECK := $(if $(and $(DATA_MIRROR),$(filter-out $(OPTIONAL_PRESENT),$(RAW_
 	$(if $(filter-out $(OPTIONAL_RECORDED),$(OPTIONAL_PRESENT))$(filter-out $(OPTIONAL_PRESENT),$(OPTIONAL_RECORDED)),FORCE))
 
 PANEL := data/processed/county_panel.parquet
-GEOMETRY := $(addprefix data/processed/,counties.parquet states.parquet map_counties.parquet map_states.parquet)
-DEFINITIONS := data/processed/definitions.parquet data/processed/jurisdictions.parquet
-DATA := $(PANEL) $(GEOMETRY) $(DEFINITIONS)
+GEOMETRY := $(addprefix data/processed/,counties.parquet states.parquet map_counties.parquet \
+	map_states.parquet neighbours.parquet)
+DEFINITIONS := data/processed/definitions.parquet data/processed/jurisdictions.parquet \
+	data/processed/city_definitions.parquet
+CITY_PANEL := data/processed/city_panel.parquet
+# The FBI's city tables, the files that place each agency, and the Census names.
+RAW_CITY := $(RAW_CITY_TABLES) $(filter data/raw/geo/datacommons-city-geocodes/% \
+	data/raw/geo/geocorr-2018-county-place/% data/raw/geo/census-places-2010/% \
+	data/raw/geo/places-2020-index/% data/raw/socio/covariates/national_county.txt \
+	data/raw/geo/census-cb-2015/%,$(RAW_REQUIRED))
+DATA := $(PANEL) $(CITY_PANEL) $(GEOMETRY) $(DEFINITIONS)
 
 # Each build records its products' sha256 in its log (data/processed/*.log.json).
 # A product whose bytes no longer match (truncated, edited, or from an older
@@ -72,7 +86,11 @@ CORE_CODE := $(addprefix src/analysis/,paths.py errors.py atomic.py sources.py b
 PANEL_CODE := $(CORE_CODE) src/analysis/panel.py src/analysis/panel_build.py src/analysis/years.py $(wildcard src/analysis/readers/*.py)
 GEOMETRY_CODE := $(CORE_CODE) src/analysis/geometry.py src/analysis/readers/geo.py
 DEFINITIONS_CODE := $(CORE_CODE) $(wildcard src/analysis/jurisdictions/*.py) \
-	$(addprefix src/analysis/readers/,__init__.py _common.py geo.py census_codes.py)
+	$(addprefix src/analysis/,panel.py city_places.py) \
+	$(addprefix src/analysis/readers/,__init__.py _common.py geo.py census_codes.py places.py)
+CITY_CODE := $(CORE_CODE) $(addprefix src/analysis/,panel.py city_schema.py city_panel_build.py \
+	city_places.py regions.py jurisdictions/gazetteer.py) $(addprefix src/analysis/readers/,__init__.py \
+	_common.py geo.py census_codes.py fbi_cities.py places.py)
 
 .PHONY: help setup lock fetch data reports report-pages test test-unit lint format lab bench clean clean-all FORCE
 
@@ -91,25 +109,25 @@ LOCKED_REQUIREMENTS := .make/requirements.lock.txt
 $(ENV_STAMP): pyproject.toml uv.lock
 	@mkdir -p $(@D)
 	@if [ "$(PYTHON)" = "$(VENV)/bin/python" ] && [ ! -x "$(PYTHON)" ]; then \
-		echo "creating $(VENV) with $(BASE_PYTHON)"; $(BASE_PYTHON) -m venv $(VENV); fi
+		echo "creating $(VENV) with $(BASE_PYTHON)"; $(BASE_PYTHON) -m venv "$(VENV)"; fi
 	@# uv installs in seconds where pip takes minutes. Bytecode is compiled at install:
 	@# imports (kernel starts) are seconds faster, also where PYTHONDONTWRITEBYTECODE
 	@# stops Python writing it on first import.
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
-	$(PYTHON) -m uv export --quiet --frozen --no-emit-project --extra dev \
+	"$(PYTHON)" -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	"$(PYTHON)" -m uv export --quiet --frozen --no-emit-project --extra dev \
 		--format requirements-txt --output-file $(LOCKED_REQUIREMENTS)
-	$(PYTHON) -m uv pip install --quiet --compile-bytecode --python $(PYTHON) -r $(LOCKED_REQUIREMENTS)
-	$(PYTHON) -m uv pip install --quiet --compile-bytecode --python $(PYTHON) --no-deps -e .
-	$(PYTHON) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python ($(KERNEL))" >/dev/null
+	"$(PYTHON)" -m uv pip install --quiet --compile-bytecode --python "$(PYTHON)" -r $(LOCKED_REQUIREMENTS)
+	"$(PYTHON)" -m uv pip install --quiet --compile-bytecode --python "$(PYTHON)" --no-deps -e .
+	"$(PYTHON)" -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python ($(KERNEL))" >/dev/null
 	@touch $@
 
 lock: | $(ENV_STAMP) ## resolve pyproject.toml's dependencies into uv.lock again (UPGRADE=1: newest allowed)
-	$(PYTHON) -m uv lock $(if $(UPGRADE),--upgrade)
+	"$(PYTHON)" -m uv lock $(if $(UPGRADE),--upgrade)
 
 fetch: | $(ENV_STAMP) ## fetch and verify the source files (keeps every verified file; a rerun fetches only what is missing)
 	$(RUN) fetch --record $(OPTIONAL_STAMP)
 
-data: $(DATA) ## fetch and verify the sources, build the county panel, maps' geometry and sanctuary definitions
+data: $(DATA) ## fetch and verify the sources, build the county and city panels, maps' geometry and sanctuary definitions
 
 # One fetch makes every missing file present and verified, a line per file;
 # files already here are checked, not fetched again. A failed fetch keeps every
@@ -121,6 +139,10 @@ $(RAW_REQUIRED) $(OPTIONAL_STAMP) &: $(RAW_RECHECK) | $(ENV_STAMP)
 $(PANEL): $(RAW_PANEL) $(OPTIONAL_STAMP) data/sources.toml $(PANEL_CODE) | $(ENV_STAMP)
 	$(RUN) build panel
 
+# Cities carry the covariates of their county, from the county panel.
+$(CITY_PANEL): $(RAW_CITY) $(PANEL) data/city_aliases.csv data/sources.toml $(CITY_CODE) | $(ENV_STAMP)
+	$(RUN) build city-panel
+
 $(GEOMETRY) &: $(RAW_GEOMETRY) data/sources.toml $(GEOMETRY_CODE) | $(ENV_STAMP)
 	$(RUN) build counties
 
@@ -128,8 +150,9 @@ $(GEOMETRY) &: $(RAW_GEOMETRY) data/sources.toml $(GEOMETRY_CODE) | $(ENV_STAMP)
 # A missing one is left to the build, whose error says where it looked.
 USER_LISTS := $(wildcard $(shell sed -n 's/^ *list *= *"\([^"]*\)".*$$/\1/p' data/definitions.toml))
 
-$(DEFINITIONS) &: $(RAW_DEFINITIONS) data/sources.toml data/definitions.toml data/aliases.csv \
-		$(USER_LISTS) $(DEFINITIONS_CODE) | $(ENV_STAMP)
+# The definitions classify the city panel's places too.
+$(DEFINITIONS) &: $(RAW_DEFINITIONS) $(CITY_PANEL) data/sources.toml data/definitions.toml \
+		data/aliases.csv data/city_aliases.csv $(USER_LISTS) $(DEFINITIONS_CODE) | $(ENV_STAMP)
 	$(RUN) build definitions
 
 $(UNTRUSTED): FORCE
@@ -184,24 +207,29 @@ $(CHROMIUM_STAMP):
 	@touch $@
 
 test: lint reports | $(ENV_STAMP) $(CHROMIUM_STAMP) ## lint, then every test: unit tests, the real data, every notebook and the site in a browser
-	$(PYTHON) -m pytest
+	"$(PYTHON)" -m pytest
 
 test-unit: | $(ENV_STAMP) ## the unit tests alone: no data build, notebooks or browser (seconds)
-	$(PYTHON) -m pytest -m "not integration"
+	"$(PYTHON)" -m pytest -m "not integration"
 
 lint: | $(ENV_STAMP) ## ruff: lint and format check, notebooks included
-	$(PYTHON) -m ruff check .
-	$(PYTHON) -m ruff format --check .
+	"$(PYTHON)" -m ruff check .
+	"$(PYTHON)" -m ruff format --check .
 
 format: | $(ENV_STAMP) ## apply ruff's safe fixes and its formatting
-	$(PYTHON) -m ruff check --fix .
-	$(PYTHON) -m ruff format .
+	"$(PYTHON)" -m ruff check --fix .
+	"$(PYTHON)" -m ruff format .
 
-lab: $(DATA) | $(ENV_STAMP) ## open JupyterLab on the notebooks
-	$(PYTHON) -m jupyter lab notebooks/
+# JupyterLab will not start as root without --allow-root (a container, a cloud machine);
+# LAB_ARGS passes more options, e.g. LAB_ARGS="--no-browser --port=8899".
+LAB_ARGS ?=
+lab: $(DATA) | $(ENV_STAMP) ## open JupyterLab on the notebooks (LAB_ARGS: more options)
+	"$(PYTHON)" -m jupyter lab --ServerApp.root_dir=notebooks \
+		--MappingKernelManager.default_kernel_name=$(KERNEL) \
+		$$(if [ "$$(id -u)" = 0 ]; then echo --allow-root; fi) $(LAB_ARGS)
 
 bench: $(DATA) | $(ENV_STAMP) ## time the builds and the library (results in benchmarks/results/)
-	$(PYTHON) benchmarks/run.py
+	"$(PYTHON)" benchmarks/run.py
 
 clean: ## remove processed data and generated reports (keeps data/raw and .venv)
 	find data/processed -mindepth 1 ! -name .gitkeep -delete
@@ -209,6 +237,6 @@ clean: ## remove processed data and generated reports (keeps data/raw and .venv)
 
 clean-all: clean ## also remove data/raw, .venv and build stamps
 	find data/raw -mindepth 1 ! -name .gitkeep -delete
-	rm -rf $(VENV) .make
+	rm -rf "$(VENV)" .make
 
 print-%: ; @echo '$($*)'

@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import json
 import shutil
+import tempfile
 from pathlib import Path
 
 from .. import paths
@@ -15,14 +16,41 @@ from .config import KERNEL, ReportSpec, find, template_dir
 from .layout import figures_dir, meta_path, tables_dir
 from .parameters import check_parameters
 
+# A Unix socket's path may be at most 107 bytes: the kernel's sockets need a short folder.
+SOCKET_PATH_MAX = 100
+
+
+def _socket_folder() -> Path:
+    """A new private folder, with a short path, for one kernel's connection file and
+    sockets: never the project folder, whose path may be long or hold spaces."""
+    base = tempfile.gettempdir()
+    if len(base) > SOCKET_PATH_MAX - 30 and Path("/tmp").is_dir():
+        base = "/tmp"
+    return Path(tempfile.mkdtemp(prefix="kernel-", dir=base))
+
 
 def _start_kernel(cwd: Path):
     """Start the report's kernel at once: it boots while this process imports papermill
-    and checks the parameters, instead of after."""
+    and checks the parameters, instead of after.
+
+    The kernel talks over IPC (Unix sockets, which only this user may open), not TCP on
+    localhost: over TCP ipykernel warns, on every run, that the traffic is unencrypted,
+    which a reader of the build log can do nothing about."""
     from jupyter_client.manager import KernelManager
 
-    km = KernelManager(kernel_name=KERNEL)
-    km.start_kernel(cwd=str(cwd))
+    folder = _socket_folder()
+    km = KernelManager(
+        kernel_name=KERNEL,
+        transport="ipc",
+        connection_file=str(folder / "kernel.json"),
+        ip=str(folder / "ipc"),
+    )
+    km.socket_folder = folder  # removed with the kernel (_Kernel.close)
+    try:
+        km.start_kernel(cwd=str(cwd))
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     return km
 
 
@@ -55,8 +83,11 @@ class _Kernel:
 
     def close(self) -> None:
         if self.km is not None:
-            self.km.shutdown_kernel(now=True)  # its work is saved; a graceful stop costs 0.4 s
-            self.km = None
+            try:
+                self.km.shutdown_kernel(now=True)  # its work is saved; a graceful stop costs 0.4 s
+            finally:
+                shutil.rmtree(self.km.socket_folder, ignore_errors=True)
+                self.km = None
 
 
 def run_report(name: str, config: Path | None = None, kernel: _Kernel | None = None) -> ReportSpec:
