@@ -39,6 +39,8 @@ _PASS_THROUGH = {
     "min_coverage": "min_coverage",
     "min_population": "min_population",
     "states": "states",
+    "pre": "pre",
+    "post": "post",
 }
 
 
@@ -147,6 +149,21 @@ def add_parsers(sub) -> None:
         help="event: the calendar years studied (default 2010-2019; 2020-2021 are the "
         "pandemic years)",
     )
+    c.add_argument(
+        "--pre",
+        action="append",
+        type=int,
+        metavar="YEAR",
+        help="did, border: a year before the policies (repeat for several; did default 2010, 2012)",
+    )
+    c.add_argument(
+        "--post",
+        action="append",
+        type=int,
+        metavar="YEAR",
+        help="did, border: a year after (repeat; did default 2015, 2016); border with "
+        "--pre/--post compares changes within pairs instead of one year",
+    )
     c.add_argument("--reference", type=int, help="did: reference year (default 2012)")
     c.add_argument("--level", type=float, help="confidence level (default 0.95)")
     c.add_argument(
@@ -164,7 +181,7 @@ def _options(args) -> dict:
     for attr, keyword in _PASS_THROUGH.items():
         value = getattr(args, attr)
         if value is not None:
-            options[keyword] = tuple(value) if attr in ("exact", "states") else value
+            options[keyword] = tuple(value) if attr in ("exact", "states", "pre", "post") else value
     if args.without_replacement:
         options["replacement"] = False
     if options.get("within") == "none":
@@ -197,7 +214,9 @@ def run(args) -> None:
     result = compare(
         args.definition,
         args.method,
-        None if args.method in ("did", "event") else args.year,
+        None
+        if args.method in ("did", "event") or (args.method == "border" and args.post)
+        else args.year,
         args.outcomes,
         comparison=args.comparison,
         covariates=covariates,
@@ -245,6 +264,7 @@ def _human(table) -> str:
         "p_value",
         "n_focal",
         "n_comparison",
+        "n_pairs",
         "n_sanctuary",
         "n_control",
     ]

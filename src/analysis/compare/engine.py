@@ -51,7 +51,8 @@ class Plan:
 
 
 def check_options(name: str, options: dict) -> None:
-    """Stop on an option the method does not take (strata: or its base method)."""
+    """Stop on an option the method does not take (strata: or its base method), and on a
+    confidence level or a number of draws no estimate can have."""
     allowed = set(lookup_method(name).options)
     if name == "strata":
         base = options.get("base", "match")
@@ -59,6 +60,16 @@ def check_options(name: str, options: dict) -> None:
     for option in options:
         if option not in allowed:
             raise UnknownChoice(f"option for method {name!r}", option, allowed)
+    level = options.get("level", 0.95)
+    if not (isinstance(level, int | float) and 0 < level < 1):
+        raise AnalysisError(f"level must be a confidence level between 0 and 1, not {level!r}")
+    if "weights" in options:
+        valid = ("both", "none", "population") if name == "raw" else ("none", "population")
+        if options["weights"] not in valid:
+            raise UnknownChoice("weights", options["weights"], valid)
+    draws = options.get("n_permutations", 1)
+    if not (isinstance(draws, int) and draws >= 1):
+        raise AnalysisError(f"n_permutations (--permutations) must be at least 1, not {draws!r}")
 
 
 def make_plan(
@@ -91,6 +102,11 @@ def make_plan(
 
 
 def make_design(plan: Plan, panel: pd.DataFrame, groups, year: int | None):
+    if plan.method.layout == "border":
+        from .border import BorderDesign
+
+        options = plan.design_options
+        return BorderDesign(panel, groups, year, options.get("pre", ()), options.get("post", ()))
     if plan.method.layout == "event":
         from .event import EventDesign
 
@@ -168,7 +184,8 @@ def estimate(
             f"panel must be the {the_unit.name} panel as a DataFrame "
             f"(analysis.load_panel(unit={the_unit.name!r}))"
         )
-    year_used = None if plan.method.panel else check_year(year, the_unit.name)
+    before_after = plan.method.layout == "border" and "post" in plan.design_options
+    year_used = None if plan.method.panel or before_after else check_year(year, the_unit.name)
     small = population.units_below(panel, cut, the_unit.key, year_used)
     groups_all = make_groups(status, comparison, the_unit)
     elsewhere = population.outside_states(panel, status, states, the_unit)
@@ -180,7 +197,7 @@ def estimate(
     panel, below_cut = apply_min_coverage(panel, min_coverage)
     names = resolve_outcomes(outcomes, year_used, the_unit.name)
     design = make_design(plan, panel, groups, year_used)
-    needed = design.years if plan.method.panel else (year_used,)
+    needed = design.years if year_used is None else (year_used,)
     if plan.method.panel and outcomes is None:
         # did needs every year of its design; an event study, two years of the outcome
         enough = (

@@ -481,6 +481,7 @@ def match_rows(
                 f"bootstrap over matched sets ({n_boot} draws, seed {seed}); "
                 "percentile interval and p-value"
             )
+        sensitivity = _sensitivity(effects, estimate, std_error, sample)
         balance = balance_rows(design, sample, matching, K, (*sample.covariates, *exact))
         smd_after = np.array([b["smd_after"] for b in balance])
         if details is not None:
@@ -512,12 +513,32 @@ def match_rows(
                 if (matching.index >= 0).any()
                 else 0,
                 mean_match_distance=float(np.nanmean(matching.distance)),
+                **sensitivity,
                 max_abs_smd_after=float(np.nanmax(np.abs(smd_after))),
                 n_imbalanced_after=int(np.count_nonzero(np.abs(smd_after) > SMD_THRESHOLD)),
             )
         ]
     except EstimationError as exc:
         return [design.failed_row(sample, outcome, "match", exc, estimand="ATT", **options)]
+
+
+def _sensitivity(effects: np.ndarray, estimate: float, std_error: float, sample: Sample) -> dict:
+    """How strong a hidden confounder would have to be (analysis.compare.sensitivity):
+    Rosenbaum's Gamma for the matched sets' differences (each focal unit minus its
+    matches' mean), in the direction of the estimate, and the E-value of the estimate
+    and of its interval's limit nearest zero, standardised by the outcome's standard
+    deviation among the compared units."""
+    from .sensitivity import e_value_md, sensitivity_gamma
+
+    found = {"rosenbaum_gamma": np.nan, "e_value": np.nan, "e_value_ci": np.nan}
+    try:
+        found["rosenbaum_gamma"] = sensitivity_gamma(effects)
+        e_values = e_value_md(estimate, std_error, float(np.std(sample.y, ddof=1)))
+        found["e_value"] = float(e_values.loc["point", "E_value"])
+        found["e_value_ci"] = float(e_values[["E_value"]].iloc[1:].min(skipna=True).iloc[0])
+    except (AnalysisError, EstimationError, ValueError):
+        pass  # too few differences, or no spread: the row says nothing rather than guess
+    return found
 
 
 def matched_pairs(design: Design, sample: Sample, matching: Matching) -> list[dict]:

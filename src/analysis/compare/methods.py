@@ -109,6 +109,19 @@ METHOD_TABLE: dict[str, Method] = {
             layout="did",
         ),
         Method(
+            "border",
+            "neighbouring counties on either side of the line: the mean within-pair "
+            "difference (a year) or difference in changes (pre/post), each pair weighted "
+            "equally, errors clustered by both counties of a pair",
+            "border",
+            "border_rows",
+            frozenset({"pre", "post", "level"}),
+            layout="border",
+            units=("county",),
+            units_note="border pairs are neighbouring counties; the city panel has no "
+            "boundaries to share, so run it with unit='county'",
+        ),
+        Method(
             "event",
             "event study by year relative to each county's adoption year, "
             "heterogeneity-robust (pyfixest: Sun-Abraham or Gardner two-stage)",
@@ -116,6 +129,7 @@ METHOD_TABLE: dict[str, Method] = {
             "event_rows",
             frozenset({"controls", "within", "level", "adoption", "years"}),
             covariates=True,
+            details="robust intervals of the average after adoption (Rambachan-Roth)",
             panel=True,
             layout="event",
             default_covariates="none",
