@@ -236,7 +236,10 @@ def test_cli_details_print_balance_and_gaps(capsys, toy_definitions):
     "args, message",
     [
         (["--definition", "toy_c"], "valid definitions: g287_toy, toy_a, toy_b"),
-        (["--definition", "toy_a", "--method", "nn"], "valid methods: did, event, ipw, match"),
+        (
+            ["--definition", "toy_a", "--method", "nn"],
+            "valid methods: border, did, event, ipw, match",
+        ),
         (["--definition", "toy_a", "--outcome", "crime"], "valid outcomes: "),
         (["--definition", "toy_a", "--comparison", "g287"], "valid comparisons: all, cooperating"),
         (["--definition", "toy_a", "--format", "xml"], "valid formats: csv, json, table"),

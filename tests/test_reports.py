@@ -33,6 +33,14 @@ def test_matrix_entries_expand_to_named_reports(site):
     assert specs[1].title == "Demo for 2016" and specs[1].parameters == {"year": 2016}
 
 
+def test_a_title_can_name_a_definition_by_its_label(site):
+    entry = {"name": "x-{definition}", "notebook": "demo.ipynb", "title": "{definition_label}"}
+    rewrite(site, {**entry, "matrix": {"definition": ["ice2014"]}})
+    (spec,) = reports.load_config(site)
+    assert spec.name == "x-ice2014" and spec.title == "ICE 2014 table"
+    assert "definition_label" not in spec.parameters
+
+
 def test_misspelled_parameter_names_the_valid_ones(site):
     rewrite(site, {"name": "x", "notebook": "demo.ipynb", "parameters": {"yaer": 2015}})
     with pytest.raises(UnknownChoice) as err:

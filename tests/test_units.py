@@ -107,6 +107,19 @@ def test_event_studies_of_cities_use_the_ones_present_every_year():
     assert "54 of 60 cities are in the table in every year 2010-2019" in table["note"].iloc[0]
 
 
+def test_an_event_study_of_cities_can_condition_on_the_city_set_region_by_year():
+    panel, status = toy_cities()
+    regions = ["Northeast", "Midwest", "South", "West"]
+    panel["census_region"] = panel["place"].map(lambda p: regions[int(p[-2:]) % 4])
+    adoption = pd.Series(2015, index=status.index[status == "sanctuary"])
+    table = estimate(
+        panel, status, "event", None, "violent_per_10k", unit="city", adoption=adoption,
+        min_population=0, covariates="city",
+    )  # fmt: skip
+    after = table[table["term"] == "after (average)"].iloc[0]
+    assert after["covariates"] == "city" and np.isfinite(after["estimate"]), after["note"]
+
+
 def test_unknown_units_and_city_only_choices_say_what_is_valid():
     with pytest.raises(UnknownChoice, match="valid units: city, county"):
         unit("town")
@@ -138,3 +151,23 @@ def test_a_county_only_compare_of_a_city_panel_names_the_problem(monkeypatch):
     panel, _ = toy_cities()
     with pytest.raises(AnalysisError, match="is it the county panel"):
         compare("ice2014", "raw", 2015, "violent_per_10k", panel=panel)
+
+
+def test_sign_agreement_counts_each_unit_apart():
+    from analysis.compare.curve import sign_agreement
+
+    table = pd.DataFrame(
+        {
+            "unit": ["county", "county", "city", "city", "city"],
+            "outcome": ["violent_per_10k"] * 5,
+            "estimate": [-1.0, -2.0, 3.0, 1.0, np.nan],
+            "ci_low": [-2.0, -3.0, 1.0, -1.0, np.nan],
+            "ci_high": [-0.5, 1.0, 5.0, 3.0, np.nan],
+        }
+    )
+    shares = sign_agreement(table).set_index("unit")
+    assert shares.loc["county", "share_lower_pct"] == 100
+    assert shares.loc["county", "share_clearly_lower_pct"] == 50
+    assert shares.loc["city", "specifications"] == 2 and shares.loc["city", "not_estimable"] == 1
+    assert shares.loc["city", "share_clearly_higher_pct"] == 50
+    assert "unit" not in sign_agreement(table[table["unit"] == "city"]).columns

@@ -11,11 +11,13 @@ from collections.abc import Iterable
 
 from . import sources
 from .errors import UnknownChoice
-from .years import YEARS, files_for
+from .years import CONSTANT_FILES, YEARS, files_for
 
 # Files that turn list rows naming cities or states into counties.
 RESOLUTION_FILES = ("places-2010", "place-index-2020", "county-codes-2010")
 MAP_FILES = ("counties-2015", "states-2015")
+# Files that make the city panel beside the FBI's tables: places, their counties.
+CITY_FILES = ["city-geocodes", "city-geocodes-manual", "geocorr-2018-county-place", "places-2010"]
 
 
 def _definition_files(definition: str) -> list[str]:
@@ -45,11 +47,18 @@ def sources_for(
     years: Iterable[int] = (),
     comparisons: Iterable[str] = (),
     maps: bool = False,
+    unit: str = "county",
 ) -> list[str]:
     """Registry source ids, in registry order, for a page that shows `columns` in
     `years` for `definitions` (and 287(g) `comparisons` such as "g287_2015";
-    "cooperating" means each definition's nearest 287(g) list)."""
+    "cooperating" means each definition's nearest 287(g) list), of the county panel or
+    (unit "city") the city panel: the FBI's city tables, the files that place each
+    city, and the county files its covariates come from."""
     files: list[str] = []
+    if unit == "city":
+        files += CITY_FILES + [f"fbi-table8-{y}" for y in years or range(2010, 2020)]
+        files += [CONSTANT_FILES[c] for c in columns if c in CONSTANT_FILES]
+        columns = [c for c in columns if c in CONSTANT_FILES]
     for definition in definitions:
         files += _definition_files(definition)
     for comparison in comparisons:

@@ -1,17 +1,24 @@
-"""Words for readers: what each outcome, covariate and table column is called on a
-page, with its unit.
+"""Words for readers: what each outcome, covariate, definition and table column is
+called on a page, with its unit.
 
 Code, CSVs and the command line keep the machine names (`total_crime_per_10k`,
-`ci_low`, `n_focal`); figures and the tables a reader sees use these labels,
-and `data_dictionary()` ties the two together for people who download a CSV.
+`ci_low`, `n_focal`, `ice2014`); figures, findings and the tables a reader sees use
+these labels (a definition's `label` in data/definitions.toml), and
+`data_dictionary()` ties the two together for people who download a CSV.
 """
 
 from __future__ import annotations
+
+import functools
 
 # outcome or covariate -> (label, unit)
 VARIABLES: dict[str, tuple[str, str]] = {
     "total_crime_per_10k": ("Total crime", "crimes per 10,000 residents"),
     "violent_per_10k": ("Violent crime", "crimes per 10,000 residents"),
+    "violent_no_rape_per_10k": (
+        "Violent crime without rape",
+        "murders, robberies and aggravated assaults per 10,000 residents",
+    ),
     "property_per_10k": ("Property crime", "crimes per 10,000 residents"),
     "poverty_pct": ("Poverty", "% of people"),
     "unemployment_pct": ("Unemployment", "% of the labour force"),
@@ -27,6 +34,9 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "rucc_2013": ("Rural-urban continuum code", "1 most urban to 9 most rural"),
     "trump_share_2016": ("Trump vote, 2016", "% of votes cast"),
     "crime_coverage": ("Crime-data coverage", "% of residents in fully reporting agencies"),
+    "region_midwest": ("Midwest", "1 for the Census Midwest region"),
+    "region_south": ("South", "1 for the Census South region"),
+    "region_west": ("West", "1 for the Census West region"),
 }
 
 METHODS: dict[str, str] = {
@@ -38,6 +48,7 @@ METHODS: dict[str, str] = {
     "strata": "Matched within urban-rural classes",
     "did": "Difference-in-differences",
     "event": "Event study by year since adoption",
+    "border": "Neighbouring counties across the line",
 }
 
 # table column -> (header a reader sees, what it holds)
@@ -81,7 +92,11 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "published_estimate": ("Published", "the figure as published"),
     "project_estimate": ("This project", "this project's estimate for the same comparison"),
     "published_n_sanctuary": ("Published counties", "sanctuary counties in the publication"),
-    "unit": ("Unit", "the unit of the estimate"),
+    "unit": (
+        "Unit",
+        "in comparisons: county, or city (a Census place in the FBI's city table); in the "
+        "published findings: the unit of the estimate",
+    ),
     "study": ("Study", "the publication"),
     "source_note": ("Notes", "data and design of the study, as published"),
     "specifications": ("Specifications", "specifications estimated"),
@@ -123,6 +138,67 @@ COLUMNS: dict[str, tuple[str, str]] = {
     ),
     "verdict": ("Reading", "what the estimates say, in words"),
     "specification": ("Specification", "controls and conditioning of the event study"),
+    "rosenbaum_gamma": (
+        "Hidden bias to explain it (Gamma)",
+        "Rosenbaum's Gamma at which the matched signed-rank test stops rejecting at 5 %",
+    ),
+    "e_value": ("E-value", "VanderWeele-Ding E-value of the matched estimate"),
+    "e_value_ci": ("E-value, interval", "E-value of the interval's limit nearest zero"),
+    "breakdown_mbar": (
+        "Breakdown (M)",
+        "largest post-adoption violation of parallel trends, as a multiple of the largest "
+        "pre-adoption one, under which the average change stays clear of zero",
+    ),
+    "n_pairs": ("Border pairs", "neighbouring pairs across the line used"),
+    "n_pairs_dropped": ("Pairs dropped", "border pairs without the outcome"),
+    "min_population": ("Population cut", "units of fewer residents left out"),
+    "n_below_population_focal": ("Focal under the cut", "focal units under the cut"),
+    "n_below_population_comparison": ("Comparison under the cut", "comparison units under it"),
+    "n_absent_focal": ("Focal not in the table", "focal cities the year's FBI table lacks"),
+    "n_absent_comparison": ("Comparison not in the table", "comparison cities it lacks"),
+    "states": ("States", "the states whose focal units are kept"),
+    "label": ("Definition", "the definition, as readers see it"),
+    "city_reading": ("City reading", "strict: listed cities; broad: also cities in listed areas"),
+    "place": ("Place", "Census place code (7 digits; 10 for a township)"),
+    "name": ("City", "the city as the FBI's table names it"),
+    "state": ("State", "state postal code"),
+    "cities": ("Cities", "cities the definition marks"),
+    "named": ("Named", "cities a list names (or the city of a listed city-county)"),
+    "in_listed_county": ("In a listed county", "cities marked because their county is listed"),
+    "in_listed_state": ("In a listed state", "cities marked because their state is listed"),
+    "in_table": ("In the FBI table", "marked cities in the year's FBI city table"),
+    "table_population_share_pct": (
+        "Population of the table (%)",
+        "% of the year's FBI table population in the marked cities",
+    ),
+    "jurisdiction": ("Jurisdiction", "the state, as the list names it"),
+    "kind": ("Kind", "state, county or city"),
+    "enacted": ("In effect from", "when the policy took effect (YYYY-MM or YYYY)"),
+    "counties_missing": ("Counties without", "counties with no value that year"),
+    "logged_missing": ("Logged", "county values the build log lists as missing, with reasons"),
+    "rate_unchanged_pct": ("Rate unchanged (%)", "% of counties whose rate the revision kept"),
+    "rate_mean_abs_change_points": ("Mean change (points)", "mean absolute change in the rate"),
+    "rate_largest_change_points": ("Largest change (points)", "largest change in a rate"),
+    "labor_force_mean_abs_change_pct": (
+        "Labour force change (%)",
+        "mean absolute change in the labour force, % of the earlier figure",
+    ),
+    "rule": ("Rule", "what the build did"),
+    "from": ("From", "the codes in the file"),
+    "to": ("To", "the 2015 county code used"),
+    "why": ("Why", "the change in geography behind the rule"),
+    "files": ("Files", "the source files the rule applied to"),
+    "rows": ("Rows", "rows of those files it touched"),
+    "agencies": ("Agencies", "agency rows in the year's FBI table"),
+    "kept": ("Placed", "agencies placed in a Census place and county"),
+    "dropped": ("Not placed", "agencies left out, by reason in the next columns"),
+    "population_kept": ("Population placed", "the table's population of the placed agencies"),
+    "population_dropped": ("Population not placed", "the table's population of the others"),
+    "agency": ("Agency", "the agency as the FBI's table names it"),
+    "reason": ("Reason", "why the row was left out"),
+    "Mbar": ("M", "post-adoption violations up to M times the largest pre-adoption one"),
+    "lb": ("Robust interval, low", "lower end of the robust 95 % interval"),
+    "ub": ("Robust interval, high", "upper end of the robust 95 % interval"),
 }
 
 
@@ -167,16 +243,58 @@ def data_dictionary():
     return pd.DataFrame(rows)
 
 
-def signed(value: float, digits: int = 1) -> str:
+def signed(value: float, digits: int = 1, outcome: str = "") -> str:
+    """'+38.9'; dollars whole, with their sign: '+$1,239'."""
+    if outcome == "median_household_income":
+        return f"{'+' if value >= 0 else '-'}${abs(value):,.0f}"
     return f"{value:+,.{digits}f}"
 
 
 def interval(row, digits: int = 1) -> str:
-    """'+38.9 (95 % interval +6.8 to +71.0)' for a result row."""
+    """'+38.9 (95 % interval +6.8 to +71.0)' for a result row; dollars whole."""
+    outcome = row.get("outcome", "") if hasattr(row, "get") else ""
+    outcome = outcome if isinstance(outcome, str) else ""
     return (
-        f"{signed(row['estimate'], digits)} (95 % interval {signed(row['ci_low'], digits)} "
-        f"to {signed(row['ci_high'], digits)})"
+        f"{signed(row['estimate'], digits, outcome)} (95 % interval "
+        f"{signed(row['ci_low'], digits, outcome)} to {signed(row['ci_high'], digits, outcome)})"
     )
+
+
+def definition(name: str) -> str:
+    """A definition as readers see it: its `label` in data/definitions.toml ('ICE 2014
+    table'), or its id when it has none or is unknown."""
+    return definition_labels().get(name, name)
+
+
+def definition_labels() -> dict[str, str]:
+    """Every definition's id and label (data/definitions.toml of the project root)."""
+    from .paths import definitions_file
+
+    return _definition_labels(str(definitions_file()))
+
+
+@functools.cache
+def _definition_labels(path: str) -> dict[str, str]:
+    import tomllib
+
+    try:
+        with open(path, "rb") as fh:
+            entries = tomllib.load(fh).get("definition", [])
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}  # the build reports a broken file; a label falls back to the id
+    return {
+        e["id"]: str(e.get("label") or e["id"])
+        for e in entries
+        if isinstance(e, dict) and isinstance(e.get("id"), str)
+    }
+
+
+def units(unit: str, n: int | None = None) -> str:
+    """'counties' / 'cities', or '149 counties' with a count."""
+    from .units import unit as lookup
+
+    found = lookup(unit)
+    return found.plural if n is None else found.count(n)
 
 
 def direction(row) -> str:

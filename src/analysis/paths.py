@@ -34,6 +34,11 @@ def aliases_file() -> Path:
     return _own_or_repository("data", "aliases.csv")
 
 
+def list_file(name: str) -> Path:
+    """A list in data/lists/ (e.g. the state laws), found as definitions_file() is."""
+    return _own_or_repository("data", "lists", name)
+
+
 def _own_or_repository(*parts: str) -> Path:
     # Make reads these files relative to the folder it runs in (the root), so the
     # library must read the same ones.

@@ -258,6 +258,20 @@ def event_study(table: pd.DataFrame, panel: str = "outcome"):
             color=GROUP_COLOURS["sanctuary"],
             zorder=4,
         )
+        if "calendar_years" in rows:
+            pandemic = rows[rows["calendar_years"].fillna("").map(_in_pandemic)]
+            if len(pandemic):
+                ax.scatter(
+                    pandemic["relative_year"],
+                    pandemic["estimate"],
+                    marker="s",
+                    s=70,
+                    facecolors="none",
+                    edgecolors=GROUP_COLOURS["comparison"],
+                    zorder=5,
+                    label="includes 2020-2021 (pandemic)",
+                )
+                ax.legend(fontsize=8, loc="best")
         ax.axhline(0, color="#1f2328", linewidth=0.8)
         ax.set_xticks(range(years.min(), years.max() + 1))
         ax.set_xlabel("years since adoption (0: year adopted)", fontsize=9)
@@ -265,6 +279,13 @@ def event_study(table: pd.DataFrame, panel: str = "outcome"):
         ax.set_ylabel(f"change vs. reference year\n({labels.unit(key)})", fontsize=9)
     fig.tight_layout()
     return fig
+
+
+def _in_pandemic(calendar_years: str) -> bool:
+    """Whether a relative year's calendar years (text "2019,2020") include a pandemic year."""
+    from .years import PANDEMIC_YEARS
+
+    return any(str(y) in calendar_years.split(",") for y in PANDEMIC_YEARS)
 
 
 def specification_curve(table: pd.DataFrame, choices: list[str], unit: str = ""):
@@ -464,7 +485,8 @@ def definition_counts(summary: pd.DataFrame, n_counties: int):
     (`summary`: indexed by definition, columns status, counties, population_share_pct)."""
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(summary) + 1.2))
     rows = summary.iloc[::-1]
-    ax.barh(rows.index, rows["counties"], color=[STATUS_COLOURS[s] for s in rows["status"]])
+    names = [labels.definition(d) for d in rows.index]
+    ax.barh(names, rows["counties"], color=[STATUS_COLOURS[s] for s in rows["status"]])
     for y, (n, share) in enumerate(zip(rows["counties"], rows["population_share_pct"])):
         ax.text(n + 5, y, f"{n:,}  ({share:.0f} % of people)", va="center", fontsize=9)
     ax.set_xlabel(f"Counties marked (of {n_counties:,})")
@@ -478,7 +500,7 @@ def overlap_heatmap(overlap: pd.DataFrame):
     share = overlap.div(np.diag(overlap), axis=0) * 100
     fig, ax = plt.subplots(figsize=(7.5, 6))
     image = ax.imshow(share, cmap="Blues", vmin=0, vmax=100)
-    names = list(overlap.index)
+    names = [labels.definition(d) for d in overlap.index]
     ax.set_xticks(range(len(names)), names, rotation=45, ha="right")
     ax.set_yticks(range(len(names)), names)
     ax.grid(False)
@@ -503,8 +525,10 @@ def status_maps(statuses: dict[str, pd.Series], columns: int = 2):
     rows = -(-len(statuses) // columns)
     fig, axes = plt.subplots(rows, columns, figsize=(12, 3.4 * rows), squeeze=False)
     for ax, (name, status) in zip(axes.flat, statuses.items()):
-        status_map(ax, status, legend_title=name)
-        ax.set_title(f"{name}: {int((status != 'other').sum()):,} counties", fontsize=11)
+        status_map(ax, status, legend_title=labels.definition(name))
+        ax.set_title(
+            f"{labels.definition(name)}: {int((status != 'other').sum()):,} counties", fontsize=11
+        )
     for ax in list(axes.flat)[len(statuses) :]:
         ax.set_axis_off()
     return fig
@@ -539,3 +563,74 @@ def outcome_maps(
         )
     headline(fig, labels.variable(outcome))
     return fig
+
+
+def border_map(pairs: pd.DataFrame, legend_title: str = ""):
+    """The neighbouring-county pairs of a definition: the focal counties of the pairs,
+    their neighbours across the line, and every other county in grey."""
+    from matplotlib.patches import Patch
+
+    fips, _, _, _ = _county_paths()
+    focal, neighbours = set(pairs["fips_focal"]), set(pairs["fips_neighbour"])
+    colours = [
+        GROUP_COLOURS["sanctuary"]
+        if f in focal
+        else (GROUP_COLOURS["comparison"] if f in neighbours else STATUS_COLOURS["other"])
+        for f in fips
+    ]
+    fig, ax = plt.subplots(figsize=(11, 6))
+    _draw(ax, colours)
+    handles = [
+        Patch(
+            facecolor=GROUP_COLOURS["sanctuary"], label=f"in a pair, on the list ({len(focal):,})"
+        ),
+        Patch(
+            facecolor=GROUP_COLOURS["comparison"],
+            label=f"its neighbours across the line ({len(neighbours):,})",
+        ),
+    ]
+    _legend(ax, handles, legend_title)
+    _bare(ax)
+    return fig, ax
+
+
+def city_points(ax, places: pd.DataFrame, label: str = "listed cities") -> None:
+    """Cities as points (`places`: a `county` column), drawn at the centre of the county
+    that holds most of each city's people: the panel has no city coordinates, so a
+    point says where, to the county, not the city's own outline."""
+    from .geometry import load_map_layers
+
+    counties, _ = load_map_layers()
+    centres = counties.set_index("fips").geometry.representative_point()
+    at = centres.reindex(places["county"].astype(str)).dropna()
+    ax.scatter(
+        at.x,
+        at.y,
+        s=14,
+        marker="o",
+        facecolors=GROUP_COLOURS["comparison"],
+        edgecolors="#1f2328",
+        linewidths=0.4,
+        zorder=6,
+        label=f"{label} ({len(places):,})",
+    )
+
+
+def coverage_grid(table: pd.DataFrame, title_text: str = ""):
+    """A state x year grid of counts (the cities the FBI's table lists), darker for more,
+    with each count written in, so a state missing from a year shows as an empty cell."""
+    fig, ax = plt.subplots(figsize=(9.5, 0.2 * len(table) + 1.6))
+    shown = table.to_numpy(dtype=float)
+    ax.imshow(np.log1p(shown), cmap="Blues", aspect="auto")
+    ax.set_xticks(range(table.shape[1]), [str(c) for c in table.columns], fontsize=8.5)
+    ax.set_yticks(range(len(table)), table.index, fontsize=7.5)
+    ax.grid(False)
+    for i in range(table.shape[0]):
+        for j in range(table.shape[1]):
+            value = int(shown[i, j])
+            colour = "white" if value > 200 else "#1f2328"
+            ax.text(j, i, f"{value:,}" if value else "none", ha="center", va="center",
+                    fontsize=6.5, color=colour if value else "#b2182b")  # fmt: skip
+    if title_text:
+        title(ax, title_text)
+    return fig, ax

@@ -80,14 +80,39 @@ def _reader_view(frame):
     from . import labels
 
     shown = frame.copy()
+    if "definition" in shown.index.names:  # an overlap matrix: definitions label the rows
+        shown.index = shown.index.map(labels.definition)
+    shown.columns = [labels.definition(c) if c in _definition_ids() else c for c in shown.columns]
     for column, label in (
         ("outcome", labels.variable),
         ("covariate", labels.variable),
         ("method", labels.method),
+        ("definition", labels.definition),
+        ("specification", labels.definition),
     ):
         if column in shown.columns:
             shown[column] = shown[column].map(lambda v, f=label: f(v) if isinstance(v, str) else v)
     return shown
+
+
+def _dollar_rows(frame):
+    """Rows whose outcome is in dollars (the reader's view labels it '... (US dollars)')."""
+    import pandas as pd
+
+    outcome = frame["outcome"] if "outcome" in frame.columns else pd.Series("", index=frame.index)
+    return outcome.astype(str).str.contains("US dollars", regex=False).to_numpy()
+
+
+def _amount(column) -> bool:
+    """A column in the outcome's unit (an estimate or its interval), not a p-value or a
+    standardised difference."""
+    return not re.search(r"p_value|smd|gamma|e_value|mbar|pct|share", str(column))
+
+
+def _definition_ids() -> set[str]:
+    from . import labels
+
+    return set(labels.definition_labels())
 
 
 def _html_table(frame, index: bool, float_format: str, uuid: str) -> str:
@@ -116,6 +141,10 @@ def _html_table(frame, index: bool, float_format: str, uuid: str) -> str:
     styler = frame.style.format(_cell_html, na_rep="")
     # subset, or the formatters of every other column are reset to pandas' default.
     styler = styler.format({c: fmt(c) for c in numeric}, subset=numeric, na_rep="", escape="html")
+    dollars = _dollar_rows(frame)
+    amounts = [c for c in numeric if pd.api.types.is_float_dtype(frame[c]) and _amount(c)]
+    if dollars.any() and amounts:  # money in whole dollars, whatever the other rows' digits
+        styler = styler.format("{:,.0f}", subset=(frame.index[dollars], amounts), na_rep="")
     styler = styler.set_td_classes(classes)
     styler = styler.set_uuid(uuid)
     styler = styler.set_table_attributes('class="report-table"')
@@ -223,8 +252,6 @@ class Report:
         publishing, save the CSV."""
         from IPython.display import HTML, display
 
-        from . import labels
-
         slug = self._slug(slug, self.tables)
         csv = frame.to_csv(index=index)
         if self.publishing:
@@ -239,8 +266,6 @@ class Report:
         notes = []
         if len(frame) > max_rows:
             notes.append(f"first {max_rows} of {len(frame):,} rows shown; the CSV has all")
-        if csv_only:
-            notes.append(f"the CSV also has {', '.join(map(labels.header, csv_only))}")
         if notes:
             caption = f"{caption} ({'; '.join(notes)})".strip()
         styled = _html_table(_reader_view(shown), index, float_format, uuid=slug)

@@ -28,15 +28,31 @@ class Unit:
     default_covariates: str
     default_min_population: float | None
     state_column: str  # the panel column with the unit's state postal code
+    about: str = ""  # what a reader must know of the unit's data, on every page that uses it
 
     def count(self, n: int) -> str:
         """'1 county', '3 cities'."""
-        return f"{n} {self.singular if n == 1 else self.plural}"
+        return f"{n:,} {self.singular if n == 1 else self.plural}"
 
 
 UNITS = {
     "county": Unit("county", "fips", "county", "counties", True, "cap", None, "state_abbr"),
-    "city": Unit("city", "place", "city", "cities", False, "city", 10_000.0, "state"),
+    "city": Unit(
+        "city",
+        "place",
+        "city",
+        "cities",
+        False,
+        "city",
+        10_000.0,
+        "state",
+        "What the FBI's city table measures: offences known to each city's police, for the "
+        "agencies that reported all 12 months of the year (so cities come and go from year "
+        "to year), with the table's own population. It does not count crimes not reported "
+        "to police, offences recorded by a county sheriff or state police within the city, "
+        "or who committed them. A list's county or state policy covers a city only in a "
+        "definition's broad reading; each page says which reading it uses.",
+    ),
 }
 
 

@@ -33,6 +33,8 @@ _EXPORTS = {
     "SUMMARY_COLUMNS": "design",
     "BALANCE_COLUMNS": "matching",
     "counties_by_group": "api",
+    "border_pairs_of": "api",
+    "at_a_glance": "api",
     "estimate": "engine",
     "specification_curve": "curve",
     "make_groups": "groups",
@@ -43,6 +45,8 @@ _EXPORTS = {
     "COVARIATE_SETS": "choices",
     "METHODS": "methods",
     "outcome_years": "choices",
+    "for_unit": "choices",
+    "unit_outcomes": "choices",
     "panel_years": "choices",
     "WEIGHTS": "choices",
 }

@@ -295,15 +295,16 @@ def event_study(
 def event_variants(
     definition: str, outcomes: Outcomes, variants: dict[str, dict], **options
 ) -> pd.DataFrame:
-    """The event study's pre-trend test and average after adoption (`event.summarise`)
+    """The event study's pre-trend test and average after adoption (`findings.event_summary`)
     under several specifications, e.g. {"within classes": {"within": "nchs"}}: one row
-    per specification and outcome, named in `specification`."""
-    from .event import summarise
+    per specification and outcome, named in `specification`. A variant's choices
+    override `options` (e.g. {"every state": {"states": None}})."""
+    from ..findings import event_summary
 
     tables = []
     for name, choices in variants.items():
-        table = compare(definition, "event", None, outcomes, **options, **choices)
-        tables.append(summarise(table).assign(specification=name))
+        table = compare(definition, "event", None, outcomes, **{**options, **choices})
+        tables.append(event_summary(table).assign(specification=name))
     return pd.concat(tables, ignore_index=True)
 
 
@@ -386,13 +387,14 @@ def side_by_side(
     outcomes: Outcomes,
     *,
     comparison: str = "all",
-    covariates="cap",
+    covariates=None,
     weights: str = "none",
     panel: pd.DataFrame | None = None,
+    unit: str = "county",
 ) -> pd.DataFrame:
     """Every cross-sectional method for the same groups, year and outcomes, one table:
     the difference in means (unweighted and population-weighted), the permutation
-    test, matching, regression and IPW."""
+    test, matching, regression and IPW (covariates: the unit's default set when None)."""
     runs = {
         "raw": {"weights": "both"},
         "permutation": {"weights": weights},
@@ -401,22 +403,95 @@ def side_by_side(
         "ipw": {"covariates": covariates},
     }
     tables = [
-        compare(definition, method, year, outcomes, comparison=comparison, panel=panel, **options)
+        compare(
+            definition,
+            method,
+            year,
+            outcomes,
+            comparison=comparison,
+            panel=panel,
+            unit=unit,
+            **options,
+        )  # fmt: skip
         for method, options in runs.items()
     ]
     return pd.concat(tables, ignore_index=True)
 
 
 def counties_by_group(
-    panel: pd.DataFrame, definition: str, year: int, comparison: str = "all"
+    panel: pd.DataFrame,
+    definition: str,
+    year: int,
+    comparison: str = "all",
+    unit: str = "county",
 ) -> tuple[pd.DataFrame, object]:
-    """The year's panel rows of the focal and comparison counties, indexed by FIPS,
-    with a `group` column (the focal group's name, or "comparison"), and the Groups."""
+    """The year's panel rows of the focal and comparison units (counties, or the cities
+    the year's table lists), indexed by their code, with a `group` column (the focal
+    group's name, or "comparison"), and the Groups."""
+    from ..units import unit as lookup_unit
+    from .definitions import comparison_status, definition_status
+    from .groups import make_groups
+
+    found = lookup_unit(unit)
+    groups = make_groups(
+        definition_status(definition, found.name),
+        comparison_status(definition, comparison, found.name),
+        found,
+    )
+    rows = panel[panel["year"] == year].set_index(found.key)
+    group = pd.Series(groups.focal_group, index=groups.focal)
+    group = pd.concat([group, pd.Series("comparison", index=groups.control)])
+    group = group[group.index.isin(rows.index)]  # a city the year's table lacks
+    return rows.loc[group.index].assign(group=group), groups
+
+
+def border_pairs_of(definition: str, comparison: str = "all") -> pd.DataFrame:
+    """The neighbouring-county pairs a definition puts on opposite sides of the line
+    (pair, fips_focal, fips_neighbour), for maps and checks."""
+    from ..geometry import load_neighbours
+    from .border import border_pairs
     from .definitions import comparison_status, definition_status
     from .groups import make_groups
 
     groups = make_groups(definition_status(definition), comparison_status(definition, comparison))
-    rows = panel[panel["year"] == year].set_index("fips")
-    group = pd.Series(groups.focal_group, index=groups.focal)
-    group = pd.concat([group, pd.Series("comparison", index=groups.control)])
-    return rows.loc[group.index].assign(group=group), groups
+    return border_pairs(load_neighbours(), groups.focal, groups.control)
+
+
+def at_a_glance(
+    definitions: list[str],
+    outcomes: list[str],
+    year: int,
+    *,
+    covariates: str = "cap",
+    recent: dict[str, int] | None = None,
+    cities: dict[str, int] | None = None,
+    panels: dict | None = None,
+) -> pd.DataFrame:
+    """Each definition's matched estimate, as the 2017 CAP report matched, in one table
+    with a reader's `label` per row: the counties in `year`; for the definitions in
+    `recent` ({definition: year}) the economic outcomes in that later year too (the 2025
+    lists against their own time); and for those in `cities` ({definition: year}) the
+    cities' crime in that year."""
+    from ..labels import definition as label_of
+    from .choices import CRIME_OUTCOMES, outcome_years
+
+    panels = panels or {}
+
+    def run(definition, when, names, unit, cov):
+        table = compare(
+            definition, "match", when, names, covariates=cov, unit=unit,
+            panel=panels.get(unit),
+        )  # fmt: skip
+        what = "cities" if unit == "city" else "counties"
+        return table.assign(label=f"{label_of(definition)}: {what}, {when}")
+
+    tables = [run(d, year, outcomes, "county", covariates) for d in definitions]
+    for definition, when in (recent or {}).items():
+        later = [o for o in outcomes if o not in CRIME_OUTCOMES and when in outcome_years(o)]
+        if later:
+            tables.append(run(definition, when, later, "county", covariates))
+    for definition, when in (cities or {}).items():
+        crime = [o for o in outcomes if o in CRIME_OUTCOMES]
+        if crime:
+            tables.append(run(definition, when, crime, "city", None))
+    return pd.concat(tables, ignore_index=True)

@@ -117,6 +117,12 @@ def unit_outcomes(unit: str = "county") -> list[str]:
     return [o for o in OUTCOMES if o not in CITY_ONLY]
 
 
+def for_unit(outcomes: Iterable[str], unit: str = "county") -> list[str]:
+    """Of `outcomes`, those the unit's panel has (cities: crime only)."""
+    valid = set(unit_outcomes(unit))
+    return [o for o in outcomes if o in valid]
+
+
 # Outcomes only the city panel has.
 CITY_ONLY = ("violent_no_rape_per_10k",)
 

@@ -416,11 +416,12 @@ def _left_out(panel, outcomes, years, methods, options) -> list[dict]:
 
 
 def sign_agreement(table: pd.DataFrame) -> pd.DataFrame:
-    """Per outcome: how many specifications there are, and what share of them
-    put the sanctuary counties below or above the comparison, and with a 95 %
-    interval that excludes zero."""
+    """Per unit (when the table has both) and outcome: how many specifications there
+    are, and what share of them put the sanctuary units below or above the comparison,
+    and with a 95 % interval that excludes zero."""
+    keys = ["unit", "outcome"] if table.get("unit", pd.Series()).nunique() > 1 else ["outcome"]
     usable = table.dropna(subset=["estimate"])
-    summary = usable.groupby("outcome").agg(
+    summary = usable.groupby(keys, sort=False).agg(
         specifications=("estimate", "size"),
         share_lower_pct=("estimate", lambda e: 100 * (e < 0).mean()),
         share_higher_pct=("estimate", lambda e: 100 * (e > 0).mean()),
@@ -428,7 +429,7 @@ def sign_agreement(table: pd.DataFrame) -> pd.DataFrame:
         share_clearly_higher_pct=("ci_low", lambda lo: 100 * (lo > 0).mean()),
         median_estimate=("estimate", "median"),
     )
-    summary["not_estimable"] = table.groupby("outcome")["estimate"].apply(
+    summary["not_estimable"] = table.groupby(keys, sort=False)["estimate"].apply(
         lambda e: int(e.isna().sum())
     )
     return summary.reset_index()

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import AnalysisError, EstimationError, ValidationError
-from ..regions import REGION_INDICATORS
+from ..regions import REGION_INDICATORS, region_indicator
 from .groups import Groups
 
 RESULT_COLUMNS = [
@@ -173,7 +173,7 @@ class Design:
                         f"covariate {name!r} is for cities: the {self.groups.unit.name} panel "
                         "has no census_region"
                     )
-                values = (region == REGION_INDICATORS[name]).to_numpy(dtype=float)
+                values = region_indicator(region, name).to_numpy()
             else:
                 if name not in self.rows.columns:
                     raise AnalysisError(

@@ -48,8 +48,8 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from .. import labels
 from ..errors import AnalysisError, EstimationError, ValidationError
+from ..regions import REGION_INDICATORS, region_indicator
 from ..years import YEARS
 from .choices import CONSTANT_OUTCOMES, check_choice, check_outcome
 from .groups import Groups
@@ -131,13 +131,16 @@ class EventDesign:
 
 def _data(design: EventDesign, outcome: str, columns: list[str]) -> pd.DataFrame:
     """The outcome's county-years, with each covariate at its value in the first year
-    (a baseline: a covariate the policy may have moved would absorb its effect)."""
+    (a baseline: a covariate the policy may have moved would absorb its effect); a
+    city's region indicators by year give each region its own year effects."""
     rows = design.rows
     frame = rows[["unit_id", "year", "cohort", outcome]].rename(columns={outcome: "y"})
     if columns:
         first = rows[rows["year"] == rows["year"].min()].set_index("unit_id")
         if "log_population" in columns:
             first = first.assign(log_population=np.log(first["population"]))
+        for name in set(columns) & set(REGION_INDICATORS):
+            first[name] = region_indicator(first["census_region"], name)
         baseline = first[columns].astype(float)
         frame = frame.join(baseline, on="unit_id")
     frame = frame.dropna(subset=["y", *columns])
@@ -565,101 +568,3 @@ def _usable_cohorts(
             )
             frame = frame[~thin]
     return frame, notes
-
-
-def summarise(table: pd.DataFrame, level: float = 0.05) -> pd.DataFrame:
-    """One row per outcome (and specification): the gap in the reference year, the
-    pre-trend test, the average change after adoption with its interval, and a
-    `verdict` in words: was the gap there before, was it already moving (pre-trend p
-    below `level`), and what happened after."""
-    keys = [k for k in ("outcome", "controls", "covariates") if k in table.columns]
-    rows = []
-    for key, part in table.groupby(keys, sort=False):
-        first = part.iloc[0]
-        name = labels.short(first["outcome"])
-        after = part[part["term"] == AFTER_AVERAGE]
-        if after.empty or np.isnan(after["estimate"].iloc[0]):
-            rows.append(
-                {**dict(zip(keys, key, strict=True)), "verdict": f"{name}: {first['note']}"}
-            )
-            continue
-        after = after.iloc[0]
-        p = first["pretrend_p_value"]
-        moving = bool(p < level) if not np.isnan(p) else None
-        gap = first["level_gap_at_reference"]
-        outcome = first["outcome"]
-        sentences = [
-            f"{name}: {_when(first['reference_relative_year'])} the adopting counties were "
-            f"{_amount(gap, outcome)} {'lower' if gap < 0 else 'higher'} than the controls"
-        ]
-        if moving is None:
-            sentences.append("no earlier years tell whether that gap was moving")
-        elif moving:
-            shown_p = "< 0.001" if p < 0.001 else f"= {p:.3f}"
-            sentences.append(
-                f"the gap was already moving before adoption (pre-trend test p {shown_p}), "
-                "so the change after cannot be read as the policies' effect"
-            )
-        else:
-            sentences.append(f"the gap was not clearly moving before it (pre-trend p = {p:.2f})")
-        bounds = (
-            f"95 % interval {labels.signed(after['ci_low'], 2)} to "
-            f"{labels.signed(after['ci_high'], 2)}"
-        )
-        if after["ci_low"] <= 0 <= after["ci_high"]:
-            sentences.append(
-                f"after adoption it did not clearly change ({labels.signed(after['estimate'], 2)}, "
-                f"{bounds})"
-            )
-        else:
-            way = "fell" if after["estimate"] < 0 else "rose"
-            sentences.append(
-                f"after adoption it {way} by a further {_amount(after['estimate'], outcome)} "
-                f"relative to the controls ({bounds})"
-            )
-        rows.append(
-            {
-                **dict(zip(keys, key, strict=True)),
-                "level_gap_at_reference": gap,
-                "gaps_before": {True: "yes", False: "no", None: "untested"}[moving],
-                "pretrend_p_value": p,
-                "estimate": after["estimate"],
-                "ci_low": after["ci_low"],
-                "ci_high": after["ci_high"],
-                "n_focal": after["n_focal"],
-                "n_comparison": after["n_comparison"],
-                "verdict": "; ".join(sentences),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def _when(reference: int) -> str:
-    years = -int(reference)
-    return "in the year before adoption" if years == 1 else f"{years} years before adoption"
-
-
-def _amount(value: float, outcome: str) -> str:
-    """An absolute difference in the outcome's own words: '1.80 points', '$7,554'."""
-    size = abs(value)
-    if outcome.endswith("_pct"):
-        return f"{size:.2f} percentage points"
-    if outcome == "median_household_income":
-        return f"${size:,.0f}"
-    return f"{size:,.1f} {labels.unit(outcome)}"
-
-
-def across_specifications(checks: pd.DataFrame) -> list[str]:
-    """Per outcome of an `event_variants` table: the range of the average change after
-    adoption over the specifications, and in how many its 95 % interval excludes zero."""
-    sentences = []
-    for outcome, rows in checks.dropna(subset=["estimate"]).groupby("outcome", sort=False):
-        clear = int(((rows["ci_low"] > 0) | (rows["ci_high"] < 0)).sum())
-        low, high = rows["estimate"].min(), rows["estimate"].max()
-        sentences.append(
-            f"{labels.short(outcome)}: across {len(rows)} parallel-trends assumptions the "
-            f"average change after adoption runs from {labels.signed(low, 2)} to "
-            f"{labels.signed(high, 2)} ({labels.unit(outcome)}); its 95 % interval excludes "
-            f"zero in {clear} of {len(rows)}"
-        )
-    return sentences

@@ -41,14 +41,16 @@ class Groups:
         return self.unit.key
 
     def describe(self) -> str:
+        from ..labels import definition
+
         plural = self.unit.plural
         text = (
-            f"{len(self.focal)} {self.focal_group} {plural} ({self.definition}) vs "
-            f"{len(self.control)} {plural}: {self.comparison}"
+            f"{len(self.focal):,} {self.focal_group} {plural} ({definition(self.definition)}) "
+            f"vs {len(self.control):,} {plural}: {self.comparison}"
         )
         if self.n_overlap_excluded:
             text += (
-                f"; {self.n_overlap_excluded} {plural} in both lists are kept in the "
+                f"; {self.n_overlap_excluded:,} {plural} in both lists are kept in the "
                 f"{self.focal_group} group only"
             )
         return text

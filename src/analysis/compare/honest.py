@@ -462,8 +462,14 @@ class _PieceTest:
         if not len(self.vertices):
             return math.inf
         rng = np.random.default_rng(seed)
+        # Sigma is A V A' (positive semidefinite by construction); rounding can leave an
+        # eigenvalue of order -1e-17, which numpy would warn about on every page.
         draws = rng.multivariate_normal(
-            np.zeros(len(self.moments)), self.sigma, size=simulations, method="eigh"
+            np.zeros(len(self.moments)),
+            self.sigma,
+            size=simulations,
+            method="eigh",
+            check_valid="ignore",
         )
         eta = (draws @ self.vertices.T).max(axis=1)
         return float(np.quantile(eta, 1 - kappa))

@@ -13,6 +13,7 @@
 """
 
 from .tables import (
+    city_summary,
     definition_rows,
     definition_summary,
     list_definitions,
@@ -23,6 +24,7 @@ from .tables import (
 
 __all__ = [
     "definition_rows",
+    "city_summary",
     "definition_summary",
     "list_definitions",
     "load_definition",

@@ -211,6 +211,35 @@ def definition_summary(definitions: list[str], population: pd.Series) -> pd.Data
     return catalogue.assign(counties=counties, population_share_pct=shares)
 
 
+def city_summary(definitions: list[str], table: pd.DataFrame) -> pd.DataFrame:
+    """Per definition: the reading its city pages use, the cities it marks and how (named
+    on a list, inside a listed county, inside a listed state), how many of them are in
+    one year's FBI table (`table`: the city panel's rows of that year), and their share
+    of the table's population."""
+    population = table.set_index("place")["population"]
+    rows = []
+    for name in definitions:
+        places = load_definition(name, reasons=True, unit="city")
+        marked = places[places["status"] != OTHER]
+        how = marked["reason"].str.extract(r"^(listed|in a listed county|in a listed state)")[0]
+        rows.append(
+            {
+                "definition": name,
+                "city_reading": list_definitions().loc[name, "city_reading"],
+                "status": list_definitions().loc[name, "status"],
+                "cities": len(marked),
+                "named": int((how == "listed").sum()),
+                "in_listed_county": int((how == "in a listed county").sum()),
+                "in_listed_state": int((how == "in a listed state").sum()),
+                "in_table": int(marked.index.isin(population.index).sum()),
+                "table_population_share_pct": 100
+                * population.reindex(marked.index).sum()
+                / population.sum(),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 # Lists whose `date` is when the policy began (enactment, agreement signed).
 POLICY_DATED = frozenset({"cis-sanctuary-map", "ice-287g-2025"})
 

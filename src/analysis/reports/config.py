@@ -156,9 +156,17 @@ def _entry_specs(entry: object, where: str, path: Path) -> list[ReportSpec]:
                 f"{where}: report name {name!r} names files and Make targets: use letters, "
                 "digits, '-', '_' and '.', starting with a letter or digit."
             )
-        title = _fill(title_pattern, params, where, "title")
+        title = _fill(title_pattern, _with_labels(params), where, "title")
         specs.append(ReportSpec(name, notebook, title, params, dict(settings)))
     return specs
+
+
+def _with_labels(params: dict) -> dict:
+    """A title may say {definition_label}: the definition as readers see it."""
+    from ..labels import definition
+
+    named = {k: v for k, v in params.items() if k == "definition" and isinstance(v, str)}
+    return {**params, **{f"{k}_label": definition(v) for k, v in named.items()}}
 
 
 def _mapping(entry: dict, key: str, where: str) -> dict:

@@ -78,7 +78,15 @@ def _valid_values() -> dict[str, object]:
         "covariates": lambda: ["none", *compare_choices("COVARIATE_SETS")()],
         "controls": compare_choices("EVENT_CONTROLS"),
         "within": lambda: [None, "nchs"],
+        "unit": lambda: ["county", "city"],
+        "states": _state_codes,
     }
+
+
+def _state_codes() -> list[str]:
+    from ..regions import STATE_FIPS
+
+    return sorted(STATE_FIPS)
 
 
 def check_values(values: dict, defaults: dict, where: str) -> None:

@@ -1,0 +1,98 @@
+"""The findings in words: each sentence says the definition's label, the numbers of the
+row it reads, the right direction, and money in whole dollars."""
+
+import math
+
+import pandas as pd
+
+from analysis import findings, labels
+
+
+def row(**values):
+    base = {
+        "definition": "ice2014",
+        "outcome": "poverty_pct",
+        "unit": "county",
+        "year": 2016,
+        "estimate": -0.53,
+        "ci_low": -0.98,
+        "ci_high": -0.08,
+        "focal_group": "sanctuary",
+        "n_focal": 149,
+        "n_comparison": 2918,
+        "covariates": "cap",
+    }
+    return pd.Series({**base, **values})
+
+
+def test_a_definition_is_named_by_its_label_not_its_id():
+    label = labels.definition("ice2014")
+    assert label != "ice2014"
+    assert findings.matched(row()).startswith(f"{label}, 2016:")
+
+
+def test_matched_says_the_interval_and_the_counts_of_the_unit():
+    said = findings.matched(row(unit="city", n_comparison=4021))
+    assert "-0.5 (95 % interval -1.0 to -0.1)" in said
+    assert "149 vs 4,021 cities" in said
+
+
+def test_income_is_in_whole_dollars():
+    said = findings.matched(
+        row(outcome="median_household_income", estimate=7554.4, ci_low=-12.6, ci_high=9000.2)
+    )
+    assert "+$7,554 (95 % interval -$13 to +$9,000)" in said
+
+
+def test_then_and_now_lists_each_year_in_order():
+    table = pd.DataFrame([row(year=2023, estimate=-0.78), row(year=2016)])
+    said = findings.then_and_now(table)
+    assert said.index("in 2016") < said.index("in 2023")
+    assert "-0.8 (95 % interval" in said
+
+
+def test_did_reads_the_years_and_the_direction():
+    said = findings.did(
+        row(
+            outcome="total_crime_per_10k",
+            estimate=12.0,
+            ci_low=2.0,
+            ci_high=22.0,
+            years_before="2010,2012",
+            years_after="2016",
+        )
+    )
+    assert "from 2010/2012 to 2016" in said
+    assert said.endswith("(higher).")
+    assert "crimes per 10,000" in said or labels.unit("total_crime_per_10k") in said
+
+
+def test_did_with_an_interval_across_zero_says_no_clear_difference():
+    said = findings.did(row(estimate=0.1, ci_high=0.9, years_before="2010", years_after="2016"))
+    assert "(no clear difference)" in said
+    assert "percentage points more" in said
+
+
+def test_sensitivity_reads_gamma_and_e_values():
+    said = findings.sensitivity(row(rosenbaum_gamma=1.08, e_value=1.77, e_value_ci=1.23))
+    assert "1.08 times as likely" in said
+    assert "E-value is 1.77" in said and "1.23 for the interval" in said
+    assert "not significant even without hidden bias" in findings.sensitivity(
+        row(rosenbaum_gamma=1.0, e_value=math.nan)
+    )
+
+
+def test_breakdown_only_when_computed_and_clear():
+    assert findings.breakdown(row(breakdown_mbar=math.nan)) == ""
+    assert "include zero" in findings.breakdown(row(breakdown_mbar=0.0, ci_high=0.2))
+    assert "up to 0.35 times" in findings.breakdown(row(breakdown_mbar=0.35))
+    assert "more than 5 times" in findings.breakdown(row(breakdown_mbar=math.inf))
+
+
+def test_border_says_a_year_or_a_change():
+    level = findings.border(row(n_pairs=507, year=2015))
+    assert "507 pairs" in level and "in 2015" in level and "(lower)" in level
+    change = findings.border(
+        row(n_pairs=507, year=math.nan, years_before="2013", years_after="2016")
+    )
+    assert "the change in" in change and "from 2013 to 2016" in change
