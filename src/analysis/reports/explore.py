@@ -20,8 +20,17 @@ from .config import template_dir
 from .layout import tables_dir
 
 SOURCE_REPORT = "robustness"
-SELECTORS = ["definition", "year", "outcome", "method", "comparison", "covariates", "coverage"]
-EVERY_COUNTY = "every county"
+SELECTORS = [
+    "unit",
+    "definition",
+    "year",
+    "outcome",
+    "method",
+    "comparison",
+    "covariates",
+    "coverage",
+]
+NO_CUT = "no coverage cut"
 
 
 def explorer_path() -> Path:
@@ -46,10 +55,12 @@ def load_specifications():
         {True: " (population-weighted)", False: ""}
     )
     table["outcome"] = table["outcome"].map(labels.variable)
+    table["definition"] = table["definition"].map(labels.definition)
+    table["unit"] = table["unit"].fillna("county") if "unit" in table else "county"
     table["year"] = table["year"].astype(int)
     cut = table["min_coverage"] if "min_coverage" in table else pd.Series(float("nan"), table.index)
     table["coverage"] = cut.map(
-        lambda c: EVERY_COUNTY if pd.isna(c) else f"crime coverage at least {c:g} %"
+        lambda c: NO_CUT if pd.isna(c) else f"crime coverage at least {c:g} %"
     )
     return table[
         [*SELECTORS, "estimate", "ci_low", "ci_high", "p_value", "n_focal", "n_comparison"]
@@ -58,13 +69,14 @@ def load_specifications():
 
 # What the page shows first: the 2017 report's comparison with the 2014 list.
 DEFAULT = {
-    "definition": "ice2014",
+    "unit": "county",
+    "definition": labels.definition("ice2014"),
     "year": 2015,
     "outcome": labels.variable("total_crime_per_10k"),
     "method": labels.method("match"),
     "comparison": "all others",
     "covariates": "cap",
-    "coverage": EVERY_COUNTY,
+    "coverage": NO_CUT,
 }
 
 
@@ -92,12 +104,12 @@ def chart(table):
     chosen = " && ".join(f"datum.{n} == {n}" for n in SELECTORS)
     base = (
         alt.Chart(table)
-        .transform_filter("datum.outcome == outcome")
+        .transform_filter("datum.outcome == outcome && datum.unit == unit")
         .transform_window(rank="row_number()", sort=[alt.SortField("estimate")])
         .transform_calculate(chosen=chosen)
     )
     interval = base.mark_rule(opacity=0.35).encode(
-        x=alt.X("rank:Q", title="specifications of this outcome, sorted by estimate"),
+        x=alt.X("rank:Q", title="specifications of this unit and outcome, sorted by estimate"),
         y=alt.Y("ci_low:Q", title="sanctuary minus comparison"),
         y2="ci_high:Q",
         color=alt.condition("datum.chosen", alt.value("#d95f02"), alt.value("#9a9a9a")),
@@ -127,14 +139,15 @@ def chart(table):
             "format(datum.ci_high, '+,.2f')",
         ),
         (
-            "counties",
-            "'Counties: ' + format(datum.n_focal, ',') + ' sanctuary vs ' + "
-            "format(datum.n_comparison, ',') + ' comparison'",
+            "compared",
+            "'Compared: ' + format(datum.n_focal, ',') + ' sanctuary vs ' + "
+            "format(datum.n_comparison, ',') + ' comparison ' + "
+            "(datum.unit == 'city' ? 'cities' : 'counties')",
         ),
         (
             "position",
             "'Rank ' + datum.rank + ' of ' + datum.total + ' specifications of this "
-            "outcome, lowest first'",
+            "unit and outcome, lowest first'",
         ),
     ]
     texts = [
@@ -178,7 +191,7 @@ def build_explorer() -> Path:
 PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Sanctuary counties: explore every specification</title>
+<title>Sanctuary counties and cities: explore every specification</title>
 <style>{css}
 #explorer.vega-embed, #explorer .vega-embed {{ display: flex; flex-direction: column; }}
 #explorer form.vega-bindings {{ order: -1; display: grid; gap: 0.4rem 1rem; margin-bottom: 1rem;
@@ -190,13 +203,13 @@ PAGE = """<!DOCTYPE html>
 <body><main class="site">
 <p class="crumbs"><a href="index.html">All reports</a></p>
 <h1>Explore every specification</h1>
-<p class="lede">Choose a definition of "sanctuary", a year, an outcome, a method, a comparison
-group, covariates and, for crime, whether counties with under 90 % crime-data coverage are left
-out. The page shows that comparison's estimate (sanctuary minus comparison,
-in the outcome's unit), its 95 % interval and the counties compared, and marks it in orange
-among the robustness report's specifications of the same outcome ({n} in all). Where no
-specification has the combination (a method without covariates, say), the numbers are blank:
-change a choice.</p>
+<p class="lede">Choose counties or cities, a definition of "sanctuary", a year, an outcome, a
+method, a comparison group, covariates and, for county crime, whether counties with under 90 %
+crime-data coverage are left out. The page shows that comparison's estimate (sanctuary minus
+comparison, in the outcome's unit), its 95 % interval and the places compared, and marks it in
+orange among the robustness report's specifications of the same unit and outcome ({n} in all).
+Where no specification has the combination (a method without covariates, or cities with
+poverty, say), the numbers are blank: change a choice.</p>
 <div id="explorer"></div>
 <p class="meta">Data: <a href="tables/robustness/specifications.csv">{source}</a>, the
 robustness report's table; see that report for how each specification is estimated.</p>
