@@ -182,7 +182,7 @@ reports: $(DATA) | $(ENV_STAMP) ## run every stale report's notebook and build t
 	@$(MAKE) --no-print-directory -n report-pages RAW_RECHECK= \
 		| sed -n 's/^.*-m analysis report \([^ ]*\)$$/\1/p' > $(STALE_REPORTS)
 	$(RUN) report --jobs $(JOBS) --from $(STALE_REPORTS)
-	@$(MAKE) --no-print-directory reports/index.html reports/explore.html RAW_RECHECK=
+	@$(MAKE) --no-print-directory reports/index.html reports/explore.html reports/places.html RAW_RECHECK=
 
 report-pages: $(REPORT_HTML)
 
@@ -190,6 +190,11 @@ report-pages: $(REPORT_HTML)
 reports/explore.html: reports/html/robustness.html src/analysis/reports/explore.py src/analysis/labels.py \
 		$(wildcard src/analysis/templates/report/*) | $(ENV_STAMP)
 	$(RUN) report-explore
+
+# The place finder reads the panels and the definitions directly.
+reports/places.html: $(DATA) src/analysis/lookup.py src/analysis/reports/finder.py src/analysis/labels.py \
+		data/definitions.toml $(wildcard src/analysis/templates/report/*) | $(ENV_STAMP)
+	$(RUN) report-places
 
 reports/index.html: $(REPORT_HTML) reports/reports.yml $(wildcard src/analysis/reports/*.py) $(wildcard src/analysis/templates/report/*) | $(ENV_STAMP)
 	$(RUN) report-index

@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import scratch
+from finder_data import tiny_profiles
 
 from analysis import paths, reporting
 
@@ -349,3 +350,20 @@ def test_the_built_pages_read_the_data_as_written(site):
     # The index: the report's title, its finding and its figure's alt text.
     assert f'{SCRIPT} & "quotes"' in index.text and f"{title} ({AS_OF})" in index.text
     assert TITLE in [a.get("alt") for t, a in index.elements if t == "img"]
+
+
+def test_the_place_finder_embeds_data_it_cannot_escape_from(tmp_path, monkeypatch):
+    import base64
+    import gzip
+
+    from analysis.reports import finder
+
+    monkeypatch.setenv("ANALYSIS_ROOT", str(tmp_path))
+    data = tiny_profiles(f"</script>{SCRIPT} County", f"<!--<script> {IMG}", LABEL, AS_OF)
+    page = Page(finder.build_finder(data).read_text())
+    # The Vega bundle, the chart, the data and the page's own code: nothing else.
+    assert len(page.scripts) == 4
+    assert page.comments == [] and page.live_markup() == []
+    assert "&lt;img" in finder.finder_path().read_text()  # the CAP line, escaped
+    packed = page.scripts[2].strip()
+    assert json.loads(gzip.decompress(base64.b64decode(packed))) == data

@@ -203,8 +203,8 @@ def test_each_page_records_what_built_it(spec):
 
 
 def test_the_explorer_shows_the_chosen_specification_offline(browser):
-    """Change each of the six selectors in turn; the estimate, interval and counts shown
-    are the specifications table's row for that combination."""
+    """Change each of the selectors in turn (counties or cities first); the estimate,
+    interval and counts shown are the specifications table's row for that combination."""
     from analysis.reports.explore import SELECTORS, explorer_path, load_specifications
 
     table = load_specifications()
@@ -244,7 +244,8 @@ def test_the_explorer_shows_the_chosen_specification_offline(browser):
         numbers = shown()
         assert numbers["Estimate"] == f"{row['estimate']:+,.2f}", (name, chosen)
         assert numbers["95 % interval"] == f"{row['ci_low']:+,.2f} to {row['ci_high']:+,.2f}"
-        assert numbers["Counties"].startswith(f"{int(row['n_focal']):,} sanctuary vs")
+        assert numbers["Compared"].startswith(f"{int(row['n_focal']):,} sanctuary vs")
+        assert numbers["Compared"].endswith("cities" if row["unit"] == "city" else "counties")
         checked += 1
     tab.screenshot(path=str(SCREENSHOTS / "explore.png"), full_page=True)
     context.close()
@@ -293,3 +294,90 @@ def test_readers_see_words_not_code_names_or_build_settings(spec):
     assert not [h for h in headers if h.strip() in code_names or "_" in h], spec.name
     for setting in spec.settings:
         assert f"{setting}:" not in page, f"{spec.name} shows the build setting {setting}"
+
+
+def open_finder(browser, page: Path):
+    context = browser.new_context(offline=True, viewport={"width": 1200, "height": 1100})
+    tab = context.new_page()
+    problems = []
+    tab.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
+    tab.on("requestfailed", lambda r: problems.append(f"request: {r.url}"))
+    tab.on("dialog", lambda d: problems.append(f"dialog: {d.message}"))
+    tab.goto(page.as_uri(), wait_until="load")
+    tab.wait_for_function("document.getElementById('match-count').textContent.startsWith('Type')")
+    return context, tab, problems
+
+
+def find(tab, query: str) -> dict:
+    tab.fill("#place-search", query)
+    tab.wait_for_selector("#profile:not([hidden])")
+    tab.wait_for_selector("#chart svg")
+    rows = {}
+    for row in tab.locator("#statuses tbody tr").all():
+        cells = row.locator("td").all_text_contents()
+        rows[cells[0]] = cells[1:]
+    return {
+        "name": tab.locator("#place-name").text_content(),
+        "standing": tab.locator("#standing").text_content(),
+        "match": tab.locator("#match").text_content(),
+        "rows": rows,
+    }
+
+
+def test_the_place_finder_finds_a_county_its_list_row_and_its_match_offline(browser):
+    from analysis import labels
+    from analysis.jurisdictions import list_definitions, load_definition
+    from analysis.reports.finder import finder_path
+
+    page = built(finder_path())
+    assert page.stat().st_size < 3_000_000, "the place finder stays under 3 MB"
+    context, tab, problems = open_finder(browser, page)
+
+    multnomah = find(tab, "Multnomah")
+    assert multnomah["name"] == "Multnomah County, OR (county)"
+    status, row = multnomah["rows"][labels.definition("ice2014")]
+    assert status == "sanctuary" and "'Multnomah County, Oregon'" in row
+    assert (
+        multnomah["match"].startswith("In the 2017 CAP report's design")
+        and "matched to" in (multnomah["match"])
+    )
+    tab.screenshot(path=str(SCREENSHOTS / "places-multnomah.png"), full_page=True)
+
+    statuses = pd.DataFrame({d: load_definition(d) for d in list_definitions().index})
+    unlisted = statuses.index[(statuses == "other").all(axis=1)]
+    names = (
+        pd.read_parquet(
+            paths.processed_dir() / "county_panel.parquet",
+            columns=["fips", "county_name", "state_abbr"],
+        )
+        .drop_duplicates("fips")
+        .set_index("fips")
+    )
+    counts = names["county_name"].value_counts()
+    fips = next(f for f in sorted(unlisted) if counts[names.at[f, "county_name"]] == 1)
+    nowhere = find(tab, names.at[fips, "county_name"])
+    assert nowhere["standing"].startswith("On no list")
+    assert {s for s, _ in nowhere["rows"].values()} == {"not listed"}
+
+    city = find(tab, "Chicago")
+    assert city["name"] == "Chicago, IL (city)" and city["match"].startswith("Its county: Cook")
+    tab.screenshot(path=str(SCREENSHOTS / "places-chicago.png"), full_page=True)
+    context.close()
+    assert problems == []
+
+
+def test_the_place_finder_shows_hostile_names_as_text(browser, tmp_path, monkeypatch):
+    from finder_data import tiny_profiles
+
+    from analysis.reports import finder
+
+    monkeypatch.setenv("ANALYSIS_ROOT", str(tmp_path))
+    name = "<img src=x onerror=alert(1)> County"
+    page = finder.build_finder(tiny_profiles(name, "<script>alert(2)</script>"))
+    context, tab, problems = open_finder(browser, page)
+    shown = find(tab, "img src")
+    assert shown["name"].startswith(name)
+    assert "<script>alert(2)</script>" in list(shown["rows"].values())[0][1]
+    assert tab.locator("#profile img").count() == 0
+    context.close()
+    assert problems == []

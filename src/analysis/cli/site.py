@@ -48,6 +48,12 @@ def write_explorer(args) -> None:
     print(f"wrote {paths.relative(build_explorer())}")
 
 
+def write_finder(args) -> None:
+    from ..reports.finder import build_finder
+
+    print(f"wrote {paths.relative(build_finder())}")
+
+
 def write_rules(args) -> None:
     from ..reports import write_make_rules
 
@@ -69,6 +75,8 @@ def add_parsers(sub) -> None:
     ri.set_defaults(run=write_index)
     re_ = sub.add_parser("report-explore", help="write reports/explore.html")
     re_.set_defaults(run=write_explorer)
+    rp = sub.add_parser("report-places", help="write reports/places.html (the place finder)")
+    rp.set_defaults(run=write_finder)
     rr = sub.add_parser("report-rules", help="write the Make rules for the reports")
     rr.add_argument("output", help="the makefile to write")
     rr.set_defaults(run=write_rules)

@@ -129,12 +129,13 @@ def _glance_table(name: str, tables: list[str]) -> str:
             return f"{r['estimate']:+,.1f} ({r['ci_low']:+,.1f} to {r['ci_high']:+,.1f})"
         return f"{r['published_estimate']:+,.1f} (published)"
 
+    key = "label" if "label" in rows else "definition"  # label: definition, unit and year
     grid = rows.assign(cell=rows.apply(cell, axis=1)).pivot(
-        index="definition", columns="outcome", values="cell"
+        index=key, columns="outcome", values="cell"
     )
     grid = grid.reindex(
-        index=list(dict.fromkeys(rows["definition"])), columns=list(dict.fromkeys(rows["outcome"]))
-    )
+        index=list(dict.fromkeys(rows[key])), columns=list(dict.fromkeys(rows["outcome"]))
+    ).fillna("")
     head = "".join(f"<th>{html.escape(labels.variable(c))}</th>" for c in grid.columns)
     body = "".join(
         f"<tr><td>{html.escape(d)}</td>"
@@ -145,7 +146,8 @@ def _glance_table(name: str, tables: list[str]) -> str:
     return (
         '<div class="report-table-block"><table class="report-table"><thead><tr>'
         "<th>Definition</th>" + head + f"</tr></thead><tbody>{body}</tbody></table>"
-        '<p class="meta">Sanctuary minus matched counties, with the 95 % interval.</p></div>'
+        '<p class="meta">Sanctuary minus matched counties (or cities), with the 95 % interval; '
+        "blank: no source gives the outcome for that unit or year.</p></div>"
     )
 
 
@@ -167,7 +169,8 @@ def _glance(spec, meta: dict) -> str:
         f'<p class="finding">{html.escape(meta.get("finding", ""))}</p>'
         + _glance_table(spec.name, meta.get("tables", [])[:1])
         + f'<p class="meta">{tables} · <a href="{page}">how it is computed</a> · '
-        '<a href="explore.html">explore every specification</a></p></section>'
+        '<a href="explore.html">explore every specification</a> · '
+        '<a href="places.html">find a county or a city</a></p></section>'
     )
 
 
