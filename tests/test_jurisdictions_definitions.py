@@ -338,3 +338,40 @@ def test_tables_not_built_yet_say_how_to_build_them(tmp_path, monkeypatch):
 
 def test_years_read_as_runs():
     assert defs._years([2008, 2009, 2010, 2013]) == "2008-2010, 2013"
+
+
+def city_rows() -> pd.DataFrame:
+    """Resolved rows as classify_places reads them: a sheriff's office (a county row), a
+    state agency (a state row, as the 287(g) sheets have), and a listed city."""
+    rows = [
+        ("g", "line 2", "Sarpy County Sheriff", "county", "exact", ["31153"], [], "", "NE"),
+        ("g", "line 3", "Massachusetts DOC", "state", "state", ["25001"], [], "", "MA"),
+        ("g", "line 4", "Omaha Police", "city", "city", [], ["3137000"], "", "NE"),
+    ]
+    frame = pd.DataFrame(
+        rows,
+        columns=["source", "location", "raw", "kind", "method", "fips", "places", "date", "state"],
+    )
+    return frame.assign(years_active=None)
+
+
+def test_a_broad_reading_extends_only_the_rows_its_county_reading_counts():
+    """A state agency's 287(g) agreement marks no county, so it marks none of the state's
+    cities either; the sheriff's agreement covers the cities of its county."""
+    places = pd.DataFrame(
+        {
+            "place": ["3144320", "2507000", "3137000"],
+            "state": ["NE", "MA", "NE"],
+            "county": ["31153", "25025", "31055"],
+        }
+    )
+    cooperating = definition(
+        id="g", status="cooperating", sources=("g",), methods=tuple(STRICT), city_reading="broad"
+    )
+    table = defs.classify_places(city_rows(), [cooperating], places).set_index("place")
+    assert table.loc["3144320", "status"] == "cooperating"  # in the sheriff's county
+    assert table.loc["3137000", "status"] == "cooperating"  # named
+    assert table.loc["2507000", "status"] == "other", table.loc["2507000", "reason"]
+    statewide = definition(id="s", sources=("g",), methods=(*STRICT, "state"), city_reading="broad")
+    table = defs.classify_places(city_rows(), [statewide], places).set_index("place")
+    assert table.loc["2507000", "status"] == "sanctuary"

@@ -342,10 +342,10 @@ def classify_places(
     """One row per place of `places` (place, state, county: the city panel's places) and
     definition: place, definition, status, reason, reading, enacted.
 
-    A definition's rows (its sources, kinds and year; the county `methods` do not apply
-    to cities) mark the places they name (`places` of the resolution) in either reading;
-    in the broad reading their county and state rows also mark every place whose
-    county, or state, they name. `enacted` is the earliest date of the rows that mark a
+    A definition's rows (its sources, kinds and year) mark the places they name (`places`
+    of the resolution) in either reading; in the broad reading the county and state rows
+    its county reading counts (its `methods`) also mark every place whose county, or
+    state, they name. `enacted` is the earliest date of the rows that mark a
     place (the policy's date, where the list dates policies).
     """
     rows = resolved[resolved["method"] != "unresolved"].copy()
@@ -363,7 +363,9 @@ def classify_places(
             if place in county_of.index
         ]
         if definition.city_reading == "broad":
-            areas = part[part["kind"].isin(AREA_KINDS)]
+            # Only the rows the county reading counts reach the cities of their areas:
+            # a state agency's 287(g) agreement marks no county, and no city either.
+            areas = part[part["kind"].isin(AREA_KINDS) & part["method"].isin(definition.methods)]
             by_county = areas[areas["kind"] == "county"].explode("fips").dropna(subset=["fips"])
             in_county = county_of[county_of.isin(set(by_county["fips"]))]
             first = by_county.groupby("fips").agg(label=("label", "first"), date=("date", "min"))
