@@ -562,3 +562,16 @@ def test_status_values_are_checked():
 def test_a_status_county_missing_from_the_panel_is_an_error():
     with pytest.raises(AnalysisError, match="no panel row"):
         raw(RAW.iloc[1:], RAW_STATUS, 2015, "poverty_pct")
+
+
+def test_a_bad_choice_stops_before_any_data_are_read(tmp_path, monkeypatch):
+    """An empty project root has no panel and no definitions: the bad value is named,
+    not the missing data."""
+    from analysis.compare import compare
+    from analysis.errors import UnknownChoice
+
+    monkeypatch.setenv("ANALYSIS_ROOT", str(tmp_path))
+    with pytest.raises(UnknownChoice, match="weights"):
+        compare("ice2014", "raw", 2015, weights="")
+    with pytest.raises(UnknownChoice, match="option for method 'match'"):
+        compare("ice2014", "match", 2015, caliper_=0.2)

@@ -331,10 +331,12 @@ def compare(
     """
     from ..units import unit as lookup_unit
     from .definitions import comparison_status, definition_status
+    from .engine import check_request
     from .methods import check_method
 
     check_method(method)
     unit = lookup_unit(unit).name
+    check_request(method, covariates, dict(options), unit)  # before any data are read
     if panel is None:
         from ..panel import load_panel
 

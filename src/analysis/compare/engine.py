@@ -137,6 +137,30 @@ def plan_rows(plan: Plan, design, outcome: str, details: list | None = None) -> 
     return plan.method.rows_function()(design, outcome, **kwargs)
 
 
+def check_request(method: str, covariates, options: dict, unit: str = "county"):
+    """Check a request before any data are read: the method, its options and covariates,
+    and the choices every method takes (min_coverage, min_population, states), which are
+    taken out of `options`. Returns (unit, min_coverage, population cut, states, plan)."""
+    from . import population
+    from .coverage import check_min_coverage
+
+    the_unit = lookup_unit(unit)
+    min_coverage = check_min_coverage(options.pop("min_coverage", None))
+    if min_coverage is not None and the_unit.name != "county":
+        raise AnalysisError(
+            "min_coverage cuts on the county crime files' coverage indicator; the FBI's city "
+            "table lists only agencies that reported all 12 months, so cities need no cut."
+        )
+    cut = population.check_min_population(
+        options.pop("min_population", the_unit.default_min_population)
+    )
+    states = population.check_states(options.pop("states", None))
+    plan = make_plan(method, covariates, options, unit=the_unit.name)
+    if the_unit.name not in plan.method.units:
+        raise AnalysisError(f"method {method!r}: {plan.method.units_note}")
+    return the_unit, min_coverage, cut, states, plan
+
+
 def estimate(
     panel: pd.DataFrame,
     status: pd.Series,
@@ -157,22 +181,9 @@ def estimate(
     balance table for match and strata, the year-by-year gaps for did.
     """
     from . import population
-    from .coverage import annotate, apply_min_coverage, check_min_coverage, flag_only_years
+    from .coverage import annotate, apply_min_coverage, flag_only_years
 
-    the_unit = lookup_unit(unit)
-    min_coverage = check_min_coverage(options.pop("min_coverage", None))
-    if min_coverage is not None and the_unit.name != "county":
-        raise AnalysisError(
-            "min_coverage cuts on the county crime files' coverage indicator; the FBI's city "
-            "table lists only agencies that reported all 12 months, so cities need no cut."
-        )
-    cut = population.check_min_population(
-        options.pop("min_population", the_unit.default_min_population)
-    )
-    states = population.check_states(options.pop("states", None))
-    plan = make_plan(method, covariates, options, unit=the_unit.name)
-    if the_unit.name not in plan.method.units:
-        raise AnalysisError(f"method {method!r}: {plan.method.units_note}")
+    the_unit, min_coverage, cut, states, plan = check_request(method, covariates, options, unit)
     if details and not plan.method.details:
         with_details = {m.name: m.details for m in METHOD_TABLE.values() if m.details}
         raise AnalysisError(
