@@ -167,11 +167,19 @@ def test_adding_the_icpsr_files_later_rebuilds_what_reads_them(open_build, tmp_p
     root, _ = open_build
     if not all((paths.raw_dir() / p).exists() for p in OPTIONAL_FILES):
         pytest.skip("this checkout has no ICPSR files to add")
-    # Only the panel (and its log) and the reports, which all read it, are made again;
-    # no other raw file is fetched again, and the geometry and definitions stay.
+    # Only what reads the county panel is made again: the panel (and its log), the city
+    # panel (which takes its counties' covariates from it), the definitions (which place
+    # the lists' cities among the city panel's) and the reports; no other raw file is
+    # fetched again, and the geometry stays.
     rebuilt = {
         "data/processed/county_panel.parquet",
         "data/processed/county_panel.log.json",
+        "data/processed/city_panel.parquet",
+        "data/processed/city_panel.log.json",
+        "data/processed/definitions.parquet",
+        "data/processed/definitions.log.json",
+        "data/processed/jurisdictions.parquet",
+        "data/processed/city_definitions.parquet",
         *(f"reports/html/{s.name}.html" for s in SPECS),
     }
 
@@ -202,7 +210,7 @@ def test_adding_the_icpsr_files_later_rebuilds_what_reads_them(open_build, tmp_p
         assert NOTICE not in page(root, name), name
     meta = json.loads((root / "reports" / "meta" / "compare-ice2014-2016.json").read_text())
     assert meta["finding"].startswith(
-        "ice2014, 2016: after matching on cap covariates, the difference in total crime"
+        "ICE 2014 table, 2016: after matching on the cap covariates, the difference in total crime"
     )
     log = json.loads((root / "data" / "processed" / "county_panel.log.json").read_text())
     assert all(s["present"] for s in log["optional_sources"])

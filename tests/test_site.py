@@ -193,6 +193,10 @@ def test_each_page_records_what_built_it(spec):
         assert known.returncode == 0, record["commit"]
     assert record["packages"]["pandas"] == provenance.packages()["pandas"]
     registry = {f.id: f.sha256 for f in sources.all_files()}
+    # A list a definition reads from data/lists/ (`list:NAME`) is recorded with its own
+    # sha256, as the definitions build read it.
+    lists = json.loads((paths.processed_dir() / "definitions.log.json").read_text())
+    registry |= {u["source"]: u["sha256"] for u in lists.get("user_lists", [])}
     assert record["source_files"] and all(
         registry[fid] == sha for fid, sha in record["source_files"].items()
     )
