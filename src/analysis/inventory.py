@@ -56,7 +56,7 @@ def county_years(panel: pd.DataFrame, outcomes: list[str]) -> pd.DataFrame:
 
 
 def laus_revisions() -> pd.DataFrame:
-    """Per year 2018-2022: how far the BLS's later estimates (ERS, 2024 edition) moved
+    """Per year 2018-2022: how far the later BLS release behind ERS's 2023 edition moved
     the county unemployment rates of the April 2023 re-issue the panel uses."""
     return pd.DataFrame(_log("county_panel")["laus_revisions"])
 

@@ -2,10 +2,13 @@
 
 Design. Each focal (sanctuary) county is compared with each county that
 touches it and that the definition puts in the comparison group, as Dube,
-Lester and Reich (2010) compare counties on either side of a state line
-where the minimum wage differs, a design Arellano-Bover and Biasi carry
-over to sanctuary policies (full reference to be added). Neighbours share labour markets,
-climate, history and shocks, so a gap within a pair is less likely to
+Lester and Reich (2010) compare contiguous counties on either side of a
+state line where the minimum wage differs (full reference below).
+data/reference/published_findings.csv records the same design applied to
+sanctuary policies: a 2017 working paper by Matias Arellano-Bover and
+Barbara Biasi compares counties on the 2014 ICE no-detainer list with the
+counties bordering them. Neighbours share labour markets, climate, history
+and shocks, so a gap within a pair is less likely to
 reflect where the county is than a gap between the whole groups; the price
 is a smaller, urban-fringe sample (a sanctuary city's county against its
 suburbs), and spillovers across the line (crime, commuting, people moving)

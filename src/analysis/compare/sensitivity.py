@@ -38,10 +38,16 @@ the differences are negated, so the same formulas test "sanctuary lower".
 
 Ties and zeros. Tied |d_i| get average ranks (the variance formula above
 already accounts for them). Zero differences are, by default, dropped before
-ranking, as the R package rbounds does (psens, Keele 2010; Wilcoxon's
-convention). zero_method="pratt" instead ranks them with the others and then
-gives them score zero, as in Rosenbaum's book and his R packages DOS/DOS2
-(senWilcox); the two differ only when some pair has d_i = 0.
+ranking, as the R package rbounds does (psens, in R/psens.R of rbounds 2.2;
+Wilcoxon's convention). zero_method="pratt" instead ranks them with the others
+and then gives them score zero, as senWilcox of the R package DOS2 does
+(R/senWilcox.R of DOS2 0.5.2, the same code as in DOS 1.0.0: Pratt's
+convention); the two differ only when some pair has d_i = 0. Each convention
+follows its package's formula, not a printed table: DOS2's documentation says
+its lead example reproduces parts of Tables 4.3 and 4.4 of Rosenbaum (2002),
+but the bounds here are checked against the two packages' formulas as their
+source code states them, and at Gamma = 1 against scipy's signed-rank test
+(tests/test_compare_sensitivity.py), not against those tables.
 
 Assumptions: pairs are independent; the null is no effect in any pair; the
 normal approximation needs more than a handful of non-zero pairs (with very
