@@ -80,6 +80,22 @@ def _curve(workers):
     return run
 
 
+def _city_curve():
+    from analysis.compare import specification_curve
+
+    table = specification_curve(units=["city"], panels={"city": _state["city_panel"]})
+    assert len(table) >= 1000
+    _state["city_curve_rows"] = len(table)
+
+
+def _city_setup():
+    _setup()
+    if "city_panel" not in _state:
+        from analysis.panel import load_panel
+
+        _state["city_panel"] = load_panel(unit="city")
+
+
 BENCHMARKS = [
     Benchmark(
         "compare: match ATT + 1,000 bootstrap draws (ice2014)",
@@ -132,6 +148,15 @@ BENCHMARKS = [
         repeat=3,
         setup=_setup,
         note="as above with workers=1, to show what the process pool buys",
+    ),
+    Benchmark(
+        "compare: specification curve of cities (auto workers)",
+        _city_curve,
+        goal_s=20,
+        repeat=3,
+        setup=_city_setup,
+        note="every sanctuary definition x 2010-2019 x the city crime outcomes x every "
+        "method and covariate set that takes cities; cities under 10,000 people left out",
     ),
     Benchmark(
         "compare: `python -m analysis compare ... --method match` (new process)",

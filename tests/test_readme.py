@@ -22,10 +22,11 @@ def test_quoted_findings_are_the_built_reports_findings():
     assert len(quoted) >= 5
     for name, sentence in quoted:
         meta = json.loads((paths.reports_dir() / "meta" / f"{name}.json").read_text())
-        assert meta["finding"] == sentence, f"README's finding for {name} is out of date"
+        said = meta.get("findings") or [meta["finding"]]
+        assert sentence in said, f"README's finding for {name} is out of date"
 
 
-@pytest.mark.parametrize("number", [1, 2])
+@pytest.mark.parametrize("number", [1, 2, 3, 4])
 def test_example_command_output_is_current(number):
     example = README.split("```console\n")[number].split("```")[0]
     command, _, expected = example.partition("\n")

@@ -116,7 +116,7 @@ def across_specifications(checks: pd.DataFrame) -> list[str]:
         clear = int(((rows["ci_low"] > 0) | (rows["ci_high"] < 0)).sum())
         low, high = rows["estimate"].min(), rows["estimate"].max()
         sentences.append(
-            f"{labels.short(outcome)}: across {len(rows)} parallel-trends assumptions the "
+            f"{labels.short(outcome)}: across {len(rows)} specifications the "
             f"average change after adoption runs from {labels.signed(low, 2, outcome)} to "
             f"{labels.signed(high, 2, outcome)} ({labels.unit(outcome)}); its 95 % interval "
             f"excludes zero in {clear} of {len(rows)}"

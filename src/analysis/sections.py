@@ -219,7 +219,7 @@ def event_study(report, events: pd.DataFrame, definition: str, caption: str, sen
     summary = findings.event_summary(events)
     if sentences:
         for sentence in summary["verdict"]:
-            report.finding(f"{labels.definition(definition)}: {sentence}.")
+            report.finding(f"{_named(definition, events)}: {sentence}.")
     shown = ["outcome", "level_gap_at_reference", "gaps_before", "pretrend_p_value"]
     shown += ["estimate", "ci_low", "ci_high", "breakdown_mbar", "n_focal", "n_comparison"]
     report.table(
@@ -248,6 +248,12 @@ def event_study(report, events: pd.DataFrame, definition: str, caption: str, sen
         csv_only=[c for c in events.columns if c not in columns],
     )
     return summary, fig
+
+
+def _named(definition: str, table: pd.DataFrame) -> str:
+    """The definition's label, with the states a table keeps ('State laws (CA)')."""
+    kept = table["states"].dropna().unique() if "states" in table else []
+    return labels.definition(definition) + (f" ({', '.join(kept)})" if len(kept) == 1 else "")
 
 
 def robust_intervals(report, intervals: pd.DataFrame) -> None:
@@ -300,13 +306,13 @@ def conditioning(report, definition: str, outcomes: list[str], variants: dict, *
     (or focal groups), a finding per outcome, a figure and a table."""
     checks = cmp.event_variants(definition, outcomes, variants, **options)
     for sentence in findings.across_specifications(checks):
-        report.finding(f"{labels.definition(definition)}: {sentence}.")
+        report.finding(f"{_named(definition, checks)}: {sentence}.")
     fig = plots.forest(checks, label="specification", width=4.2)
-    plots.headline(fig, "The average change after adoption, assumption by assumption")
+    plots.headline(fig, "The average change after adoption, specification by specification")
     plots.caption(fig, "Average over the years from adoption on; 95 % intervals.", width=150)
     report.figure(fig, "event-study-conditioning")
     shown = ["outcome", "specification", "pretrend_p_value", "estimate", "ci_low", "ci_high"]
-    report.table(checks[shown], "event-study-conditioning", "Average change, by assumption")
+    report.table(checks[shown], "event-study-conditioning", "Average change, by specification")
     return checks
 
 

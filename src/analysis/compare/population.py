@@ -66,7 +66,7 @@ def annotate(rows: list[dict], small: set[str], groups, cut: float | None) -> No
         row["n_below_population_focal"] = focal
         row["n_below_population_comparison"] = comparison
         left = (
-            f"{focal} focal and {comparison} comparison {groups.unit.plural} of under "
+            f"{focal:,} focal and {comparison:,} comparison {groups.unit.plural} of under "
             f"{cut:,.0f} residents left out (min_population)"
         )
         row["note"] = "; ".join(n for n in (row.get("note", ""), left) if n)
@@ -106,6 +106,6 @@ def annotate_states(rows: list[dict], left: set[str], groups, states) -> None:
         row["states"] = ",".join(states)
         text = (
             f"focal {groups.unit.plural} of {', '.join(states)} only; "
-            f"{len(left)} listed {groups.unit.plural} elsewhere left out"
+            f"{len(left):,} listed {groups.unit.plural} elsewhere left out"
         )
         row["note"] = "; ".join(n for n in (row.get("note", ""), text) if n)
