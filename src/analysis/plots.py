@@ -633,4 +633,5 @@ def coverage_grid(table: pd.DataFrame, title_text: str = ""):
                     fontsize=6.5, color=colour if value else "#b2182b")  # fmt: skip
     if title_text:
         title(ax, title_text)
+    fig.tight_layout()  # room for long row labels ("Median household income")
     return fig, ax

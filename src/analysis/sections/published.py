@@ -1,0 +1,97 @@
+"""The sections set beside the published figures of the 2017 CAP report
+(notebooks/07_overview, 03_cap_replication)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .. import labels, plots
+
+
+def glance(report, table: pd.DataFrame, outcomes: list[str], year: int):
+    """The index's opening: every definition's matched estimate, by unit and year, beside
+    the published figures."""
+    from ..replication import cap_published
+
+    published = cap_published(outcomes).assign(label="Published in 2017 (CAP, 608 counties)")
+    shown = pd.concat([table, published], ignore_index=True)
+    fig = plots.forest(shown, label="label", published="published_estimate")
+    crime = table[(table["outcome"] == outcomes[0]) & (table["year"] == year)]
+    crime = crime[crime["unit"] == "county"]
+    sides = crime.apply(labels.direction, axis=1).value_counts()
+    plots.headline(
+        fig,
+        f"{labels.short(outcomes[0])}, {year}: clearly higher under {sides.get('higher', 0)}, "
+        f"clearly lower under {sides.get('lower', 0)} of {len(crime)} public definitions",
+    )
+    plots.caption(
+        fig,
+        "Nearest-neighbour matching (counties: log population, foreign-born and Hispanic "
+        "shares; cities: size, region and their county's make-up). Points: this project, "
+        "with 95 % intervals; squares: published in Wong (2017), Center for American "
+        "Progress, for its own 608 counties (list not public). Later years: the 2025 lists "
+        "against their own time; cities: the FBI's city table.",
+        150,
+    )
+    report.figure(fig, "at-a-glance")
+    columns = ["label", "definition", "unit", "year", "outcome", "estimate", "ci_low"]
+    columns += ["ci_high", "published_estimate", "n_focal", "n_comparison"]
+    report.table(shown[columns], "at-a-glance", "Matched estimates by definition, unit and year")
+    published_crime = published["published_estimate"].iloc[0]
+    report.finding(
+        f"Matched as the 2017 report did, {labels.short(outcomes[0]).lower()} in {year} is "
+        f"clearly higher in sanctuary counties under {sides.get('higher', 0)} of the "
+        f"{len(crime)} public definitions and clearly lower under {sides.get('lower', 0)}; "
+        f"the report published {labels.signed(published_crime)}."
+    )
+    return shown, fig
+
+
+def cap_replication(report, table: pd.DataFrame, definition: str, year: int):
+    """The 2017 CAP report's figures beside this project's: what the report found, the
+    crime figure against ours in words, the table and the figure."""
+    from ..jurisdictions import list_definitions
+
+    published = table.set_index(["outcome", "stratum"])["published_estimate"]
+    cap_counties = int(table["published_n_sanctuary"].dropna().iloc[0])
+    report.note(
+        f"The report found {abs(published['total_crime_per_10k', 'all counties']):.1f} fewer "
+        f"crimes per 10,000 residents, {abs(published['poverty_pct', 'all counties']):.1f} "
+        f"points less poverty and {abs(published['unemployment_pct', 'all counties']):.1f} "
+        f"points less unemployment in its {cap_counties} sanctuary counties than in matched "
+        "counties."
+    )
+    all_counties = table[table["stratum"] == "all counties"]
+    crime = all_counties[all_counties["outcome"] == "total_crime_per_10k"].iloc[0]
+    report.finding(
+        f"CAP reported {crime['published_estimate']:+.1f} crimes per 10,000 in sanctuary "
+        f"counties; with the public {labels.definition(definition)} and the same matching "
+        f"this project finds {labels.interval(crime.rename({'project_estimate': 'estimate'}))}."
+    )
+    report.table(
+        table,
+        "replication",
+        "CAP 2017 figures beside this project's estimates",
+        csv_only=["note", "definition", "year", "method", "p_value"],
+    )
+    measured = table.dropna(subset=["project_estimate"])
+    shown = measured.assign(estimate=measured["project_estimate"], label=measured["stratum"])
+    fig = plots.forest(shown, label="label", published="published_estimate")
+    inside = shown["ci_low"].le(shown["published_estimate"]) & shown["ci_high"].ge(
+        shown["published_estimate"]
+    )
+    plots.headline(
+        fig,
+        f"The project's intervals contain the published figure for {inside.sum()} of {len(shown)}",
+    )
+    plots.caption(
+        fig,
+        f"Sanctuary minus matched comparison counties, {year}. Points: this project, with "
+        f"95 % intervals; squares: published in Wong 2017 (CAP), {cap_counties} counties "
+        "from ICE data obtained by the ILRC (list not public). Project: "
+        f"{list_definitions().loc[definition, 'title']}; nearest-neighbour matching on log "
+        "population, foreign-born and Hispanic shares.",
+        width=150,
+    )
+    report.figure(fig, "published-and-project")
+    return fig
