@@ -25,6 +25,7 @@ OUTPUTS = [
     "reports/meta",
     "reports/index.html",
     "reports/explore.html",
+    "reports/places.html",
     ".make/reports.mk",
     ".make/reports",
 ]

@@ -175,6 +175,25 @@ def test_breakdown_value_matches_r_readme():
     assert below[0] > 0 >= at[0]
 
 
+def test_breakdown_starts_from_the_intervals_already_known(monkeypatch):
+    """Given which grid values include zero, the search only bisects the bracket they
+    leave, and finds the same value to within the tolerance."""
+    full = honest.breakdown_mbar(EHEC_BETAHAT, EHEC_SIGMA, 5, 2, l_vec=FIRST_YEAR, tolerance=0.05)
+    seen = []
+    inner = honest._robust_interval
+    monkeypatch.setattr(
+        honest,
+        "_robust_interval",
+        lambda event, mbar, *a: seen.append(mbar) or inner(event, mbar, *a),
+    )
+    known = {0.0: False, 0.5: False, 1.0: False, 1.5: False, 2.0: True}
+    quick = honest.breakdown_mbar(
+        EHEC_BETAHAT, EHEC_SIGMA, 5, 2, l_vec=FIRST_YEAR, tolerance=0.05, known=known
+    )
+    assert abs(quick - full) <= 0.05 and 1.5 < quick <= 2.0
+    assert all(1.5 < m < 2.0 for m in seen) and len(seen) <= 4
+
+
 def test_breakdown_is_zero_or_none_at_the_ends():
     # A post-period effect of zero is not significant even under parallel trends.
     null_effect = list(EHEC_BETAHAT[:5]) + [0.0, 0.0]

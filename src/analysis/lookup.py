@@ -54,6 +54,16 @@ def _series(table: pd.DataFrame, outcomes: list[str], years: list[int]) -> dict:
     return {o: _rounded(table[o], o) for o in outcomes}
 
 
+def _by_unit(panel: pd.DataFrame, key: str, outcomes: list[str], years: list[int]) -> dict:
+    """{code: {outcome: [value per year]}} for every unit of a panel, in one pass."""
+    wide = {
+        o: panel.pivot(index=key, columns="year", values=o).reindex(columns=years) for o in outcomes
+    }
+    codes = wide[outcomes[0]].index
+    rows = {o: [_rounded(row, o) for row in wide[o].to_numpy()] for o in outcomes}
+    return {code: {o: rows[o][i] for o in outcomes} for i, code in enumerate(codes)}
+
+
 def references(panel, outcomes: list[str], state: str, years: list[int]) -> dict:
     """The nation's and each state's figures: {"nation": {outcome: [...]}, "states":
     {state: {outcome: [...]}}}."""
@@ -74,11 +84,9 @@ def statuses(definitions: list[str], unit: str) -> dict[str, list]:
     marked: dict[str, list] = {}
     for i, name in enumerate(definitions):
         table = load_definition(name, reasons=True, unit=unit)
-        for code, row in table[table["status"] != "other"].iterrows():
-            marked.setdefault(str(code), [None] * len(definitions))[i] = [
-                row["status"],
-                row["reason"],
-            ]
+        table = table[table["status"] != "other"]
+        for code, status, reason in zip(table.index, table["status"], table["reason"]):
+            marked.setdefault(str(code), [None] * len(definitions))[i] = [status, reason]
     return marked
 
 
@@ -114,37 +122,36 @@ def profiles(definitions: list[str] | None = None) -> dict:
 
     places = []
     county_status = statuses(definitions, "county")
-    names = counties.drop_duplicates("fips").set_index("fips")
-    wide = counties.set_index(["fips", "year"])[COUNTY_OUTCOMES]
-    for fips, values in wide.groupby(level=0):
-        values = values.droplevel(0)
+    names = counties.drop_duplicates("fips").set_index("fips").sort_index()
+    values = _by_unit(counties, "fips", COUNTY_OUTCOMES, county_years)
+    for fips, name, state in zip(names.index, names["county_name"], names["state_abbr"]):
         places.append(
             {
                 "unit": "county",
                 "code": fips,
-                "name": str(names.at[fips, "county_name"]),
-                "state": str(names.at[fips, "state_abbr"]),
+                "name": str(name),
+                "state": str(state),
                 "status": county_status.get(fips),
-                "values": _series(values, COUNTY_OUTCOMES, county_years),
+                "values": values[fips],
                 "matched_to": matched_to.get(fips),
                 "match_for": served.get(fips, []),
             }
         )
     city_status = statuses(definitions, "city")
-    latest = cities.sort_values("year").drop_duplicates("place", keep="last").set_index("place")
-    wide = cities.set_index(["place", "year"])[CITY_OUTCOMES]
-    for place, values in wide.groupby(level=0):
-        values = values.droplevel(0)
-        row = latest.loc[place]
+    latest = cities.sort_values("year").drop_duplicates("place", keep="last")
+    latest = latest.set_index("place").sort_index()
+    values = _by_unit(cities, "place", CITY_OUTCOMES, city_years)
+    for place, row in zip(latest.index, latest[["name", "state", "county"]].to_numpy()):
+        name, state, county = row
         places.append(
             {
                 "unit": "city",
                 "code": place,
-                "name": str(row["name"]),
-                "state": str(row["state"]),
-                "county": str(row["county"]) if pd.notna(row["county"]) else None,
+                "name": str(name),
+                "state": str(state),
+                "county": str(county) if pd.notna(county) else None,
                 "status": city_status.get(place),
-                "values": _series(values, CITY_OUTCOMES, city_years),
+                "values": values[place],
             }
         )
     return {

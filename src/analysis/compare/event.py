@@ -489,9 +489,11 @@ def robust_intervals(
         table = honest.relative_magnitudes_intervals(
             betahat, sigma, len(pre), len(post), weights, MBAR_GRID, alpha, **speed
         )
+        # The grid's intervals bracket the breakdown value: bisect only between them.
+        known = {r.Mbar: bool(r.lb <= 0 <= r.ub) for r in table.itertuples()}
         breakdown = honest.breakdown_mbar(
             betahat, sigma, len(pre), len(post), weights, alpha, mbar_max=5.0,
-            tolerance=0.05, **speed,
+            tolerance=0.05, known=known, **speed,
         )  # fmt: skip
     except (AnalysisError, EstimationError) as exc:
         return [], np.nan, f"robust intervals not computed: {exc}"

@@ -254,6 +254,7 @@ def breakdown_mbar(
     grid_bounds: tuple[float, float] | None = None,
     lf_simulations: int = LF_SIMULATIONS,
     seed: int = 0,
+    known: dict[float, bool] | None = None,
 ) -> float | None:
     """The breakdown value: the smallest Mbar at which the robust interval
     includes zero, to within `tolerance` (the value returned is the end of the
@@ -264,13 +265,20 @@ def breakdown_mbar(
 
     Found by bisection, which presumes the intervals grow with Mbar (the sets
     Delta^RM(Mbar) are nested, so they do up to simulation and grid error).
+    `known` ({Mbar: whether its interval includes zero}, e.g. from the intervals
+    of a grid already computed with the same settings) narrows the bracket the
+    bisection starts from.
     """
     _check_alpha(alpha)
     if not (mbar_max > 0 and tolerance > 0):
         raise AnalysisError("mbar_max and tolerance must be positive.")
     event = _checked_inputs(betahat, sigma, num_pre_periods, num_post_periods, l_vec)
 
+    known = {float(m): bool(z) for m, z in (known or {}).items() if 0 <= m <= mbar_max}
+
     def includes_zero(mbar: float) -> bool:
+        if mbar in known:
+            return known[mbar]
         lb, ub = _robust_interval(
             event, mbar, alpha, grid_points, grid_bounds, lf_simulations, seed
         )
@@ -279,9 +287,11 @@ def breakdown_mbar(
 
     if includes_zero(0.0):
         return 0.0
-    if not includes_zero(mbar_max):
+    including = [m for m, zero in known.items() if zero]
+    if not including and not includes_zero(mbar_max):
         return None
-    low, high = 0.0, float(mbar_max)
+    high = min(including, default=float(mbar_max))
+    low = max((m for m, zero in known.items() if not zero and m < high), default=0.0)
     while high - low > tolerance:
         middle = (low + high) / 2
         if includes_zero(middle):
