@@ -367,3 +367,21 @@ def test_the_place_finder_embeds_data_it_cannot_escape_from(tmp_path, monkeypatc
     assert "&lt;img" in finder.finder_path().read_text()  # the CAP line, escaped
     packed = page.scripts[2].strip()
     assert json.loads(gzip.decompress(base64.b64decode(packed))) == data
+
+
+def test_the_explorer_of_a_curve_with_nothing_estimable_says_so(tmp_path, monkeypatch):
+    """A robustness page whose every specification lacks data (an optional source's years
+    only) still gives a site: the explorer says there is nothing to explore, and why."""
+    from analysis.reports import explore
+
+    monkeypatch.setenv("ANALYSIS_ROOT", str(tmp_path))
+    explore.specifications_path().parent.mkdir(parents=True)
+    columns = ["definition", "year", "outcome", "method", "weights", "comparison"]
+    columns += ["covariates", "min_coverage", "estimate", "ci_low", "ci_high", "p_value"]
+    columns += ["n_focal", "n_comparison"]
+    row = ["ice2014", 2016, "total_crime_per_10k", "raw", "none", "all others", "none", None]
+    pd.DataFrame([[*row, None, None, None, None, 0, 0]], columns=columns).to_csv(
+        explore.specifications_path(), index=False
+    )
+    page = explore.build_explorer().read_text()
+    assert "No specification could be estimated in this build" in page

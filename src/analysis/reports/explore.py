@@ -176,6 +176,13 @@ def build_explorer() -> Path:
     from ..reporting import script_json  # reporting imports this package: not at the top
 
     table = load_specifications()
+    if table.empty:  # every specification lacked data: a page that says so, not a chart
+        page = EMPTY_PAGE.format(
+            css=(template_dir() / "report" / "site.css").read_text(),
+            source=html.escape(f"reports/tables/{SOURCE_REPORT}/specifications.csv"),
+        )
+        write_text(explorer_path(), page)
+        return explorer_path()
     spec = chart(table).to_dict()
     page = PAGE.format(
         css=(template_dir() / "report" / "site.css").read_text(),
@@ -217,5 +224,19 @@ robustness report's table; see that report for how each specification is estimat
 <script>
 vegaEmbed("#explorer", {spec}, {{renderer: "svg", actions: false}});
 </script>
+</main></body></html>
+"""
+
+EMPTY_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Sanctuary counties and cities: explore every specification</title>
+<style>{css}</style></head>
+<body><main class="site">
+<p class="crumbs"><a href="index.html">All reports</a></p>
+<h1>Explore every specification</h1>
+<p class="lede">No specification could be estimated in this build: every one the robustness
+report asked for needs data this build lacks (see that report's notes, and
+<a href="{source}">its table</a>, for which years and why).</p>
 </main></body></html>
 """

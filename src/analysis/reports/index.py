@@ -206,14 +206,16 @@ def _optional_rows() -> str:
 INDEX_TEMPLATE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Sanctuary counties: reports</title>
+<title>Sanctuary counties and cities: reports</title>
 <style>{css}</style></head>
 <body><main class="site">
-<h1>Sanctuary counties: crime, poverty and unemployment</h1>
-<p class="lede">Do counties that limit cooperation with federal immigration enforcement differ
-from other counties? Each report below answers for one definition of "sanctuary", one year or
-one method, from public data; read them together to see how much the answer depends on those
-choices. A difference between groups of counties is not, by itself, an effect of the policy.</p>
+<h1>Sanctuary counties and cities: crime, poverty and unemployment</h1>
+<p class="lede">Do counties and cities that limit cooperation with federal immigration
+enforcement differ from the others? Each report below answers for one definition of
+"sanctuary", one unit, one year or one method, from public data; read them together to see how
+much the answer depends on those choices. A difference between groups of places is not, by
+itself, an effect of the policy. To look up one county or city, use the
+<a href="places.html">place finder</a>.</p>
 <p class="meta">Built {built}.</p>
 {absent}
 {glance}

@@ -11,9 +11,25 @@ from .. import availability, findings, labels, plots
 from .. import compare as cmp
 
 
+def estimate(report, definition: str, outcomes: list[str], robust: bool = True, **options):
+    """The event study of `outcomes` (and, when `robust`, its robust intervals): (events,
+    intervals or None). With no outcome to study (an optional source's years absent, say)
+    the page says so, and the sections that follow show nothing."""
+    if not outcomes:
+        report.finding(
+            f"{labels.definition(definition)}: no outcome asked for has every year the event "
+            "study needs in this build (see the note above), so there is no event study here."
+        )
+        return pd.DataFrame(columns=["outcome", "term", "relative_year"]), None
+    run = cmp.compare(definition, "event", None, outcomes, details=robust, **options)
+    return run if robust else (run, None)
+
+
 def event_study(report, events: pd.DataFrame, definition: str, caption: str, sentences: bool):
     """The event study's summary (a finding per outcome), its figure by year since
     adoption (None when no year could be estimated), and its table."""
+    if events.empty:
+        return pd.DataFrame(), None
     summary = findings.event_summary(events)
     if sentences:
         for sentence in summary["verdict"]:
@@ -102,6 +118,8 @@ def parallel_trends(unit: str, controls: str = "never", states=None) -> dict[str
 def conditioning(report, definition: str, outcomes: list[str], variants: dict, **options):
     """The event study's average after adoption under several parallel-trends assumptions
     (or focal groups), a finding per outcome, a figure and a table."""
+    if not outcomes:
+        return None
     checks = cmp.event_variants(definition, outcomes, variants, **options)
     for sentence in findings.across_specifications(checks):
         report.finding(f"{_named(definition, checks)}: {sentence}.")
