@@ -97,7 +97,9 @@ def robust_intervals(report, intervals: pd.DataFrame) -> None:
     report.figure(fig, "robust-intervals")
 
 
-def parallel_trends(unit: str, controls: str = "never", states=None) -> dict[str, dict]:
+def parallel_trends(
+    unit: str, controls: str = "never", states=None, not_yet: bool = False
+) -> dict[str, dict]:
     """The event study's variants a page sets side by side: unconditional parallel
     trends, within urban-rural classes, conditional on covariates by year (the 2017
     report's and the demographic set for counties, the city set for cities) and, for a
@@ -110,6 +112,9 @@ def parallel_trends(unit: str, controls: str = "never", states=None) -> dict[str
         variants["within urban-rural classes"] = {"within": "nchs"}
     for name in sets:
         variants[f"{names[name]} covariates x year"] = {"covariates": name}
+    if not_yet and controls == "never":
+        # Places adopting later are controls until they adopt (Gardner's two-stage estimator).
+        variants["not-yet-adopting controls"] = {"controls": "not_yet"}
     if states:
         variants["every state, unconditional"] = {"states": None}
     return variants

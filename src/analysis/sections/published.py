@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import labels, plots
+from .. import findings, labels, plots
 
 
 def glance(report, table: pd.DataFrame, outcomes: list[str], year: int):
@@ -36,7 +36,15 @@ def glance(report, table: pd.DataFrame, outcomes: list[str], year: int):
     report.figure(fig, "at-a-glance")
     columns = ["label", "definition", "unit", "year", "outcome", "estimate", "ci_low"]
     columns += ["ci_high", "published_estimate", "n_focal", "n_comparison"]
-    report.table(shown[columns], "at-a-glance", "Matched estimates by definition, unit and year")
+    columns += ["rosenbaum_gamma", "e_value", "e_value_ci"]
+    report.table(
+        shown[columns],
+        "at-a-glance",
+        "Matched estimates by definition, unit and year",
+        csv_only=["definition", "rosenbaum_gamma", "e_value", "e_value_ci"],  # notes say them
+    )
+    for row in table[table["rosenbaum_gamma"] > 1].to_dict("records"):  # the others: not clear
+        report.note(f"{row['label']}. {findings.sensitivity(row)}.")
     published_crime = published["published_estimate"].iloc[0]
     report.finding(
         f"Matched as the 2017 report did, {labels.short(outcomes[0]).lower()} in {year} is "
