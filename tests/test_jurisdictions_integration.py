@@ -326,3 +326,17 @@ def test_the_build_needs_the_raw_files(tmp_path, monkeypatch):
     monkeypatch.setenv("ANALYSIS_ROOT", str(tmp_path))
     with pytest.raises(AnalysisError, match=r"missing \(source file 'states-2015'\).*make data"):
         build_definitions(write=False)
+
+
+def test_the_state_laws_show_with_their_dates_and_citations(capsys):
+    """`definitions show state_laws --format csv`: each law's state, date, the note that
+    cites it (`policy`) and its source address (`detail`)."""
+    import io
+
+    from analysis.cli import main
+
+    assert main(["definitions", "show", "state_laws", "--format", "csv"]) == 0
+    rows = pd.read_csv(io.StringIO(capsys.readouterr().out), dtype=str).set_index("state")
+    assert rows.loc["CA", "date"] == "2018-01" and "SB 54" in rows.loc["CA", "policy"]
+    assert rows["detail"].str.startswith("http").all()
+    assert len(rows) >= 8

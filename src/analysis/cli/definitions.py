@@ -89,13 +89,15 @@ def run_show(args) -> None:
         ]
     ].copy()
     out["fips"] = out["fips"].map(list)
+    # What the list says of each row (a law's note and its source), in the files only.
+    full = out.assign(policy=rows["policy"], detail=rows["detail"])
     out["county_names"] = out["county_names"].map(list)
     if args.format == "json":
-        sys.stdout.write(json.dumps(_records(out), indent=1, ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(_records(full), indent=1, ensure_ascii=False) + "\n")
         return
     if args.format == "csv":
-        flat = out.assign(
-            fips=out["fips"].map(" ".join), county_names=out["county_names"].map("; ".join)
+        flat = full.assign(
+            fips=full["fips"].map(" ".join), county_names=full["county_names"].map("; ".join)
         )
         sys.stdout.write(flat.to_csv(index=False))
         return
