@@ -132,17 +132,17 @@ BENCHMARKS = [
         note="pyfixest did2s; its first-stage-corrected variance dominates the time",
     ),
     Benchmark(
-        "compare: specification curve, 2,585 specs (auto workers)",
+        "compare: specification curve of counties, every default spec (auto workers)",
         _curve(None),
         goal_s=20,
         repeat=3,
         setup=_setup,
-        note="5 sanctuary definitions x 8 years x 7 outcomes (crime in 5 years) x raw "
-        "(2 weightings) + match/regression/ipw x 3 covariate sets; workers=None "
-        "uses 2 processes at this size",
+        note="every sanctuary definition x 2010-2023 x every county outcome (crime in its "
+        "5 years) x raw (2 weightings) + match/regression/ipw x 3 covariate sets, over "
+        "4,000 specifications; workers=None uses 2 processes at this size",
     ),
     Benchmark(
-        "compare: specification curve, 2,585 specs (one process)",
+        "compare: specification curve of counties, every default spec (one process)",
         _curve(1),
         goal_s=20,
         repeat=3,
@@ -156,7 +156,8 @@ BENCHMARKS = [
         repeat=3,
         setup=_city_setup,
         note="every sanctuary definition x 2010-2019 x the city crime outcomes x every "
-        "method and covariate set that takes cities; cities under 10,000 people left out",
+        "method and covariate set that takes cities, over 3,000 specifications; cities "
+        "under 10,000 people left out",
     ),
     Benchmark(
         "compare: `python -m analysis compare ... --method match` (new process)",
