@@ -575,3 +575,13 @@ def test_a_bad_choice_stops_before_any_data_are_read(tmp_path, monkeypatch):
         compare("ice2014", "raw", 2015, weights="")
     with pytest.raises(UnknownChoice, match="option for method 'match'"):
         compare("ice2014", "match", 2015, caliper_=0.2)
+
+
+def test_member_of_matches_isin_for_codes_of_any_type():
+    from analysis.compare.groups import member_of
+
+    codes = pd.Series(["01001", "06075", "99999", "01001"], dtype="str")
+    units = np.array(["06075", "01001"], dtype=object)
+    assert member_of(codes, units).tolist() == codes.isin(units).tolist()
+    assert member_of(pd.Index([1001, 6075]), ["1001"]).tolist() == [True, False]
+    assert member_of(codes, []).tolist() == [False] * 4

@@ -284,6 +284,34 @@ def test_dual_vertices_give_the_linear_program_minimum():
         assert (vertices @ y).max() == pytest.approx(result.fun, abs=1e-9)
 
 
+def test_dual_vertices_are_enumerated_once_per_event_study_shape():
+    # The post-period columns of A hold no Mbar, so every Mbar and piece of an event
+    # study shares X; sd (from sigma) only scales the vertices. A grid of Mbar values
+    # and a second covariance therefore enumerate once.
+    honest._extreme_rays.cache_clear()
+    honest.relative_magnitudes_intervals(BC_BETAHAT, BC_SIGMA, 4, 4, mbar_grid=[0.0, 1.0, 2.0])
+    scaled = [[2.0 * v for v in row] for row in BC_SIGMA]
+    honest.relative_magnitudes_intervals(BC_BETAHAT, scaled, 4, 4, mbar_grid=[0.5])
+    info = honest._extreme_rays.cache_info()
+    assert info.misses == 1 and info.hits == 4 * 2 * 4 - 1
+
+
+def test_dual_vertices_scale_with_sd_and_satisfy_their_constraints():
+    rng = np.random.default_rng(3)
+    half = rng.normal(size=(5, 3))
+    X = np.vstack([half, -half])
+    sd_one, sd_two = rng.uniform(0.5, 2.0, size=(2, len(X)))
+    first, second = honest._dual_vertices(sd_one, X), honest._dual_vertices(sd_two, X)
+    assert len(first) == len(second) > 0
+    for sd, vertices in [(sd_one, first), (sd_two, second)]:
+        assert (vertices >= 0).all()
+        assert vertices @ sd == pytest.approx(np.ones(len(vertices)))
+        assert np.abs(vertices @ X).max() < 1e-9
+    # The same rays: each row of one is a multiple of the same row of the other.
+    ratio = second / np.where(first > 0, first, np.nan)
+    assert np.nanmax(ratio, axis=1) == pytest.approx(np.nanmin(ratio, axis=1))
+
+
 def test_single_post_period_at_mbar_zero_is_close_to_the_usual_interval():
     # With one post-period and Mbar = 0 the restriction is exact parallel trends;
     # the hybrid test spends alpha/10 on its first stage, so its interval is a

@@ -24,6 +24,7 @@ import pandas as pd
 
 from ..errors import AnalysisError
 from .choices import CRIME_OUTCOMES
+from .groups import member_of
 
 FLAG_ONLY_YEAR = 2015
 FLAG_THRESHOLD = 80.0  # Urban's quality flag 2 means coverage >= 80 %
@@ -91,15 +92,18 @@ def annotate(
     (for a panel method: the counties left out in any year, and the count per year)."""
     if min_coverage is None:
         return
+    in_focal = member_of(dropped["fips"], groups.focal)
+    in_comparison = member_of(dropped["fips"], groups.control)
     for row in rows:
         row["min_coverage"] = min_coverage
         if row["outcome"] not in CRIME_OUTCOMES:
             continue
         one_year = row.get("year") is not None
         row_years = [row["year"]] if one_year else sorted(years)
-        cut = dropped[dropped["year"].isin(row_years)]
-        focal = cut[cut["fips"].isin(groups.focal)]
-        comparison = cut[cut["fips"].isin(groups.control)]
+        in_years = dropped["year"].isin(row_years).to_numpy()
+        cut = dropped[in_years]
+        focal = dropped[in_years & in_focal]
+        comparison = dropped[in_years & in_comparison]
         row["n_below_coverage_focal"] = focal["fips"].nunique()
         row["n_below_coverage_comparison"] = comparison["fips"].nunique()
         if one_year:

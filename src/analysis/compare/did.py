@@ -32,7 +32,7 @@ import pandas as pd
 
 from ..errors import AnalysisError, EstimationError, ValidationError
 from .choices import CONSTANT_OUTCOMES, check_outcome_year
-from .groups import Groups
+from .groups import Groups, member_of
 from .stats import interval, linear_fit
 
 PRE_YEARS = (2010, 2012)
@@ -60,7 +60,7 @@ class PanelDesign:
         key = groups.key
         rows = panel.loc[panel["year"].isin(self.years)]
         fips = rows[key].astype(str)
-        keep = (fips.isin(groups.focal) | fips.isin(groups.control)).to_numpy()
+        keep = member_of(fips, groups.focal) | member_of(fips, groups.control)
         rows = (
             rows.loc[keep].assign(**{key: fips[keep]}).sort_values([key, "year"], ignore_index=True)
         )

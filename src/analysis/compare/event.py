@@ -52,7 +52,7 @@ from ..errors import AnalysisError, EstimationError, ValidationError
 from ..regions import REGION_INDICATORS, region_indicator
 from ..years import YEARS
 from .choices import CONSTANT_OUTCOMES, check_choice, check_outcome
-from .groups import Groups
+from .groups import Groups, member_of
 from .stats import interval
 
 CONTROLS = {
@@ -112,7 +112,7 @@ class EventDesign:
         rows = panel.loc[panel["year"].isin(self.years)].copy()
         # One name for the units' column, whatever the panel calls it (fips, place).
         rows["unit_id"] = rows[groups.key].astype(str)
-        rows = rows[rows["unit_id"].isin(dated) | rows["unit_id"].isin(groups.control)]
+        rows = rows[member_of(rows["unit_id"], dated) | member_of(rows["unit_id"], groups.control)]
         if rows.empty:
             raise ValidationError(f"no panel rows for {groups.definition} in {list(self.years)}")
         self.window_note = ""

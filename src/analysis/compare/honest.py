@@ -36,7 +36,8 @@ Computation. The test statistic, eta = min over nuisance parameters of the
 largest standardised moment, is a linear program whose dual feasible set
 {lambda >= 0, sd'lambda = 1, X'lambda = 0} depends on neither theta nor
 betahat: eta = max over the vertices of that polytope of lambda'y. The vertices
-are enumerated once (all bases of size k + 1, k = post periods - 1), so the
+are enumerated once (all bases of size k + 1, k = post periods - 1; once per
+event-study shape, as X holds no Mbar and sd only scales them), so the
 statistic, its conditioning event (the optimal vertex stays optimal) and the
 truncation points are closed-form for every grid point and every simulated
 draw at once, with no solver. This is the dual approach of the R package,
@@ -59,6 +60,7 @@ createSensitivityResults_relativeMagnitudes and computeConditionalCS_DeltaRM.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Sequence
@@ -387,9 +389,25 @@ def _relative_magnitude_moments(
 def _dual_vertices(sd: np.ndarray, X: np.ndarray) -> np.ndarray:
     """Vertices of {lambda >= 0, sd'lambda = 1, X'lambda = 0}, one per row.
 
-    Each vertex is a basic feasible solution: k + 1 moments (k = columns of X)
-    whose [sd, X] rows are invertible, solved for lambda'[sd, X] = e1."""
-    W = np.column_stack([sd, X])
+    They are the extreme rays of the cone {lambda >= 0, X'lambda = 0}, scaled so
+    that sd'lambda = 1 (sd > 0): only the scaling depends on sd. The rays depend
+    on X alone, which is the same for every Mbar, piece and outcome of an event
+    study of one shape (the post-period columns of A hold no Mbar), so they are
+    enumerated once per X."""
+    rays = _extreme_rays(np.ascontiguousarray(X, dtype=float).tobytes(), X.shape)
+    return rays / (rays @ sd)[:, None]
+
+
+@functools.lru_cache(maxsize=16)
+def _extreme_rays(x_bytes: bytes, shape: tuple[int, int]) -> np.ndarray:
+    """Extreme rays of {lambda >= 0, X'lambda = 0}, scaled to sum to one.
+
+    Each is a basic feasible solution of {lambda >= 0, 1'lambda = 1, X'lambda = 0}:
+    k + 1 moments (k = columns of X) whose [1, X] rows are invertible, solved for
+    lambda'[1, X] = e1 (a ray with sum(lambda) = 1 scales to sd'lambda = 1 for any
+    sd > 0, and a basis whose solution has mixed signs is infeasible for every sd)."""
+    X = np.frombuffer(x_bytes).reshape(shape)
+    W = np.column_stack([np.ones(len(X)), X])
     m, size = W.shape
     n_bases = math.comb(m, size)
     if n_bases > MAX_BASES:
@@ -416,15 +434,13 @@ def _dual_vertices(sd: np.ndarray, X: np.ndarray) -> np.ndarray:
         blocks = np.transpose(W[bases], (0, 2, 1))
         weights = np.linalg.solve(blocks, target)[..., 0]
         feasible = weights.min(axis=1) >= -1e-9 * np.abs(weights).max(axis=1)
-        vertices = np.zeros((int(feasible.sum()), m))
-        vertices[np.arange(len(vertices))[:, None], bases[feasible]] = np.clip(
-            weights[feasible], 0.0, None
-        )
-        found.append(vertices)
-    if not found:
-        return np.zeros((0, m))
-    # Degenerate vertices come from several bases; keep one copy.
-    return np.unique(np.round(np.vstack(found), 12), axis=0)
+        rays = np.zeros((int(feasible.sum()), m))
+        rays[np.arange(len(rays))[:, None], bases[feasible]] = np.clip(weights[feasible], 0.0, None)
+        found.append(rays)
+    # Degenerate rays come from several bases; keep one copy.
+    rays = np.unique(np.round(np.vstack(found), 12), axis=0) if found else np.zeros((0, m))
+    rays.flags.writeable = False  # shared by every caller through the cache
+    return rays
 
 
 class _PieceTest:

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import AnalysisError
+from .groups import member_of
 
 
 def check_min_population(value) -> float | None:
@@ -52,7 +53,7 @@ def without(status: pd.Series | None, small: set[str]) -> pd.Series | None:
     """A status Series without the units under the cut (they are in no group)."""
     if status is None or not small:
         return status
-    return status[~status.index.astype(str).isin(small)]
+    return status[~member_of(status.index, list(small))]
 
 
 def annotate(rows: list[dict], small: set[str], groups, cut: float | None) -> None:

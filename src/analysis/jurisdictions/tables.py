@@ -63,7 +63,8 @@ def _definitions(names: list[str] | None, path: Path | None = None) -> list[Defi
 
 def _table(definitions: list[Definition]) -> pd.DataFrame:
     table = _read(definitions_path())
-    missing = [d.id for d in definitions if d.id not in set(table["definition"])]
+    built = set(table["definition"].unique())
+    missing = [d.id for d in definitions if d.id not in built]
     if missing:
         raise AnalysisError(
             f"definition(s) {', '.join(missing)} are in data/definitions.toml but "
@@ -105,7 +106,8 @@ def _city_table(definitions: list[Definition]) -> pd.DataFrame:
             "panel, data/processed/city_panel.parquet)."
         )
     table = _read(path)
-    missing = [d.id for d in definitions if d.id not in set(table["definition"])]
+    built = set(table["definition"].unique())
+    missing = [d.id for d in definitions if d.id not in built]
     if missing:
         raise AnalysisError(
             f"definition(s) {', '.join(missing)} are in data/definitions.toml but not in "
