@@ -124,7 +124,8 @@ class PlaceFacts:
         self.by_code = gaz.places.by_code()
         # Data Commons writes some townships as state + subdivision (7 digits).
         self.township_of = {c[:2] + c[5:]: c for c, p in self.by_code.items() if len(c) == 10}
-        self.county_of = county_of
+        # A dict: the build asks once per agency-year (about 90,000 times).
+        self.county_of = dict(zip(county_of.index, zip(county_of["fips"], county_of["share"])))
         self.townships_recoded: set[str] = set()
 
     def code(self, code: str) -> str:
@@ -139,9 +140,9 @@ class PlaceFacts:
         """(county, share of the place's people in it, reason when unknown)."""
         if len(code) == 10:
             return code[:5], 1.0, ""
-        if code in self.county_of.index:
-            row = self.county_of.loc[code]
-            return row["fips"], float(row["share"]), ""
+        if code in self.county_of:
+            fips, share = self.county_of[code]
+            return fips, float(share), ""
         known = self.by_code.get(code)
         counties = known.fips if known is not None else self._counties_2020(name, state)
         if len(counties) == 1:
