@@ -211,8 +211,10 @@ $(CHROMIUM_STAMP):
 		|| { echo "could not install chromium: install it, or set CHROMIUM=/path/to/chromium"; exit 1; }; fi
 	@touch $@
 
+# The tests run in JOBS processes (pytest-xdist), a test file to each at a time:
+# a file's tests share its fixtures (a scratch build, a browser) and their order.
 test: lint reports | $(ENV_STAMP) $(CHROMIUM_STAMP) ## lint, then every test: unit tests, the real data, every notebook and the site in a browser
-	"$(PYTHON)" -m pytest
+	"$(PYTHON)" -m pytest --numprocesses=$(JOBS) --dist=loadfile
 
 test-unit: | $(ENV_STAMP) ## the unit tests alone: no data build, notebooks or browser (seconds)
 	"$(PYTHON)" -m pytest -m "not integration"

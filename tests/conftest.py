@@ -7,7 +7,9 @@ data/raw and the products in data/processed, which `make test` builds first.
 
 from __future__ import annotations
 
+import json
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -15,11 +17,39 @@ import pytest
 from analysis import paths, sources
 
 REPO = paths.REPO_DIR
+_STARTED = pytest.StashKey[float]()
+
+
+# The files whose tests take longest (each builds a scratch project with `make`) run
+# first: pytest-xdist hands out whole files in order, so the long ones start at once
+# and the short ones fill the other process around them.
+LONGEST_FIRST = ["test_open_data.py", "test_paths.py", "test_safe_pages.py"]
+HYPOTHESIS_COUNT = Path(__file__).parent / "output" / "hypothesis-examples.json"
+
+
+def pytest_sessionstart(session):
+    session.config.stash[_STARTED] = time.time()
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """How many Hypothesis examples this run tried (tests/test_fuzz_inputs.py)."""
+    started = config.stash.get(_STARTED, None)
+    if started is None or not HYPOTHESIS_COUNT.exists():
+        return
+    if HYPOTHESIS_COUNT.stat().st_mtime < started:
+        return  # the fuzz tests did not run this time
+    counts = json.loads(HYPOTHESIS_COUNT.read_text())
+    total = counts.pop("total")
+    each = ", ".join(f"{k} {n}" for k, n in counts.items())
+    terminalreporter.write_line(f"Hypothesis examples run: {total} ({each})")
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests of the ICPSR years skip, saying so, when the build has no ICPSR files:
-    the open-data build leaves those years out by design."""
+    """The longest files first (see LONGEST_FIRST). Tests of the ICPSR years skip,
+    saying so, when the build has no ICPSR files: the open-data build leaves those
+    years out by design."""
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
     absent = [
         f"data/raw/{f.path}"
         for f in sources.optional_files()

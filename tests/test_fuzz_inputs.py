@@ -11,8 +11,8 @@ users write by hand.
 Each case ends in a result or in the project's error: an AnalysisError naming the
 file, line or value (the command line prints "error: ..." and exits 2; argparse's
 usage errors exit 2 too). Anything else is a bug. The examples are derandomized,
-so CI sees the same ones every run; how many ran is printed at the end and written
-to tests/output/hypothesis-examples.json.
+so CI sees the same ones every run; how many ran is written to
+tests/output/hypothesis-examples.json and printed in the run's summary.
 """
 
 from __future__ import annotations
@@ -54,16 +54,13 @@ def fuzz(examples: int):
 
 
 @pytest.fixture(scope="module", autouse=True)
-def count_examples(request):
+def count_examples():
     yield
     total = sum(EXAMPLES.values())
     OUTPUT.parent.mkdir(parents=True, exist_ok=True)
+    # Read back by conftest's terminal summary, which prints it in every run's log
+    # (from the main process, where pytest-xdist runs the tests in others).
     OUTPUT.write_text(json.dumps({"total": total, **EXAMPLES}, indent=1) + "\n")
-    # Past pytest's capture, so the count shows in every run's log.
-    capture = request.config.pluginmanager.get_plugin("capturemanager")
-    each = ", ".join(f"{k} {n}" for k, n in EXAMPLES.items())
-    with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
-        print(f"\nHypothesis examples run: {total} ({each})")
 
 
 # --- a user's list ------------------------------------------------------------------
