@@ -585,3 +585,13 @@ def test_member_of_matches_isin_for_codes_of_any_type():
     assert member_of(codes, units).tolist() == codes.isin(units).tolist()
     assert member_of(pd.Index([1001, 6075]), ["1001"]).tolist() == [True, False]
     assert member_of(codes, []).tolist() == [False] * 4
+
+
+def test_a_match_that_cannot_be_estimated_still_has_its_sensitivity_columns():
+    # A user's list of one county: every row is "not estimated", and the page's table of
+    # matched estimates and their sensitivity still reads its columns (as missing).
+    one = status_of(["10001"], list(MATCH["fips"]))
+    row = match(MATCH, one, 2015, "poverty_pct", covariates=X_ONLY).iloc[0]
+    assert np.isnan(row["estimate"]) and "too few" in row["note"]
+    assert {"rosenbaum_gamma", "e_value", "e_value_ci"} <= set(row.index)
+    assert np.isnan(row[["rosenbaum_gamma", "e_value", "e_value_ci"]].astype(float)).all()

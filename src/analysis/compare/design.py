@@ -60,6 +60,10 @@ SUMMARY_COLUMNS = [
 ]
 
 
+# Every method needs at least this many units with a value in each group.
+MIN_PER_GROUP = 2
+
+
 @dataclass
 class Sample:
     """Complete cases for one outcome: arrays aligned on `fips` (sorted)."""
@@ -85,7 +89,7 @@ class Sample:
     def n_comparison(self) -> int:
         return int(len(self.treated) - self.treated.sum())
 
-    def require(self, minimum: int = 2) -> None:
+    def require(self, minimum: int = MIN_PER_GROUP) -> None:
         if self.n_focal < minimum or self.n_comparison < minimum:
             raise EstimationError(
                 f"too few {self.units} with a value for {self.outcome}: {self.n_focal} in the "

@@ -519,7 +519,12 @@ def match_rows(
             )
         ]
     except EstimationError as exc:
-        return [design.failed_row(sample, outcome, "match", exc, estimand="ATT", **options)]
+        # Every match row has the sensitivity columns, estimated or not.
+        failed = design.failed_row(sample, outcome, "match", exc, estimand="ATT", **options)
+        return [{**failed, **NO_SENSITIVITY}]
+
+
+NO_SENSITIVITY = {"rosenbaum_gamma": np.nan, "e_value": np.nan, "e_value_ci": np.nan}
 
 
 def _sensitivity(effects: np.ndarray, estimate: float, std_error: float, sample: Sample) -> dict:
@@ -530,7 +535,7 @@ def _sensitivity(effects: np.ndarray, estimate: float, std_error: float, sample:
     deviation among the compared units."""
     from .sensitivity import e_value_md, sensitivity_gamma
 
-    found = {"rosenbaum_gamma": np.nan, "e_value": np.nan, "e_value_ci": np.nan}
+    found = dict(NO_SENSITIVITY)
     try:
         found["rosenbaum_gamma"] = sensitivity_gamma(effects)
         e_values = e_value_md(estimate, std_error, float(np.std(sample.y, ddof=1)))

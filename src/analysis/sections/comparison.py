@@ -15,6 +15,27 @@ SENSITIVITY_COLUMNS = ["outcome", "estimate", "ci_low", "ci_high", "p_value"]
 SENSITIVITY_COLUMNS += ["rosenbaum_gamma", "e_value", "e_value_ci"]
 
 
+def require_groups(groups, places: pd.DataFrame, year: int) -> None:
+    """Stop, saying why, when the year's rows have too few places in a group for any
+    method (each needs MIN_PER_GROUP in each group): a user's list of one county, say."""
+    from ..compare.design import MIN_PER_GROUP
+    from ..errors import AnalysisError
+
+    counts = places["group"].value_counts()
+    focal, others = int(counts.get(groups.focal_group, 0)), int(counts.get("comparison", 0))
+    if min(focal, others) < MIN_PER_GROUP:
+        name = labels.definition(groups.definition)
+        raise AnalysisError(
+            f"{name}{f' ({groups.definition})' if name != groups.definition else ''} has "
+            f"{focal:,} {groups.focal_group} "
+            f"{groups.unit.singular if focal == 1 else groups.unit.plural} in {year} against "
+            f"{others:,} "
+            f"comparison {groups.unit.plural}: every method needs at least {MIN_PER_GROUP} "
+            "in each group. Add places to the list, or choose another year, definition or "
+            "comparison."
+        )
+
+
 def distributions(report, units: pd.DataFrame, groups, outcomes: list[str], caption: str):
     """Box plots of each outcome by group, headed by the plain difference in means."""
     fig = plots.group_boxes(units, outcomes, [groups.focal_group, "comparison"])
