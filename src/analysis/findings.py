@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from . import labels
-from .compare.event import AFTER_AVERAGE
+from .compare.event import AFTER_AVERAGE, BREAKDOWN_MAX
 
 
 def event_summary(table: pd.DataFrame, level: float = 0.05) -> pd.DataFrame:
@@ -124,10 +124,6 @@ def across_specifications(checks: pd.DataFrame) -> list[str]:
     return sentences
 
 
-# How far the breakdown search goes (compare.event.robust_intervals: mbar_max).
-BREAKDOWN_SEARCHED = 5.0
-
-
 def breakdown(after) -> str:
     """The breakdown value of an event study's average after adoption, in words: how
     large a violation of parallel trends after adoption, relative to the largest one
@@ -146,7 +142,7 @@ def breakdown(after) -> str:
     if np.isinf(m):
         return (
             f"the {name} {change} survives a post-adoption violation of parallel trends of "
-            f"more than {BREAKDOWN_SEARCHED:g} times the largest pre-adoption one "
+            f"more than {BREAKDOWN_MAX:g} times the largest pre-adoption one "
             "(Rambachan-Roth breakdown value)"
         )
     return (

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from . import labels
+from .years import PANDEMIC_YEARS
 
 GROUP_COLOURS = {
     "sanctuary": "#1b6ca8",
@@ -269,7 +270,7 @@ def event_study(table: pd.DataFrame, panel: str = "outcome"):
                     facecolors="none",
                     edgecolors=GROUP_COLOURS["comparison"],
                     zorder=5,
-                    label="includes 2020-2021 (pandemic)",
+                    label=f"includes {PANDEMIC_YEARS[0]}-{PANDEMIC_YEARS[-1]} (pandemic)",
                 )
                 ax.legend(fontsize=8, loc="best")
         ax.axhline(0, color="#1f2328", linewidth=0.8)
@@ -283,8 +284,6 @@ def event_study(table: pd.DataFrame, panel: str = "outcome"):
 
 def _in_pandemic(calendar_years: str) -> bool:
     """Whether a relative year's calendar years (text "2019,2020") include a pandemic year."""
-    from .years import PANDEMIC_YEARS
-
     return any(str(y) in calendar_years.split(",") for y in PANDEMIC_YEARS)
 
 

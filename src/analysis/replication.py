@@ -134,5 +134,6 @@ def cap_published(outcomes: list[str]) -> pd.DataFrame:
             "outcome": cap["outcome"].to_numpy(),
             "year": cap["year"].astype(int).to_numpy(),
             "published_estimate": cap["estimate"].to_numpy(),
+            "published_n_sanctuary": cap["n_sanctuary"].astype(int).to_numpy(),
         }
     )

@@ -17,6 +17,8 @@ from __future__ import annotations
 import math
 import sys
 
+from ..units import UNITS
+
 FORMATS = ("table", "csv", "json")
 # CLI option -> library keyword, for the options passed only when given.
 _PASS_THROUGH = {
@@ -133,7 +135,8 @@ def add_parsers(sub) -> None:
         "--min-population",
         type=float,
         metavar="N",
-        help="leave out units of fewer than N residents (default for cities 10000; 0 keeps all)",
+        help="leave out units of fewer than N residents (default for cities "
+        f"{UNITS['city'].default_min_population:,.0f}; 0 keeps all)",
     )
     c.add_argument(
         "--state",

@@ -451,15 +451,16 @@ def base_keys(row: dict) -> dict:
     return {k: row[k] for k in ("unit", "definition", "comparison", "outcome", "controls")}
 
 
-# Violations after adoption up to Mbar times the largest one before (Rambachan and Roth).
-MBAR_GRID = (0.0, 0.5, 1.0, 1.5, 2.0)
+# The breakdown value is searched up to this Mbar (Rambachan and Roth's relative
+# magnitudes: violations after adoption up to Mbar times the largest one before).
+BREAKDOWN_MAX = 5.0
 
 
 def robust_intervals(
     R_rows: dict, post_counts: pd.Series, ref: int, coef, vcov, level: float
 ) -> tuple[list[dict], float | None, str]:
     """Rambachan-Roth robust intervals for the average after adoption under relative
-    magnitudes (analysis.compare.honest), for Mbar in MBAR_GRID, and the breakdown
+    magnitudes (analysis.compare.honest), for honest.DEFAULT_MBAR_GRID, and the breakdown
     value of Mbar: ([{Mbar, lb, ub}], breakdown or NaN, why not computed)."""
     from . import honest
 
@@ -487,12 +488,12 @@ def robust_intervals(
     speed = {"lf_simulations": 1_000}
     try:
         table = honest.relative_magnitudes_intervals(
-            betahat, sigma, len(pre), len(post), weights, MBAR_GRID, alpha, **speed
+            betahat, sigma, len(pre), len(post), weights, alpha=alpha, **speed
         )
         # The grid's intervals bracket the breakdown value: bisect only between them.
         known = {r.Mbar: bool(r.lb <= 0 <= r.ub) for r in table.itertuples()}
         breakdown = honest.breakdown_mbar(
-            betahat, sigma, len(pre), len(post), weights, alpha, mbar_max=5.0,
+            betahat, sigma, len(pre), len(post), weights, alpha, mbar_max=BREAKDOWN_MAX,
             tolerance=0.05, known=known, **speed,
         )  # fmt: skip
     except (AnalysisError, EstimationError) as exc:

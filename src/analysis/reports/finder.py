@@ -85,6 +85,7 @@ def build_finder(data: dict | None = None) -> Path:
         data=packed(data),
         n_counties=f"{sum(p['unit'] == 'county' for p in data['places']):,}",
         n_cities=f"{sum(p['unit'] == 'city' for p in data['places']):,}",
+        city_years="{}-{}".format(*(lambda y: (min(y), max(y)))(data["units"]["city"]["years"])),
         cap=html.escape(
             f"{data['cap']['definition']}, {data['cap']['year']}; nearest neighbour on "
             f"{data['cap']['covariates']}"
@@ -116,7 +117,7 @@ td.status-none {{ color: #57606a; }}
 <p class="crumbs"><a href="index.html">All reports</a></p>
 <h1>Find a county or a city</h1>
 <p class="lede">Type the name of a county ({n_counties}, on 2015 boundaries) or a city
-({n_cities}, those in the FBI's city table 2010-2019). The page shows whether each public
+({n_cities}, those in the FBI's city table {city_years}). The page shows whether each public
 list marks it, with the list row that did; its outcomes year by year beside its state's
 and the nation's (population-weighted averages of their counties, or of the cities in each
 year's FBI table); and, for a county, its match in the 2017 CAP report's design ({cap}).</p>

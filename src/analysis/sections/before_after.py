@@ -9,6 +9,7 @@ import pandas as pd
 
 from .. import availability, findings, labels, plots
 from .. import compare as cmp
+from ..years import UCR_FILES
 
 
 def estimate(report, definition: str, outcomes: list[str], robust: bool = True, **options):
@@ -157,7 +158,7 @@ def crime_did(report, definition: str, pre, post, reference: int, panel, **optio
     run = dict(pre=pre, reference=reference, panel=panel, **options)
     did, gaps = cmp.compare(definition, "did", None, outcomes, post=post, details=True, **run)
     variants = [did.assign(years_after=did["years_after"] + " (mixed compilations)")]
-    icpsr = [y for y in post if y != 2015]
+    icpsr = [y for y in post if y in UCR_FILES]
     if icpsr and icpsr != post:
         variants.append(cmp.compare(definition, "did", None, outcomes, post=icpsr, **run))
     table = pd.concat(variants, ignore_index=True)

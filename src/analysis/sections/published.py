@@ -13,7 +13,9 @@ def glance(report, table: pd.DataFrame, outcomes: list[str], year: int):
     the published figures."""
     from ..replication import cap_published
 
-    published = cap_published(outcomes).assign(label="Published in 2017 (CAP, 608 counties)")
+    published = cap_published(outcomes)
+    cap_counties = int(published["published_n_sanctuary"].iloc[0])
+    published = published.assign(label=f"Published in 2017 (CAP, {cap_counties} counties)")
     shown = pd.concat([table, published], ignore_index=True)
     fig = plots.forest(shown, label="label", published="published_estimate")
     crime = table[(table["outcome"] == outcomes[0]) & (table["year"] == year)]
@@ -29,7 +31,8 @@ def glance(report, table: pd.DataFrame, outcomes: list[str], year: int):
         "Nearest-neighbour matching (counties: log population, foreign-born and Hispanic "
         "shares; cities: size, region and their county's make-up). Points: this project, "
         "with 95 % intervals; squares: published in Wong (2017), Center for American "
-        "Progress, for its own 608 counties (list not public). Later years: the 2025 lists "
+        f"Progress, for its own {cap_counties} counties (list not public). Later years: the "
+        "2025 lists "
         "against their own time; cities: the FBI's city table.",
         150,
     )
