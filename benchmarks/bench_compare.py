@@ -75,7 +75,6 @@ def _curve(workers):
 
         table = specification_curve(_state["panel"], workers=workers)
         assert len(table) >= 1000
-        _state["curve_rows"] = len(table)
 
     return run
 
@@ -85,7 +84,6 @@ def _city_curve():
 
     table = specification_curve(units=["city"], panels={"city": _state["city_panel"]})
     assert len(table) >= 1000
-    _state["city_curve_rows"] = len(table)
 
 
 def _city_setup():

@@ -1,5 +1,5 @@
-"""Data benchmarks: the panel and definitions builds, loading the panel, and a no-op
-`make data`."""
+"""Data benchmarks: the county panel, city panel and definitions builds, loading the
+panel, and a no-op `make data`."""
 
 from __future__ import annotations
 
@@ -27,12 +27,18 @@ def _load():
     load_panel()
 
 
+def _build(product: str):
+    """`python -m analysis build PRODUCT` in a new process, into the scratch root (each
+    build reads the one before: the city panel the county panel, the definitions both)."""
+    return command(
+        sys.executable, "-m", "analysis", "build", product, env={"ANALYSIS_ROOT": str(_scratch)}
+    )
+
+
 BENCHMARKS = [
     Benchmark(
         "panel build from verified raw files (new process)",
-        command(
-            sys.executable, "-m", "analysis", "build", "panel", env={"ANALYSIS_ROOT": str(_scratch)}
-        ),
+        _build("panel"),
         goal_s=20,
         repeat=3,
         note="python -m analysis build panel into a scratch root; includes interpreter "
@@ -40,14 +46,7 @@ BENCHMARKS = [
     ),
     Benchmark(
         "city panel build from verified raw files (new process)",
-        command(
-            sys.executable,
-            "-m",
-            "analysis",
-            "build",
-            "city-panel",
-            env={"ANALYSIS_ROOT": str(_scratch)},
-        ),
+        _build("city-panel"),
         goal_s=20,
         repeat=3,
         note="python -m analysis build city-panel into a scratch root (after the county "
@@ -56,14 +55,7 @@ BENCHMARKS = [
     ),
     Benchmark(
         "definitions build from verified raw files (new process)",
-        command(
-            sys.executable,
-            "-m",
-            "analysis",
-            "build",
-            "definitions",
-            env={"ANALYSIS_ROOT": str(_scratch)},
-        ),
+        _build("definitions"),
         goal_s=20,
         repeat=3,
         note="python -m analysis build definitions into a scratch root: every list read, "

@@ -374,10 +374,6 @@ def compare_args(draw) -> list[str]:
     return argv
 
 
-def value_of(argv: list[str], name: str) -> str | None:
-    return argv[argv.index(name) + 1] if name in argv[:-1] else None
-
-
 @pytest.mark.integration  # estimates on the built panel (data/processed)
 @fuzz(80)
 @given(argv=compare_args())

@@ -107,11 +107,12 @@ def left_out(panel, outcomes: Iterable[str], years: Iterable[int], what: str = "
     """One line for a page on the outcomes it leaves out for want of data in `years`
     ("" when none): the crime years of an absent optional source (where to get them),
     and the years no source gives (why not), e.g. 2022 poverty."""
+    from .compare.choices import CRIME_OUTCOMES
     from .years import gap_reason
 
     years = sorted({int(y) for y in years})
     lines = []
-    crime = [o for o in outcomes if o in CRIME_NAMES]
+    crime = [o for o in outcomes if o in CRIME_OUTCOMES]
     if crime:
         gone = sorted({y for o in crime for y in absent_years(panel, o, years)})
         named = f"{what}: {listed([_label(o) for o in crime])}"
@@ -120,19 +121,11 @@ def left_out(panel, outcomes: Iterable[str], years: Iterable[int], what: str = "
             lines.append(notice(optional, named))
         for year in [y for y in gone if y not in UCR_FILES]:
             lines.append(f"{named} for {year}: {gap_reason(crime[0], year)}.")
-    for outcome in [o for o in outcomes if o not in CRIME_NAMES]:
+    for outcome in [o for o in outcomes if o not in CRIME_OUTCOMES]:
         for year in years:
             reason = gap_reason(outcome, year) or "this build has no value"
             lines.append(f"{what}: {_label(outcome)} for {year}: {reason}.")
     return " ".join(lines)
-
-
-CRIME_NAMES = (
-    "total_crime_per_10k",
-    "violent_per_10k",
-    "property_per_10k",
-    "violent_no_rape_per_10k",
-)
 
 
 def _label(outcome: str) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from . import sources
 from .errors import UnknownChoice
-from .years import CONSTANT_FILES, YEARS, files_for
+from .years import CITY_YEARS, CONSTANT_FILES, YEARS, files_for
 
 # Files that turn list rows naming cities or states into counties.
 RESOLUTION_FILES = ("places-2010", "place-index-2020", "county-codes-2010")
@@ -56,8 +56,9 @@ def sources_for(
     city, and the county files its covariates come from."""
     files: list[str] = []
     if unit == "city":
-        files += CITY_FILES + [f"fbi-table8-{y}" for y in years or range(2010, 2020)]
-        files += [CONSTANT_FILES[c] for c in columns if c in CONSTANT_FILES]
+        files += CITY_FILES + [f"fbi-table8-{y}" for y in years or CITY_YEARS]
+        # The city panel's only county columns are its covariates (constant files); the
+        # loop below cites them.
         columns = [c for c in columns if c in CONSTANT_FILES]
     for definition in definitions:
         files += _definition_files(definition)

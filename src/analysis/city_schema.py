@@ -11,8 +11,8 @@ from __future__ import annotations
 import pandas as pd
 
 from .errors import ValidationError
+from .years import CITY_YEARS
 
-CITY_YEARS = list(range(2010, 2020))
 PLACE_PATTERN = r"^(\d{7}|\d{10})$"
 
 COUNT_COLUMNS = [

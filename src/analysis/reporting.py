@@ -82,13 +82,13 @@ def _reader_view(frame):
     shown = frame.copy()
     if "definition" in shown.index.names:  # an overlap matrix: definitions label the rows
         shown.index = shown.index.map(labels.definition)
-    shown.columns = [labels.definition(c) if c in _definition_ids() else c for c in shown.columns]
+    ids = labels.definition_labels()
+    shown.columns = [ids.get(c, c) if isinstance(c, str) else c for c in shown.columns]
     for column, label in (
         ("outcome", labels.variable),
         ("covariate", labels.variable),
         ("method", labels.method),
         ("definition", labels.definition),
-        ("specification", labels.definition),
     ):
         if column in shown.columns:
             shown[column] = shown[column].map(lambda v, f=label: f(v) if isinstance(v, str) else v)
@@ -107,12 +107,6 @@ def _amount(column) -> bool:
     """A column in the outcome's unit (an estimate or its interval), not a p-value or a
     standardised difference."""
     return not re.search(r"p_value|smd|gamma|e_value|mbar|pct|share", str(column))
-
-
-def _definition_ids() -> set[str]:
-    from . import labels
-
-    return set(labels.definition_labels())
 
 
 def _html_table(frame, index: bool, float_format: str, uuid: str) -> str:

@@ -9,6 +9,8 @@ never dropped and never filled by carrying a value forward.
 """
 
 YEARS = list(range(2010, 2024))
+# The city panel: the FBI's city table (Crime in the United States, table 8), 2010-2019.
+CITY_YEARS = list(range(2010, 2020))
 UCR_FILES = {2010: "ucr-2010", 2012: "ucr-2012", 2016: "ucr-2016"}
 URBAN_CRIME_YEARS = [2015, 2017]
 CRIME_YEARS = sorted([*UCR_FILES, *URBAN_CRIME_YEARS])

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from ..errors import AnalysisError, OutcomeUnavailable, UnknownChoice
 from ..units import unit as lookup_unit
-from ..years import YEARS, files_for
+from ..years import CITY_YEARS, YEARS, files_for
 
 # Outcome -> (description, source family). The years each family exists come
 # from the panel module, the one place that knows which files were read.
@@ -33,7 +33,6 @@ CRIME_OUTCOMES = (
 )
 # The city panel has crime only: the FBI's table, 2010-2019.
 CITY_OUTCOMES = CRIME_OUTCOMES
-CITY_YEARS = list(range(2010, 2020))
 # One ACS 2011-2015 value per county, repeated in every year: no change to
 # difference in a difference-in-differences.
 CONSTANT_OUTCOMES = ("labor_force_participation_pct",)
@@ -86,8 +85,6 @@ COVARIATE_SETS["city"] = (
     "nchs_urban_rural_2013",
     "trump_share_2016",
 )
-DEFAULT_COVARIATES = "cap"
-
 
 NCHS_CLASSES: dict[int, str] = {
     1: "large central metro",

@@ -62,13 +62,18 @@ def _definitions(names: list[str] | None, path: Path | None = None) -> list[Defi
 
 
 def _table(definitions: list[Definition]) -> pd.DataFrame:
-    table = _read(definitions_path())
+    return _built(definitions_path(), definitions)
+
+
+def _built(path: Path, definitions: list[Definition]) -> pd.DataFrame:
+    """The built table at `path`, which must hold every one of `definitions`."""
+    table = _read(path)
     built = set(table["definition"].unique())
     missing = [d.id for d in definitions if d.id not in built]
     if missing:
         raise AnalysisError(
             f"definition(s) {', '.join(missing)} are in data/definitions.toml but "
-            f"not in {paths.relative(definitions_path())}: run `make data`."
+            f"not in {paths.relative(path)}: run `make data`."
         )
     return table
 
@@ -105,15 +110,7 @@ def _city_table(definitions: list[Definition]) -> pd.DataFrame:
             f"{paths.relative(path)} does not exist yet: run `make data` (it needs the city "
             "panel, data/processed/city_panel.parquet)."
         )
-    table = _read(path)
-    built = set(table["definition"].unique())
-    missing = [d.id for d in definitions if d.id not in built]
-    if missing:
-        raise AnalysisError(
-            f"definition(s) {', '.join(missing)} are in data/definitions.toml but not in "
-            f"{paths.relative(path)}: run `make data`."
-        )
-    return table
+    return _built(path, definitions)
 
 
 def list_definitions() -> pd.DataFrame:
@@ -219,6 +216,7 @@ def city_summary(definitions: list[str], table: pd.DataFrame) -> pd.DataFrame:
     one year's FBI table (`table`: the city panel's rows of that year), and their share
     of the table's population."""
     population = table.set_index("place")["population"]
+    catalogue = list_definitions()
     rows = []
     for name in definitions:
         places = load_definition(name, reasons=True, unit="city")
@@ -227,8 +225,8 @@ def city_summary(definitions: list[str], table: pd.DataFrame) -> pd.DataFrame:
         rows.append(
             {
                 "definition": name,
-                "city_reading": list_definitions().loc[name, "city_reading"],
-                "status": list_definitions().loc[name, "status"],
+                "city_reading": catalogue.loc[name, "city_reading"],
+                "status": catalogue.loc[name, "status"],
                 "cities": len(marked),
                 "named": int((how == "listed").sum()),
                 "in_listed_county": int((how == "in a listed county").sum()),
