@@ -188,12 +188,14 @@ report-pages: $(REPORT_HTML)
 
 # The explorer is built from the robustness report's table of specifications.
 reports/explore.html: reports/html/robustness.html src/analysis/reports/explore.py src/analysis/labels.py \
-		$(wildcard src/analysis/templates/report/*) | $(ENV_STAMP)
+		src/analysis/reporting.py $(wildcard src/analysis/templates/report/*) | $(ENV_STAMP)
 	$(RUN) report-explore
 
-# The place finder reads the panels and the definitions directly.
+# The place finder reads the panels and the definitions directly, and matches counties
+# as the CAP design does (analysis.compare).
 reports/places.html: $(DATA) src/analysis/lookup.py src/analysis/reports/finder.py src/analysis/labels.py \
-		data/definitions.toml $(wildcard src/analysis/templates/report/*) | $(ENV_STAMP)
+		src/analysis/reporting.py $(wildcard src/analysis/compare/*.py) data/definitions.toml \
+		$(wildcard src/analysis/templates/report/*) | $(ENV_STAMP)
 	$(RUN) report-places
 
 reports/index.html: $(REPORT_HTML) reports/reports.yml $(wildcard src/analysis/reports/*.py) $(wildcard src/analysis/templates/report/*) | $(ENV_STAMP)
@@ -240,7 +242,8 @@ bench: $(DATA) | $(ENV_STAMP) ## time the builds and the library (results in ben
 
 clean: ## remove processed data and generated reports (keeps data/raw and .venv)
 	find data/processed -mindepth 1 ! -name .gitkeep -delete
-	rm -rf reports/html reports/figures reports/tables reports/notebooks reports/meta reports/index.html
+	rm -rf reports/html reports/figures reports/tables reports/notebooks reports/meta reports/index.html \
+		reports/explore.html reports/places.html
 
 clean-all: clean ## also remove data/raw, .venv and build stamps
 	find data/raw -mindepth 1 ! -name .gitkeep -delete
