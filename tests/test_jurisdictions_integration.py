@@ -281,7 +281,7 @@ def test_counts_per_definition(table):
     assert "12021" in marked(table, "g287_2015") and "12023" not in marked(table, "g287_2015")
 
 
-def test_library_calls(table):
+def test_library_calls(table, counts):
     status = analysis.load_definition("dhs2025")
     assert len(status) == N_COUNTIES and status.name == "dhs2025"
     assert status["20045"] == "sanctuary"  # Douglas County, KS, printed under Cities
@@ -290,8 +290,13 @@ def test_library_calls(table):
     for definition in matrix.index:
         assert matrix.loc[definition, definition] == listing.loc[definition, "counties"]
     assert (matrix.to_numpy() == matrix.to_numpy().T).all()
-    # The published lists' rows and the nine state laws (data/lists/state_laws.csv).
-    assert len(analysis.load_resolution()) == 1641 + 9
+    # Every row of the published lists (the counts their sources state) and every law of
+    # data/lists/state_laws.csv.
+    published = ["cis_rows", "dhs_pdf_entries", "wapo_agency_rows"]
+    published += [f"doj_{kind}_entries" for kind in ("city", "state", "county")]
+    published += [f"ice2025_{kind}_rows" for kind in ("county", "municipality", "state_agency")]
+    laws = pd.read_csv(paths.REPO_DIR / "data" / "lists" / "state_laws.csv")
+    assert len(analysis.load_resolution()) == sum(counts[k] for k in published) + len(laws)
 
 
 # --- the build -------------------------------------------------------------------------
@@ -339,4 +344,5 @@ def test_the_state_laws_show_with_their_dates_and_citations(capsys):
     rows = pd.read_csv(io.StringIO(capsys.readouterr().out), dtype=str).set_index("state")
     assert rows.loc["CA", "date"] == "2018-01" and "SB 54" in rows.loc["CA", "policy"]
     assert rows["detail"].str.startswith("http").all()
-    assert len(rows) >= 8
+    laws = pd.read_csv(paths.REPO_DIR / "data" / "lists" / "state_laws.csv")
+    assert len(rows) == len(laws)
