@@ -248,3 +248,22 @@ def test_specification_curve_on_the_real_panel(panel):
     assert (failed["estimate"].isna()).all()
     assert len(failed) < 0.1 * len(table)
     assert table.loc[~table.index.isin(failed.index), "estimate"].notna().all()
+
+
+def test_a_curve_of_given_statuses_takes_a_287g_comparison_by_name(panel):
+    # Statuses passed as Series, with a 287(g) comparison named but not given as a Series:
+    # the comparison is read from the definitions, as for a definition named by id.
+    from analysis.compare.definitions import definition_status
+
+    table = specification_curve(
+        panel,
+        statuses={"ice2014": definition_status("ice2014")},
+        years=[2015],
+        outcomes=["poverty_pct"],
+        methods=["raw"],
+        covariate_sets=["cap"],
+        comparisons=["cooperating"],
+        workers=1,
+    )
+    assert len(table) and table["estimate"].notna().all()
+    assert not table["comparison"].eq("all others").any()

@@ -71,17 +71,18 @@ def _init_worker(panels, statuses, comparisons, limit_blas: bool = False) -> Non
 
 
 def _cut_panel(unit: str, min_coverage: float | None, cut: float | None, year: int | None):
-    """The unit's panel with crime below `min_coverage` blanked, and the units under the
-    population cut, once per worker, cut and year."""
+    """The unit's panel with crime below `min_coverage` blanked (once per worker and
+    coverage cut), and the units under the population cut (once per cut and year)."""
     from .population import units_below
 
-    cuts = _STATE.setdefault("cuts", {})
-    key = (unit, min_coverage, cut, year)
-    if key not in cuts:
+    covered = _STATE.setdefault("covered", {})
+    if (unit, min_coverage) not in covered:
+        covered[unit, min_coverage] = apply_min_coverage(_STATE["panels"][unit], min_coverage)
+    small = _STATE.setdefault("small", {})
+    if (unit, cut, year) not in small:
         panel = _STATE["panels"][unit]
-        covered, below = apply_min_coverage(panel, min_coverage)
-        cuts[key] = (covered, below, units_below(panel, cut, lookup_unit(unit).key, year))
-    return cuts[key]
+        small[unit, cut, year] = units_below(panel, cut, lookup_unit(unit).key, year)
+    return (*covered[unit, min_coverage], small[unit, cut, year])
 
 
 def _run_group(group: tuple) -> list[dict]:
@@ -354,22 +355,13 @@ def _definition_names(definitions, statuses) -> list[str]:
 def _statuses(names, units, statuses, comparisons, comparison_statuses, event: bool):
     """(status by (definition, unit), comparison status by key, adoption years by
     (definition, unit)) for the definitions and units asked for."""
-    status_table, comparison_table, adoption = {}, {"all": None}, {}
-    if statuses is not None:  # Series given directly: one unit, the first asked for
-        unit = units[0]
-        status_table = {(n, unit): statuses[n] for n in names}
-        for name in names:
-            for comparison in comparisons:
-                if comparison != "all":
-                    comparison_table[f"{name}|{comparison}|{unit}"] = (comparison_statuses or {})[
-                        comparison
-                    ]
-        return status_table, comparison_table, adoption
     from .definitions import adoption_years, comparison_status, definition_status
 
-    for unit in units:
+    status_table, comparison_table, adoption = {}, {"all": None}, {}
+    given = statuses is not None  # Series given directly: one unit, the first asked for
+    for unit in units[:1] if given else units:
         for name in names:
-            status_table[(name, unit)] = definition_status(name, unit)
+            status_table[(name, unit)] = statuses[name] if given else definition_status(name, unit)
             for comparison in comparisons:
                 if comparison == "all":
                     continue
@@ -378,7 +370,7 @@ def _statuses(names, units, statuses, comparisons, comparison_statuses, event: b
                     if comparison_statuses is not None
                     else comparison_status(name, comparison, unit)
                 )
-            if event:
+            if event and not given:
                 try:
                     adoption[(name, unit)] = adoption_years(name, unit)
                 except AnalysisError:
