@@ -267,3 +267,21 @@ def test_a_curve_of_given_statuses_takes_a_287g_comparison_by_name(panel):
     )
     assert len(table) and table["estimate"].notna().all()
     assert not table["comparison"].eq("all others").any()
+
+
+def test_a_curve_of_border_changes_runs_them_once_over_the_years_asked(panel):
+    # With pre/post the border method compares changes: one specification over those
+    # years, not a one-year gap for every year of the curve.
+    table = specification_curve(
+        panel,
+        definitions=["ice2014"],
+        years=[2015, 2016],
+        outcomes=["poverty_pct"],
+        methods=["border"],
+        options={"border": {"pre": [2013], "post": [2016]}},
+        workers=1,
+    )
+    assert len(table) == 1
+    row = table.iloc[0]
+    assert (row["years_before"], row["years_after"]) == ("2013", "2016")
+    assert np.isfinite(row["estimate"])

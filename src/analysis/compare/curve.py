@@ -165,6 +165,15 @@ def _tasks(
                     panel_tasks.setdefault(coverage, []).append(
                         (make_plan("did", None, did_options, unit=unit), outcome)
                     )
+    border_options = options.get("border", {})
+    if "border" in methods and unit in method("border").units and "post" in border_options:
+        needed = {*border_options.get("pre", ()), *border_options["post"]}
+        for outcome in outcomes:
+            if needed <= has_values[outcome] and outcome not in CONSTANT_OUTCOMES:
+                for coverage in _cuts(outcome, needed, min_coverages, unit):
+                    panel_tasks.setdefault(coverage, []).append(
+                        (make_plan("border", None, border_options, unit=unit), outcome)
+                    )
     if "event" in methods:
         event_options = dict(options.get("event", {}))
         if adoption is not None:  # the definition's dates, unless the caller gave some
@@ -195,9 +204,8 @@ def _year_tasks(outcome, methods, covariate_sets, options, unit) -> list[tuple]:
         if name == "raw" and method_options.get("weights", "both") == "both":
             # One specification per weighting, so one task is one row.
             variants = [{**method_options, "weights": w} for w in ("none", "population")]
-        for covariates in sets:
-            for variant in variants:
-                tasks.append((make_plan(name, covariates, variant, unit=unit), outcome))
+        plans = [make_plan(name, c, v, unit=unit) for c in sets for v in variants]
+        tasks += [(plan, outcome) for plan in plans if not plan.over_years]
     return tasks
 
 

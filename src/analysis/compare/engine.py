@@ -49,6 +49,14 @@ class Plan:
     def name(self) -> str:
         return self.method.name
 
+    @property
+    def over_years(self) -> bool:
+        """Whether the design spans several years (did, event; border with pre/post)
+        rather than one."""
+        return self.method.panel or (
+            self.method.layout == "border" and "post" in self.design_options
+        )
+
 
 def check_options(name: str, options: dict) -> None:
     """Stop on an option the method does not take (strata: or its base method), and on a
@@ -195,8 +203,7 @@ def estimate(
             f"panel must be the {the_unit.name} panel as a DataFrame "
             f"(analysis.load_panel(unit={the_unit.name!r}))"
         )
-    before_after = plan.method.layout == "border" and "post" in plan.design_options
-    year_used = None if plan.method.panel or before_after else check_year(year, the_unit.name)
+    year_used = None if plan.over_years else check_year(year, the_unit.name)
     small = population.units_below(panel, cut, the_unit.key, year_used)
     groups_all = make_groups(status, comparison, the_unit)
     elsewhere = population.outside_states(panel, status, states, the_unit)
