@@ -9,12 +9,12 @@ import pandas as pd
 import pytest
 
 from analysis.compare.border import (
-    adjacent_pairs,
     border_pairs,
     pair_difference,
     pair_difference_in_changes,
 )
 from analysis.errors import EstimationError, ValidationError
+from analysis.geometry import adjacent_pairs
 
 PRE, POST = (2010, 2012), (2015, 2016)
 

@@ -5,7 +5,7 @@
 source's NAD83 coordinates (EPSG:4269), the same two layers laid out for
 maps (map_counties.parquet, map_states.parquet; see `map_layout`), so that
 every report does not project them again, and neighbours.parquet: every pair of
-counties whose boundaries touch (compare.border.adjacent_pairs), for the
+counties whose boundaries touch (adjacent_pairs), for the
 neighbouring-county comparisons.
 """
 

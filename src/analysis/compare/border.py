@@ -68,7 +68,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import AnalysisError, EstimationError, ValidationError
-from ..geometry import ADJACENCY_COLUMNS, adjacent_pairs  # noqa: F401  (the pairs' source)
+from ..geometry import ADJACENCY_COLUMNS
+from .design import not_estimated
 from .stats import interval
 
 PAIR_COLUMNS = ["pair", "fips_focal", "fips_neighbour"]
@@ -435,15 +436,10 @@ def border_rows(design: BorderDesign, outcome: str, level: float = 0.95) -> list
             {
                 **base,
                 "estimand": "mean within-pair difference, focal minus neighbour",
-                "estimate": np.nan,
-                "std_error": np.nan,
-                "ci_low": np.nan,
-                "ci_high": np.nan,
-                "p_value": np.nan,
                 "n_focal": 0,
                 "n_comparison": 0,
                 "n_pairs": len(design.pairs),
-                "note": f"not estimated: {exc}",
+                **not_estimated(exc),
             }
         ]
     result.pop("df", None)

@@ -271,16 +271,14 @@ class Design:
         self, sample: Sample | None, outcome: str, method: str, reason: object, **fields
     ) -> dict:
         """A row for a specification that cannot be estimated, saying why."""
-        fields = {
-            **fields,
-            "estimate": np.nan,
-            "std_error": np.nan,
-            "ci_low": np.nan,
-            "ci_high": np.nan,
-            "p_value": np.nan,
-            "note": f"not estimated: {reason}",
-        }
-        return self.base_row(sample, outcome, method, **fields)
+        return self.base_row(sample, outcome, method, **fields, **not_estimated(reason))
+
+
+def not_estimated(reason: object, *notes: str) -> dict:
+    """The fields of a row that could not be estimated: no estimate, and the reason first
+    in its note (then any other notes)."""
+    missing = dict.fromkeys(["estimate", "std_error", "ci_low", "ci_high", "p_value"], np.nan)
+    return {**missing, "note": "; ".join([f"not estimated: {reason}", *notes])}
 
 
 def result_table(rows: list[dict]) -> pd.DataFrame:

@@ -32,6 +32,7 @@ import pandas as pd
 
 from ..errors import AnalysisError, EstimationError, ValidationError
 from .choices import CONSTANT_OUTCOMES, check_outcome_year
+from .design import not_estimated
 from .groups import Groups, member_of
 from .stats import interval, linear_fit
 
@@ -238,17 +239,12 @@ def did_rows(
             ci_low=low,
             ci_high=high,
             p_value=p,
-            se_method=f"clustered by county ({main.n_groups} clusters), t with {df} df",
+            se_method=(
+                f"clustered by {groups.unit.singular} ({main.n_groups} clusters), t with {df} df"
+            ),
             pretrend_p_value=pretrend,
             note="; ".join(notes),
         )
     except EstimationError as exc:
-        row.update(
-            estimate=np.nan,
-            std_error=np.nan,
-            ci_low=np.nan,
-            ci_high=np.nan,
-            p_value=np.nan,
-            note="; ".join([f"not estimated: {exc}", *notes]),
-        )
+        row.update(not_estimated(exc, *notes))
     return [row]

@@ -52,6 +52,7 @@ from ..errors import AnalysisError, EstimationError, ValidationError
 from ..regions import REGION_INDICATORS, region_indicator
 from ..years import YEARS
 from .choices import CONSTANT_OUTCOMES, check_choice, check_outcome
+from .design import not_estimated
 from .groups import Groups, member_of
 from .stats import interval
 
@@ -376,14 +377,9 @@ def event_rows(
                 **base,
                 "term": "relative year",
                 "relative_year": None,
-                "estimate": np.nan,
-                "std_error": np.nan,
-                "ci_low": np.nan,
-                "ci_high": np.nan,
-                "p_value": np.nan,
                 "n_focal": 0,
                 "n_comparison": 0,
-                "note": "; ".join([f"not estimated: {exc}", *notes]),
+                **not_estimated(exc, *notes),
             }
         ]
     se_method = f"clustered by {groups.unit.singular} ({df + 1} clusters), t with {df} df"
