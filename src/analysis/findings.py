@@ -103,7 +103,7 @@ def _amount(value: float, outcome: str) -> str:
     size = abs(value)
     if outcome.endswith("_pct"):
         return f"{size:.2f} percentage points"
-    if outcome == "median_household_income":
+    if labels.in_dollars(outcome):
         return f"${size:,.0f}"
     return f"{size:,.1f} {labels.unit(outcome)}"
 
@@ -241,7 +241,7 @@ def did(row) -> str:
     unit = labels.units(row.get("unit", "county"))
     direction = labels.direction(row).replace("not clearly different", "no clear difference")
     measure = "percentage points" if outcome.endswith("_pct") else labels.unit(outcome)
-    measure = "" if outcome == "median_household_income" else f" {measure}"
+    measure = "" if labels.in_dollars(outcome) else f" {measure}"
     return (
         f"{labels.definition(row['definition'])}: {labels.short(outcome).lower()} changed by "
         f"{labels.interval(row)}{measure} more in {row['focal_group']} {unit} "

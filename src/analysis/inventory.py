@@ -32,6 +32,7 @@ def county_years(panel: pd.DataFrame, outcomes: list[str]) -> pd.DataFrame:
         missing[(entry["column"], entry["year"])] += entry["count"]
         reasons.setdefault((entry["column"], entry["year"]), []).append(entry["reason"])
     counts = panel.groupby("year")[outcomes].count()
+    n_counties = panel["fips"].nunique()
     rows = []
     for outcome in outcomes:
         for year, have in counts[outcome].items():
@@ -47,7 +48,7 @@ def county_years(panel: pd.DataFrame, outcomes: list[str]) -> pd.DataFrame:
                     "outcome": outcome,
                     "year": int(year),
                     "counties": int(have),
-                    "counties_missing": int(panel["fips"].nunique() - have),
+                    "counties_missing": int(n_counties - have),
                     "logged_missing": missing.get((outcome, int(year)), 0),
                     "note": reason,
                 }

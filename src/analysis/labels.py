@@ -217,6 +217,11 @@ def unit(name: str) -> str:
     return VARIABLES.get(name, ("", ""))[1]
 
 
+def in_dollars(name: str) -> bool:
+    """Whether a variable is measured in dollars (shown whole, with a $ sign)."""
+    return unit(name) == "US dollars"
+
+
 def method(name: str) -> str:
     return METHODS.get(name, name)
 
@@ -245,7 +250,7 @@ def data_dictionary():
 
 def signed(value: float, digits: int = 1, outcome: str = "") -> str:
     """'+38.9'; dollars whole, with their sign: '+$1,239'."""
-    if outcome == "median_household_income":
+    if in_dollars(outcome):
         return f"{'+' if value >= 0 else '-'}${abs(value):,.0f}"
     return f"{value:+,.{digits}f}"
 

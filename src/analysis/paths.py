@@ -26,20 +26,21 @@ def registry_file() -> Path:
 def definitions_file() -> Path:
     """The sanctuary and cooperating definitions: the project root's own when it has one
     (a scratch project with a user's lists), else the repository's."""
-    return _own_or_repository("data", "definitions.toml")
+    return own_or_repository("data", "definitions.toml")
 
 
 def aliases_file() -> Path:
     """The hand-made name decisions, found as definitions_file() is."""
-    return _own_or_repository("data", "aliases.csv")
+    return own_or_repository("data", "aliases.csv")
 
 
 def list_file(name: str) -> Path:
     """A list in data/lists/ (e.g. the state laws), found as definitions_file() is."""
-    return _own_or_repository("data", "lists", name)
+    return own_or_repository("data", "lists", name)
 
 
-def _own_or_repository(*parts: str) -> Path:
+def own_or_repository(*parts: str) -> Path:
+    """The project root's file (ANALYSIS_ROOT's, when it has one), else the repository's."""
     # Make reads these files relative to the folder it runs in (the root), so the
     # library must read the same ones.
     own = root().joinpath(*parts)

@@ -324,6 +324,16 @@ def specification_curve(table: pd.DataFrame, choices: list[str], unit: str = "")
 
 
 @functools.cache
+def _county_centres():
+    """Each county's point inside it (read once per process: a kernel builds several
+    pages)."""
+    from .geometry import load_map_layers
+
+    counties, _ = load_map_layers()
+    return counties.set_index("fips").geometry.representative_point()
+
+
+@functools.cache
 def _county_paths():
     """One matplotlib path per county (and per state outline), built once: drawing a
     map is then a single collection whose colours change, much faster than
@@ -597,11 +607,7 @@ def city_points(ax, places: pd.DataFrame, label: str = "listed cities") -> None:
     """Cities as points (`places`: a `county` column), drawn at the centre of the county
     that holds most of each city's people: the panel has no city coordinates, so a
     point says where, to the county, not the city's own outline."""
-    from .geometry import load_map_layers
-
-    counties, _ = load_map_layers()
-    centres = counties.set_index("fips").geometry.representative_point()
-    at = centres.reindex(places["county"].astype(str)).dropna()
+    at = _county_centres().reindex(places["county"].astype(str)).dropna()
     ax.scatter(
         at.x,
         at.y,

@@ -24,11 +24,13 @@ from ..units import unit as lookup_unit
 from ..years import default_window
 from .choices import (
     CONSTANT_OUTCOMES,
+    WEIGHTS,
     check_year,
     outcome_years,
     resolve_covariates,
     resolve_outcomes,
 )
+from .descriptive import WEIGHTINGS
 from .design import Design, result_table
 from .groups import make_groups
 from .methods import DESIGN_OPTIONS, METHOD_TABLE, USES_COVARIATES, Method
@@ -72,7 +74,7 @@ def check_options(name: str, options: dict) -> None:
     if not (isinstance(level, int | float) and 0 < level < 1):
         raise AnalysisError(f"level must be a confidence level between 0 and 1, not {level!r}")
     if "weights" in options:
-        valid = ("both", "none", "population") if name == "raw" else ("none", "population")
+        valid = WEIGHTINGS if name == "raw" else WEIGHTS
         if options["weights"] not in valid:
             raise UnknownChoice("weights", options["weights"], valid)
     draws = options.get("n_permutations", 1)

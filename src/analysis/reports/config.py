@@ -23,8 +23,7 @@ NAME_PARAMETER = "report_name"  # set by the runner; empty in JupyterLab
 def config_path() -> Path:
     """The project root's reports/reports.yml (ANALYSIS_ROOT's, when it has one: a scratch
     project may carry its own report set), else the repository's."""
-    own = paths.root() / "reports" / "reports.yml"
-    return own if own.is_file() else paths.REPO_DIR / "reports" / "reports.yml"
+    return paths.own_or_repository("reports", "reports.yml")
 
 
 def template_dir() -> Path:

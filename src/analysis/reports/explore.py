@@ -176,21 +176,19 @@ def build_explorer() -> Path:
     from ..reporting import script_json  # reporting imports this package: not at the top
 
     table = load_specifications()
+    shared = {
+        "css": (template_dir() / "report" / "site.css").read_text(),
+        "source": html.escape(f"reports/tables/{SOURCE_REPORT}/specifications.csv"),
+    }
     if table.empty:  # every specification lacked data: a page that says so, not a chart
-        page = EMPTY_PAGE.format(
-            css=(template_dir() / "report" / "site.css").read_text(),
-            source=html.escape(f"reports/tables/{SOURCE_REPORT}/specifications.csv"),
+        page = EMPTY_PAGE.format(**shared)
+    else:
+        page = PAGE.format(
+            **shared,
+            bundle=vlc.javascript_bundle(),
+            spec=script_json(chart(table).to_dict()),
+            n=f"{len(table):,}",
         )
-        write_text(explorer_path(), page)
-        return explorer_path()
-    spec = chart(table).to_dict()
-    page = PAGE.format(
-        css=(template_dir() / "report" / "site.css").read_text(),
-        bundle=vlc.javascript_bundle(),
-        spec=script_json(spec),
-        n=f"{len(table):,}",
-        source=html.escape(f"reports/tables/{SOURCE_REPORT}/specifications.csv"),
-    )
     write_text(explorer_path(), page)
     return explorer_path()
 

@@ -102,7 +102,8 @@ def definition_map(report, definition: str, status: pd.Series):
     focal = status.index[status == about["status"]]
     cities = load_definition(definition, unit="city")
     marked = cities.index[cities == about["status"]]
-    places = load_panel(unit="city").drop_duplicates("place").set_index("place")
+    places = load_panel(unit="city", columns=["county"]).drop_duplicates("place")
+    places = places.set_index("place")
     fig, ax = plt.subplots(figsize=(11, 6))
     plots.status_map(ax, status, legend_title=labels.definition(definition))
     if about["city_reading"] == "strict" and len(marked):  # broad: every city of the counties
