@@ -69,14 +69,27 @@ def project(root: Path) -> Path:
     return root
 
 
+def user_env(**extra: str) -> dict[str, str]:
+    """The environment of a user's shell, with `extra`. Under `make test` the parent
+    make's flags (its DATA_MIRROR=..., its job server) and this run's ANALYSIS_ROOT would
+    reach a make started here: it runs as a user's own would."""
+    env = dict(os.environ)
+    for name in (
+        "DATA_MIRROR",
+        "MAKEFLAGS",
+        "MFLAGS",
+        "MAKELEVEL",
+        "MAKEOVERRIDES",
+        "ANALYSIS_ROOT",
+    ):
+        env.pop(name, None)
+    return {**env, **extra}
+
+
 def make(
     root: Path, *args: str, mirror: Path | None = None, check: bool = True, umask: int = 0o022
 ) -> subprocess.CompletedProcess:
-    env = {**os.environ, "ANALYSIS_ROOT": str(root)}
-    # Under `make test` the parent make's flags (its DATA_MIRROR=..., its job server)
-    # would reach this make too: it runs as a user's own would.
-    for name in ("DATA_MIRROR", "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"):
-        env.pop(name, None)
+    env = user_env(ANALYSIS_ROOT=str(root))
     if mirror is not None:
         env["DATA_MIRROR"] = str(mirror)
     result = subprocess.run(

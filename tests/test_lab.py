@@ -90,9 +90,7 @@ def lab(tmp_path):
     root = scratch.project(tmp_path / "project")
     data = scratch.make(root, "-s", "print-DATA").stdout.split()
     port, token = free_port(), secrets.token_hex(16)
-    env = {**os.environ, "ANALYSIS_ROOT": str(root), "JUPYTER_RUNTIME_DIR": str(tmp_path / "rt")}
-    for name in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "DATA_MIRROR"):
-        env.pop(name, None)
+    env = scratch.user_env(ANALYSIS_ROOT=str(root), JUPYTER_RUNTIME_DIR=str(tmp_path / "rt"))
     command = [
         "make",
         "-C",

@@ -11,7 +11,6 @@ tests run the small fixture report from a long path.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -28,15 +27,6 @@ from analysis.reports import KERNEL, run
 SITE = Path(__file__).parent / "fixtures" / "site"
 TCP_WARNING = "Kernel is running over TCP without encryption"
 AWKWARD = Path("my projects") / "Données"
-
-
-def _env(**extra: str) -> dict[str, str]:
-    """The environment of a user's shell: no parent make's flags, no ANALYSIS_ROOT."""
-    env = dict(os.environ)
-    for name in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "ANALYSIS_ROOT"):
-        env.pop(name, None)
-    env.pop("DATA_MIRROR", None)
-    return {**env, **extra}
 
 
 def _run(command: list[str], cwd: Path, env: dict, check: bool = True):
@@ -69,7 +59,7 @@ def test_a_report_runs_from_a_long_awkward_path_without_the_tcp_warning(tmp_path
     result = _run(
         [sys.executable, "-m", "analysis", "report", "demo-2016"],
         cwd=root,
-        env=_env(ANALYSIS_ROOT=str(root), TMPDIR=str(private_tmp)),
+        env=scratch.user_env(ANALYSIS_ROOT=str(root), TMPDIR=str(private_tmp)),
     )
     output = result.stdout + result.stderr
     assert TCP_WARNING not in output and "WARNING" not in output, output
@@ -100,9 +90,11 @@ def clone_this_tree(destination: Path) -> Path:
     top (changed, new and deleted files; ignored ones are build products)."""
     repo = paths.REPO_DIR
     destination.parent.mkdir(parents=True, exist_ok=True)
-    _run(["git", "clone", "--quiet", str(repo), str(destination)], repo, _env())
+    _run(["git", "clone", "--quiet", str(repo), str(destination)], repo, scratch.user_env())
     listed = _run(
-        ["git", "ls-files", "-z", "--modified", "--others", "--exclude-standard"], repo, _env()
+        ["git", "ls-files", "-z", "--modified", "--others", "--exclude-standard"],
+        repo,
+        scratch.user_env(),
     ).stdout
     for name in filter(None, listed.split("\0")):
         source, target = repo / name, destination / name
@@ -141,7 +133,7 @@ def own_venv(clone: Path, env: dict) -> Path:
 def test_make_data_and_a_report_in_a_folder_with_spaces_and_accents(tmp_path):
     clone = clone_this_tree(tmp_path / AWKWARD)
     mirror = scratch.mirror_view(tmp_path / "the team's mirror", optional=False)
-    env = _env(DATA_MIRROR=str(mirror))
+    env = scratch.user_env(DATA_MIRROR=str(mirror))
     env.pop("PYTHONPATH", None)
     python = own_venv(clone, env)
     # Everything below must read and write the clone, never this checkout.
