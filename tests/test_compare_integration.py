@@ -267,6 +267,7 @@ def test_a_curve_of_given_statuses_takes_a_287g_comparison_by_name(panel):
     )
     assert len(table) and table["estimate"].notna().all()
     assert not table["comparison"].eq("all others").any()
+    assert table["min_coverage"].isna().all()  # the column is there, with no cut asked for
 
 
 def test_a_curve_of_border_changes_runs_them_once_over_the_years_asked(panel):

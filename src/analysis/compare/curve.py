@@ -337,6 +337,8 @@ def specification_curve(
             done = dict(zip(order, pool.map(_run_group, [groups[i] for i in order])))
         chunks = [done[i] for i in range(len(groups))]
     table = result_table([row for chunk in chunks for row in chunk])
+    if "min_coverage" not in table:  # no coverage cut asked for: the column says so too
+        table["min_coverage"] = float("nan")
     table.attrs["left_out"] = _left_out(
         panels.get("county"),
         [o for o in (requested_outcomes or unit_outcomes("county")) if o in unit_outcomes("county")]

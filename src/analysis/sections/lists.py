@@ -127,3 +127,36 @@ def definition_map(report, definition: str, status: pd.Series):
         f"{len(marked):,} cities ({about['city_reading']} reading)."
     )
     return fig
+
+
+def outcome_maps(
+    report, definition: str, status: pd.Series, panel: pd.DataFrame, outcomes: list[str],
+    years: list[int], scheme: str, classes: int,
+) -> list:  # fmt: skip
+    """Each outcome mapped in each of `years` it has, on one colour scale (mapclassify's
+    `scheme` with `classes` classes), the definition's counties outlined; the years an
+    absent optional source leaves out are named on the page."""
+    from .. import availability
+    from ..compare import outcome_years
+    from ..jurisdictions import list_definitions
+
+    marks = list_definitions().loc[definition, "status"]
+    focal = status.index[status == marks]
+    by_year = panel.set_index(["year", "fips"])
+    figs = []
+    for outcome in outcomes:
+        shown = [y for y in years if y in outcome_years(outcome)]
+        absent = availability.absent_years(panel, outcome, shown)
+        left_out = f"Left out of the {labels.short(outcome).lower()} maps"
+        report.unavailable(absent and availability.notice(absent, left_out))
+        values = {y: by_year.loc[y, outcome] for y in shown if y not in absent}
+        outlined = f"{marks} ({labels.definition(definition)})"
+        fig = plots.outcome_maps(values, outcome, focal, outlined, scheme, classes)
+        plots.caption(
+            fig,
+            f"Classes: {scheme}, {classes} classes on both years pooled. Outlined: "
+            f"{labels.definition(definition)}. {labels.variable(outcome)}.",
+        )
+        report.figure(fig, f"map-{outcome.replace('_', '-')}")
+        figs.append(fig)
+    return figs
