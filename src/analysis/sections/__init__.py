@@ -13,5 +13,6 @@ page rebuilds only the reports that show it.
 - `before_after`: event studies and the crime difference-in-differences (04);
 - `lists`: the lists, their overlap, cities, state laws and maps (01, 06);
 - `published`: beside the 2017 report's figures (03, 07);
-- `robustness`: the specification curve (05).
+- `robustness`: the specification curve (05);
+- `data`: what the data hold, year by year (08).
 """

@@ -182,3 +182,14 @@ def crime_did(report, definition: str, pre, post, reference: int, panel, **optio
     )
     report.figure(fig, "pretrend")
     return table, fig
+
+
+def published_did(report) -> pd.DataFrame:
+    """The published difference-in-differences studies (data/reference), as a table."""
+    from ..replication import published_findings
+
+    studies = published_findings().query("estimand == 'difference-in-differences'")
+    shown = ["study", "definition", "year", "outcome", "estimate", "unit", "n_sanctuary"]
+    shown += ["source_note"]
+    report.table(studies[shown], "published-did", "Published difference-in-differences studies")
+    return studies
