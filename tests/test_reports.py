@@ -163,3 +163,11 @@ def test_a_failed_rerun_keeps_the_outputs_of_the_last_good_run(site):
     with pytest.raises(AnalysisError, match="the source changed"):
         reports.run_report("demo-2016", config)
     assert {p: p.read_bytes() for p in kept if p.exists()} == before
+
+
+def test_a_page_cites_each_source_once_in_the_order_given():
+    from analysis import citations
+
+    assert citations.check(["saipe", "laus", "saipe"]) == ["saipe", "laus"]
+    with pytest.raises(UnknownChoice):
+        citations.check(["saipe", "no-such-source"])

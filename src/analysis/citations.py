@@ -82,9 +82,10 @@ def sources_for(
 
 
 def check(ids: Iterable[str]) -> list[str]:
-    """Registry source ids, or an error naming the unknown one and the valid ones."""
+    """Registry source ids, each once in the order first given, or an error naming the
+    unknown one and the valid ones."""
     registry = sources.registry()
-    ids = list(ids)
+    ids = list(dict.fromkeys(ids))
     for source_id in ids:
         if source_id not in registry:
             raise UnknownChoice("source", source_id, registry)
