@@ -414,6 +414,17 @@ def test_a_permutation_test_needs_a_draw(draws):
     assert status == 2 and err.startswith("error: ") and "permutations" in err
 
 
+@pytest.mark.integration
+@pytest.mark.parametrize("method", ["raw", "regression"])
+def test_weights_outside_the_methods_choices_are_refused(method):
+    """Found by the fuzzing above: `--weights ''` reached the weighted mean with no weights
+    (TypeError)."""
+    status, _, err = outcome(
+        ["compare", "--definition", "ice2014", "--method", method, "--weights", ""]
+    )
+    assert status == 2 and err.startswith("error: ") and "weights" in err
+
+
 def definitions_args() -> st.SearchStrategy[list[str]]:
     formats = st.sampled_from([[], ["--format", "csv"], ["--format", "json"], ["--format", "x"]])
     return st.one_of(
@@ -480,14 +491,3 @@ def monkeypatch_module(site):
 def test_the_fuzzed_site_is_the_fixture_not_the_project(site, monkeypatch_module):
     """The report command's examples run against the fixture site, never this project."""
     assert paths.root() == site and config.config_path() == site / "reports" / "reports.yml"
-
-
-@pytest.mark.integration
-@pytest.mark.parametrize("method", ["raw", "regression"])
-def test_weights_outside_the_methods_choices_are_refused(method):
-    """Found by the fuzzing above: `--weights ''` reached the weighted mean with no weights
-    (TypeError)."""
-    status, _, err = outcome(
-        ["compare", "--definition", "ice2014", "--method", method, "--weights", ""]
-    )
-    assert status == 2 and err.startswith("error: ") and "weights" in err
