@@ -5,11 +5,13 @@ page opens in headless Chromium with all its images and no console errors.
 are saved under tests/output/screenshots/ for a person to look at.
 """
 
+import ast
 import json
 import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -173,6 +175,66 @@ def test_a_library_change_rebuilds_only_the_reports_that_import_it():
     assert rebuilt == importers and direct <= importers and 0 < len(importers) < len(SPECS)
     assert {"definitions", "robustness", "data"}.isdisjoint(rebuilt)
     assert "definitions" not in _dry_run("src/analysis/compare/did.py")
+
+
+# The notebooks that run a comparison (analysis.compare), written down by hand: the
+# oracle for which pages a change to the engine must rebuild.
+COMPARING_NOTEBOOKS = {
+    "02_compare.ipynb",
+    "03_cap_replication.ipynb",
+    "04_before_after.ipynb",
+    "05_robustness.ipynb",
+    "07_overview.ipynb",
+}
+LIBRARY = REPO / "src" / "analysis"
+ENGINE_AND_WORDS = sorted(
+    [*(LIBRARY / "compare").glob("*.py"), *(LIBRARY / "sections").glob("*.py")]
+) + [LIBRARY / "findings.py"]
+
+
+def _loaded_by(notebook: Path) -> set[Path]:
+    """The library files a notebook's imports load, in a fresh interpreter: what runs."""
+    source = "\n".join(
+        "".join(cell["source"])
+        for cell in json.loads(notebook.read_text())["cells"]
+        if cell["cell_type"] == "code"
+    )
+    imports = "\n".join(
+        ast.unparse(node)
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Import | ast.ImportFrom)
+    )
+    script = (
+        f"{imports}\nimport sys\n"
+        "print('\\n'.join(m.__file__ for n, m in list(sys.modules.items())"
+        " if n.startswith('analysis') and getattr(m, '__file__', None)))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout
+    return {Path(line).resolve() for line in out.split()}
+
+
+@pytest.fixture(scope="module")
+def loaded() -> dict[str, set[Path]]:
+    return {nb.name: _loaded_by(nb) for nb in {s.notebook for s in SPECS}}
+
+
+@pytest.mark.parametrize("module", ENGINE_AND_WORDS, ids=lambda p: str(p.relative_to(LIBRARY)))
+def test_a_change_to_the_engine_rebuilds_every_page_that_runs_it(module, loaded):
+    """`make -n -W <module> report-pages` lists every page whose notebook compares (for a
+    module of the engine) or loads the module when it runs."""
+    rebuilt = _dry_run(str(module.relative_to(REPO)))
+    runs = {s.name for s in SPECS if module.resolve() in loaded[s.notebook.name]}
+    if module.parent.name == "compare":
+        runs |= {s.name for s in SPECS if s.notebook.name in COMPARING_NOTEBOOKS}
+    assert runs and runs <= rebuilt, sorted(runs - rebuilt)
+
+
+def test_the_rules_name_every_library_file_a_notebook_loads(loaded):
+    for notebook, files in loaded.items():
+        declared = {p.resolve() for p in reports.library_modules(REPO / "notebooks" / notebook)}
+        assert files - declared == set(), notebook
 
 
 def test_a_parameter_change_rebuilds_only_that_report():

@@ -7,55 +7,88 @@ group, by several methods, for any definition, year and outcome.
 
 Estimators take the panel and a status Series; `compare` resolves a
 definition name; `specification_curve` runs every combination in one call.
-Names are imported on first use (so the command line stays fast), and
 statsmodels is never imported: the tests check the numpy formulas against it.
+
+Every module of the engine is imported here, by name: a page that compares
+anything depends on all of them, and the Make rules (analysis.reports.rules),
+which follow imports, see exactly that.
 """
 
 from __future__ import annotations
 
-import importlib
+# The estimators the method table names (did and strata are also functions of api).
+from . import adjust, border, descriptive, honest, matching, sensitivity  # noqa: F401
+from . import did as did_module  # noqa: F401
+from . import strata as strata_module  # noqa: F401
+from .api import (
+    at_a_glance,
+    border_pairs_of,
+    compare,
+    counties_by_group,
+    did,
+    event_study,
+    event_variants,
+    ipw,
+    match,
+    matched_sets,
+    permutation,
+    raw,
+    regression,
+    side_by_side,
+    strata,
+)
+from .choices import (
+    COVARIATE_SETS,
+    COVARIATES,
+    OUTCOMES,
+    WEIGHTS,
+    for_unit,
+    outcome_years,
+    panel_years,
+    unit_outcomes,
+)
+from .curve import specification_curve
+from .definitions import adoption_years
+from .design import SUMMARY_COLUMNS
+from .engine import estimate
+from .event import EVENT_CONTROLS
+from .groups import Groups, make_groups
+from .matching import BALANCE_COLUMNS
+from .methods import METHODS
+from .stats import EstimationError
 
-_EXPORTS = {
-    "compare": "api",
-    "raw": "api",
-    "permutation": "api",
-    "match": "api",
-    "regression": "api",
-    "ipw": "api",
-    "strata": "api",
-    "did": "api",
-    "event_study": "api",
-    "event_variants": "api",
-    "adoption_years": "definitions",
-    "EVENT_CONTROLS": "event",
-    "matched_sets": "api",
-    "side_by_side": "api",
-    "SUMMARY_COLUMNS": "design",
-    "BALANCE_COLUMNS": "matching",
-    "counties_by_group": "api",
-    "border_pairs_of": "api",
-    "at_a_glance": "api",
-    "estimate": "engine",
-    "specification_curve": "curve",
-    "make_groups": "groups",
-    "Groups": "groups",
-    "EstimationError": "stats",
-    "OUTCOMES": "choices",
-    "COVARIATES": "choices",
-    "COVARIATE_SETS": "choices",
-    "METHODS": "methods",
-    "outcome_years": "choices",
-    "for_unit": "choices",
-    "unit_outcomes": "choices",
-    "panel_years": "choices",
-    "WEIGHTS": "choices",
-}
-
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str):
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'analysis.compare' has no attribute {name!r}")
-    return getattr(importlib.import_module(f".{module}", __name__), name)
+__all__ = [
+    "BALANCE_COLUMNS",
+    "COVARIATES",
+    "COVARIATE_SETS",
+    "EVENT_CONTROLS",
+    "METHODS",
+    "OUTCOMES",
+    "SUMMARY_COLUMNS",
+    "WEIGHTS",
+    "EstimationError",
+    "Groups",
+    "adoption_years",
+    "at_a_glance",
+    "border_pairs_of",
+    "compare",
+    "counties_by_group",
+    "did",
+    "estimate",
+    "event_study",
+    "event_variants",
+    "for_unit",
+    "ipw",
+    "make_groups",
+    "match",
+    "matched_sets",
+    "outcome_years",
+    "panel_years",
+    "permutation",
+    "raw",
+    "regression",
+    "side_by_side",
+    "specification_curve",
+    "strata",
+    "unit_outcomes",
+]

@@ -9,6 +9,7 @@ runner, and the processed data.
 from __future__ import annotations
 
 import ast
+import functools
 import json
 from pathlib import Path
 
@@ -28,10 +29,10 @@ def library_modules(notebook: Path) -> list[Path]:
     imports of its parameter checks, which only look up valid values, are not
     followed.
     """
-    import nbformat
-
-    nb = nbformat.read(notebook, as_version=4)
-    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    # The notebook's JSON read directly: nbformat's schema validation costs a second
+    # here, and `make -n` regenerates these rules whenever any library file changes.
+    cells = json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"]
+    code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
     lines = [line for line in code.splitlines() if not line.lstrip().startswith(("%", "!"))]
     exports = _lazy_exports()
     start: set[Path] = set(_files(("analysis",)))
@@ -85,27 +86,34 @@ def _closure(start: set[Path], stop: set[Path]) -> set[Path]:
     """`start` and every analysis module they import, directly or lazily."""
     seen: set[Path] = set()
     todo = list(start)
-    root = paths.PACKAGE_DIR.parent
     while todo:
         path = todo.pop().resolve()
         if path in seen:
             continue
         seen.add(path)
-        if path in stop:
-            continue
-        package = path.relative_to(root).parts[:-1]  # e.g. ("analysis", "compare")
-        for node in ast.walk(ast.parse(path.read_text())):
-            if not isinstance(node, ast.ImportFrom):
-                continue
-            if node.level:
-                base = package[: len(package) - node.level + 1]
-                module = base + tuple((node.module or "").split(".")) if node.module else base
-            elif (node.module or "").startswith("analysis"):
-                module = tuple(node.module.split("."))
-            else:
-                continue
-            todo += _files(module, [a.name for a in node.names])
+        if path not in stop:
+            todo += _imported_files(path)
     return seen
+
+
+@functools.cache
+def _imported_files(path: Path) -> tuple[Path, ...]:
+    """The analysis files `path` imports, anywhere in it (parsed once per run: every
+    notebook's closure passes through the same modules)."""
+    package = path.relative_to(paths.PACKAGE_DIR.parent).parts[:-1]  # ("analysis", "compare")
+    found: list[Path] = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        if node.level:
+            base = package[: len(package) - node.level + 1]
+            module = base + tuple((node.module or "").split(".")) if node.module else base
+        elif (node.module or "").startswith("analysis"):
+            module = tuple(node.module.split("."))
+        else:
+            continue
+        found += _files(module, [a.name for a in node.names])
+    return tuple(found)
 
 
 def write_parameter_stamps(specs: list[ReportSpec]) -> dict[str, Path]:
