@@ -82,15 +82,20 @@ PRODUCTS_OK := $(shell cd data/processed 2>/dev/null && \
 	| sha256sum --check 2>/dev/null | sed -n 's/: OK$$//p')
 UNTRUSTED := $(filter-out $(addprefix data/processed/,$(PRODUCTS_OK)),$(wildcard $(DATA)))
 
-CORE_CODE := $(addprefix src/analysis/,paths.py errors.py atomic.py sources.py buildlog.py counties.py schema.py)
-PANEL_CODE := $(CORE_CODE) src/analysis/panel.py src/analysis/panel_build.py src/analysis/years.py $(wildcard src/analysis/readers/*.py)
-GEOMETRY_CODE := $(CORE_CODE) src/analysis/geometry.py src/analysis/readers/geo.py
-DEFINITIONS_CODE := $(CORE_CODE) $(wildcard src/analysis/jurisdictions/*.py) \
-	$(addprefix src/analysis/,panel.py city_places.py) \
-	$(addprefix src/analysis/readers/,__init__.py _common.py geo.py census_codes.py places.py)
-CITY_CODE := $(CORE_CODE) $(addprefix src/analysis/,panel.py city_schema.py city_panel_build.py \
-	city_places.py regions.py jurisdictions/gazetteer.py) $(addprefix src/analysis/readers/,__init__.py \
-	_common.py geo.py census_codes.py fbi_cities.py places.py)
+# The library code each build runs (tests/test_makefile.py checks each list holds every
+# file its build imports). The layers: src/analysis/{core,sources,geo,readers,names,panels,...}.
+LIB := src/analysis
+CORE_CODE := $(LIB)/__init__.py $(LIB)/__init__.pyi $(LIB)/__main__.py $(LIB)/cli/__init__.py \
+	$(LIB)/cli/data.py $(wildcard $(LIB)/core/*.py $(LIB)/sources/*.py $(LIB)/geo/*.py) \
+	$(addprefix $(LIB)/panels/,__init__.py load.py units.py years.py county_schema.py city_schema.py)
+PANEL_CODE := $(CORE_CODE) $(LIB)/panels/county.py $(LIB)/panels/availability.py \
+	$(wildcard $(LIB)/readers/*.py)
+GEOMETRY_CODE := $(CORE_CODE) $(LIB)/panels/geometry.py $(LIB)/readers/__init__.py \
+	$(LIB)/readers/_common.py $(LIB)/readers/geo.py
+DEFINITIONS_CODE := $(CORE_CODE) $(wildcard $(LIB)/jurisdictions/*.py $(LIB)/names/*.py) \
+	$(addprefix $(LIB)/readers/,__init__.py _common.py geo.py census_codes.py places.py)
+CITY_CODE := $(CORE_CODE) $(LIB)/panels/city.py $(wildcard $(LIB)/names/*.py) \
+	$(addprefix $(LIB)/readers/,__init__.py _common.py geo.py census_codes.py fbi_cities.py places.py)
 
 .PHONY: help setup lock fetch data reports report-pages test test-unit lint format lab bench clean clean-all FORCE
 
@@ -168,7 +173,7 @@ ifneq ($(filter reports report-pages reports/% test bench,$(MAKECMDGOALS)),)
 -include $(REPORT_RULES)
 endif
 
-$(REPORT_RULES): reports/reports.yml $(wildcard notebooks/*.ipynb) $(shell find src/analysis -name '*.py') | $(ENV_STAMP)
+$(REPORT_RULES): reports/reports.yml $(wildcard notebooks/*.ipynb) $(shell find src/analysis -name '*.py' -o -name '*.pyi') | $(ENV_STAMP)
 	$(RUN) report-rules $@
 
 # `make reports` runs the stale reports in one batch: JOBS processes, each running
@@ -186,20 +191,9 @@ reports: $(DATA) | $(ENV_STAMP) ## run every stale report's notebook and build t
 
 report-pages: $(REPORT_HTML)
 
-# The explorer is built from the robustness report's table of specifications.
-reports/explore.html: reports/html/robustness.html src/analysis/reports/explore.py src/analysis/labels.py \
-		src/analysis/reporting.py $(wildcard src/analysis/templates/report/*) | $(ENV_STAMP)
-	$(RUN) report-explore
-
-# The place finder reads the panels and the definitions directly, and matches counties
-# as the CAP design does (analysis.compare).
-reports/places.html: $(DATA) src/analysis/lookup.py src/analysis/reports/finder.py src/analysis/labels.py \
-		src/analysis/reporting.py $(wildcard src/analysis/compare/*.py) data/definitions.toml \
-		$(wildcard src/analysis/templates/report/*) | $(ENV_STAMP)
-	$(RUN) report-places
-
-reports/index.html: $(REPORT_HTML) reports/reports.yml $(wildcard src/analysis/reports/*.py) $(wildcard src/analysis/templates/report/*) | $(ENV_STAMP)
-	$(RUN) report-index
+# The index, the explorer (from the robustness report's table of specifications) and
+# the place finder (from the panels and the definitions) have their rules in
+# $(REPORT_RULES) too, each depending on the library code its builder runs.
 
 # The browser tests drive Debian's chromium (playwright with the system browser,
 # so nothing is downloaded at test time); installed here when it is missing.

@@ -19,7 +19,7 @@ def _setup():
         sys.path.insert(0, str(REPO / "src"))
     from analysis.compare import match, permutation, specification_curve  # noqa: F401
     from analysis.compare.definitions import definition_status
-    from analysis.panel import load_panel
+    from analysis.panels.load import load_panel
 
     if not _state:
         _state["panel"] = load_panel()
@@ -89,7 +89,7 @@ def _city_curve():
 def _city_setup():
     _setup()
     if "city_panel" not in _state:
-        from analysis.panel import load_panel
+        from analysis.panels.load import load_panel
 
         _state["city_panel"] = load_panel(unit="city")
 

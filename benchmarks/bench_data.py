@@ -16,13 +16,13 @@ _scratch = Path(tempfile.mkdtemp(prefix="bench-root-"))
 
 def _load_setup():
     sys.path.insert(0, str(REPO / "src"))
-    from analysis.panel import load_panel
+    from analysis.panels.load import load_panel
 
     load_panel()  # warm: imports done, file in the page cache
 
 
 def _load():
-    from analysis.panel import load_panel
+    from analysis.panels.load import load_panel
 
     load_panel()
 

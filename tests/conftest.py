@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis import paths, sources
+from analysis import sources
+from analysis.core import paths
 
 REPO = paths.REPO_DIR
 _STARTED = pytest.StashKey[float]()
@@ -89,7 +90,7 @@ def raw_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def panel():
-    from analysis.panel import load_panel
+    from analysis.panels.load import load_panel
 
     _require(paths.processed_dir() / "county_panel.parquet")
     return load_panel()
@@ -97,7 +98,7 @@ def panel():
 
 @pytest.fixture(scope="session")
 def panel_log():
-    from analysis.panel import load_build_log
+    from analysis.panels.load import load_build_log
 
     return load_build_log()
 

@@ -1,4 +1,4 @@
-"""Data in the shape of analysis.lookup.profiles(), written by hand: one county."""
+"""Data in the shape of analysis.publish.lookup.profiles(), written by hand: one county."""
 
 
 def tiny_profiles(name: str, reason: str, label: str = "A list", title: str = "A list") -> dict:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.buildlog import FileAccount
-from analysis.jurisdictions import gazetteer
-from analysis.jurisdictions.gazetteer import Gazetteer, PlaceTable
+from analysis.names import gazetteer
+from analysis.names.gazetteer import Gazetteer, PlaceTable
 from analysis.readers import census_codes
+from analysis.sources.buildlog import FileAccount
 
 SAMPLES = Path(__file__).parent / "fixtures" / "jurisdictions"
 STATES = [

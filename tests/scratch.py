@@ -14,7 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from analysis import paths, sources
+from analysis import sources
+from analysis.core import paths
 
 REPO = paths.REPO_DIR
 CODE = [

@@ -7,10 +7,12 @@ import subprocess
 import pandas as pd
 import pytest
 
-from analysis import panel as panel_module
-from analysis import panel_build, paths, sources
-from analysis.atomic import atomic_path, write_parquet
-from analysis.errors import ChecksumMismatch
+from analysis import sources
+from analysis.core import paths
+from analysis.core.atomic import atomic_path, write_parquet
+from analysis.core.errors import ChecksumMismatch
+from analysis.panels import county as panel_build
+from analysis.panels import load as panel_module
 
 # The panel's files in this build (the optional ICPSR years may be absent).
 PANEL_FILES = [
@@ -133,7 +135,7 @@ def test_an_interrupted_fetch_leaves_no_partial_file(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("umask", [0o022, 0o077, 0o002])
 def test_written_files_take_their_mode_from_the_umask(tmp_path, umask):
-    from analysis.atomic import write_text
+    from analysis.core.atomic import write_text
 
     old = os.umask(umask)
     try:

@@ -7,11 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.buildlog import FileAccount
-from analysis.city_panel_build import TWICE, TWICE_NAMED, _one_agency_per_place
-from analysis.city_places import METRO, NO_MATCH, Placer, read_city_aliases
-from analysis.errors import SourceFormatError
+from analysis.core.errors import SourceFormatError
+from analysis.names.places import METRO, NO_MATCH, Placer, read_city_aliases
+from analysis.panels.city import TWICE, TWICE_NAMED, _one_agency_per_place
 from analysis.readers import fbi_cities
+from analysis.sources.buildlog import FileAccount
 
 STATES = {"ALABAMA": "AL", "ILLINOIS": "IL", "CALIFORNIA": "CA"}
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from analysis import load_panel
-from analysis.city_schema import CITY_COLUMNS, CITY_YEARS, city_coverage
+from analysis.panels.city_schema import CITY_COLUMNS, CITY_YEARS, city_coverage
 
 pytestmark = pytest.mark.integration
 
@@ -24,7 +24,7 @@ def cities():
 def city_log():
     import json
 
-    from analysis import paths
+    from analysis.core import paths
 
     return json.loads((paths.processed_dir() / "city_panel.log.json").read_text())
 

@@ -8,13 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.compare.border import (
-    border_pairs,
-    pair_difference,
-    pair_difference_in_changes,
-)
-from analysis.errors import EstimationError, ValidationError
-from analysis.geometry import adjacent_pairs
+from analysis.compare.border import border_pairs, pair_difference, pair_difference_in_changes
+from analysis.core.errors import EstimationError, ValidationError
+from analysis.panels.geometry import adjacent_pairs
 
 PRE, POST = (2010, 2012), (2015, 2016)
 
@@ -227,7 +223,7 @@ def test_years_must_be_in_order_and_rows_unique():
 
 @pytest.fixture(scope="module")
 def counties():
-    from analysis.geometry import load_counties
+    from analysis.panels.geometry import load_counties
 
     return load_counties()
 

@@ -106,7 +106,7 @@ def test_curve_in_two_processes_equals_one(panel):
 
 
 def test_curve_rejects_unknown_choices(panel):
-    from analysis.errors import UnknownChoice
+    from analysis.core.errors import UnknownChoice
 
     statuses = toy_statuses(panel)
     with pytest.raises(UnknownChoice, match="valid methods"):
@@ -121,9 +121,9 @@ def test_curve_rejects_unknown_choices(panel):
 @pytest.fixture()
 def toy_definitions(monkeypatch, panel):
     """`compare` reads the toy panel and toy definitions."""
-    from analysis import panel as panel_module
     from analysis.compare import definitions
-    from analysis.errors import UnknownChoice
+    from analysis.core.errors import UnknownChoice
+    from analysis.panels import load as panel_module
 
     statuses = toy_statuses(panel)
 

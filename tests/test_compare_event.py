@@ -8,7 +8,7 @@ import pytest
 
 from analysis.compare import event_study
 from analysis.compare.event import adoption_years
-from analysis.errors import AnalysisError, ValidationError
+from analysis.core.errors import AnalysisError, ValidationError
 
 YEARS = list(range(2010, 2018))
 
@@ -158,7 +158,7 @@ def test_adoption_years_read_year_or_year_month_and_refuse_anything_else():
 
 
 def test_the_summary_says_in_words_whether_the_gap_was_there_and_moving():
-    from analysis.findings import event_summary as summarise
+    from analysis.publish.findings import event_summary as summarise
 
     panel, status, adoption = staggered_panel({2013: -2.0, 2014: -2.0}, noise=0.3)
     drifting = panel.assign(  # adopting counties drift up 0.5 a year before and after
@@ -175,7 +175,7 @@ def test_the_summary_says_in_words_whether_the_gap_was_there_and_moving():
 
 
 def test_across_specifications_gives_the_range_and_the_clear_count():
-    from analysis.findings import across_specifications
+    from analysis.publish.findings import across_specifications
 
     checks = pd.DataFrame(
         {

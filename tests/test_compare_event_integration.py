@@ -124,7 +124,7 @@ def test_min_coverage_changes_the_sample_by_exactly_the_counties_below_it(panel,
 
 
 def test_2015_takes_cuts_up_to_its_80_percent_flag_and_refuses_higher(panel):
-    from analysis.errors import AnalysisError
+    from analysis.core.errors import AnalysisError
 
     at_80 = compare(
         "ice2014", "raw", 2015, "total_crime_per_10k", weights="none", panel=panel, min_coverage=80
@@ -156,7 +156,7 @@ def test_a_cut_of_zero_drops_nothing(panel):
 
 
 def test_a_did_spanning_2015_with_a_cut_above_80_gives_the_flag_reason(panel):
-    from analysis.errors import AnalysisError
+    from analysis.core.errors import AnalysisError
 
     with pytest.raises(AnalysisError, match="2015 crime has only Urban's quality flag"):
         compare("ice2014", "did", None, "total_crime_per_10k", panel=panel, min_coverage=90)

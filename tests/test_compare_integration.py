@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 
 from analysis import cli
-from analysis.availability import absent_years
 from analysis.compare import compare, matched_sets, specification_curve
 from analysis.compare.definitions import (
     cooperating_definitions,
@@ -18,6 +17,7 @@ from analysis.compare.definitions import (
     list_definitions,
     sanctuary_definitions,
 )
+from analysis.panels.availability import absent_years
 
 pytestmark = pytest.mark.integration
 

@@ -28,7 +28,7 @@ from analysis.compare.descriptive import (
     permutation_interval,
     permutation_p,
 )
-from analysis.errors import AnalysisError, OutcomeUnavailable, UnknownChoice
+from analysis.core.errors import AnalysisError, OutcomeUnavailable, UnknownChoice
 
 
 def status_of(
@@ -422,7 +422,7 @@ def test_did_refuses_an_outcome_missing_in_its_years(did_panel):
 
 def test_a_year_this_build_lacks_is_named_with_how_to_add_it(did_panel):
     from analysis.compare.engine import estimate
-    from analysis.errors import NotInBuild
+    from analysis.core.errors import NotInBuild
 
     frame, status = did_panel
     # Crime everywhere but 2016, as in a build without the optional ICPSR 2016 file.
@@ -568,7 +568,7 @@ def test_a_bad_choice_stops_before_any_data_are_read(tmp_path, monkeypatch):
     """An empty project root has no panel and no definitions: the bad value is named,
     not the missing data."""
     from analysis.compare import compare
-    from analysis.errors import UnknownChoice
+    from analysis.core.errors import UnknownChoice
 
     monkeypatch.setenv("ANALYSIS_ROOT", str(tmp_path))
     with pytest.raises(UnknownChoice, match="weights"):

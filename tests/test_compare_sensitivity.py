@@ -27,7 +27,7 @@ import numpy as np
 import pytest
 
 from analysis.compare import honest, sensitivity
-from analysis.errors import AnalysisError, EstimationError
+from analysis.core.errors import AnalysisError, EstimationError
 
 # --- Rambachan-Roth: the Medicaid example ----------------------------------------
 #

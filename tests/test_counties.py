@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.buildlog import FileAccount
-from analysis.counties import (
+from analysis.core.errors import ValidationError
+from analysis.geo.counties import (
     KEEP_TARGET,
     MISSING,
     SUM,
@@ -14,7 +14,7 @@ from analysis.counties import (
     pad_fips,
     to_2015_boundaries,
 )
-from analysis.errors import ValidationError
+from analysis.sources.buildlog import FileAccount
 
 
 def account(frame):

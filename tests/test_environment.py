@@ -5,7 +5,7 @@ import tomllib
 
 import yaml
 
-from analysis import paths
+from analysis.core import paths
 
 NOT_PACKAGES = {"python", "pip"}
 

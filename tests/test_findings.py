@@ -5,7 +5,7 @@ import math
 
 import pandas as pd
 
-from analysis import findings, labels
+from analysis.publish import findings, labels
 
 
 def row(**values):

@@ -32,11 +32,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sample_gazetteer import sample_gazetteer
 
-from analysis import cli, paths
-from analysis.buildlog import FileAccount
-from analysis.errors import AnalysisError
+from analysis import cli
+from analysis.core import paths
+from analysis.core.errors import AnalysisError
 from analysis.jurisdictions import readers, user_lists
 from analysis.reports import config
+from analysis.sources.buildlog import FileAccount
 
 EXAMPLES: Counter[str] = Counter()
 OUTPUT = Path(__file__).parent / "output" / "hypothesis-examples.json"

@@ -8,12 +8,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import paths
-from analysis.atomic import write_parquet
-from analysis.buildlog import BuildLog
-from analysis.errors import AnalysisError, SourceFormatError, UnknownChoice, ValidationError
+from analysis.core import paths
+from analysis.core.atomic import write_parquet
+from analysis.core.errors import AnalysisError, SourceFormatError, UnknownChoice, ValidationError
 from analysis.jurisdictions import definitions as defs
 from analysis.jurisdictions import tables
+from analysis.sources.buildlog import BuildLog
 
 SOURCES = {
     "cis-sanctuary-map": False,

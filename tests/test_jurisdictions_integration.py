@@ -6,13 +6,13 @@ import pandas as pd
 import pytest
 
 import analysis
-from analysis import paths
-from analysis.errors import AnalysisError, SourceFormatError, ValidationError
+from analysis.core import paths
+from analysis.core.errors import AnalysisError, SourceFormatError, ValidationError
 from analysis.jurisdictions import readers, tables
 from analysis.jurisdictions.build import build_definitions
 from analysis.jurisdictions.definitions import load_definitions
 from analysis.jurisdictions.resolve import aliases_file
-from analysis.schema import N_COUNTIES
+from analysis.panels.county_schema import N_COUNTIES
 
 pytestmark = pytest.mark.integration
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.buildlog import FileAccount
-from analysis.errors import BadValue, SourceFormatError
+from analysis.core.errors import BadValue, SourceFormatError
 from analysis.jurisdictions import readers
 from analysis.jurisdictions.readers import PdfLine
+from analysis.sources.buildlog import FileAccount
 
 SAMPLES = Path(__file__).parent / "fixtures" / "jurisdictions"
 STATES = {

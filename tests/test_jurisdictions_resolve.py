@@ -10,11 +10,12 @@ import pandas as pd
 import pytest
 from sample_gazetteer import sample_gazetteer
 
-from analysis.buildlog import FileAccount
-from analysis.errors import SourceFormatError, ValidationError
-from analysis.jurisdictions import gazetteer, resolve
-from analysis.jurisdictions.gazetteer import Gazetteer
+from analysis.core.errors import SourceFormatError, ValidationError
+from analysis.jurisdictions import resolve
+from analysis.names import gazetteer
+from analysis.names.gazetteer import Gazetteer
 from analysis.readers import census_codes
+from analysis.sources.buildlog import FileAccount
 
 SAMPLES = Path(__file__).parent / "fixtures" / "jurisdictions"
 HEADER = "source,state,name,resolves_as,fips,comment\n"

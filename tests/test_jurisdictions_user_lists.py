@@ -16,13 +16,15 @@ import pandas as pd
 import pytest
 from sample_gazetteer import sample_gazetteer
 
-from analysis import cli, paths
-from analysis.buildlog import FileAccount
-from analysis.errors import SourceFormatError, UnknownChoice
-from analysis.jurisdictions import build, gazetteer, readers, tables, user_lists
+from analysis import cli
+from analysis.core import paths
+from analysis.core.errors import SourceFormatError, UnknownChoice
+from analysis.jurisdictions import build, readers, tables, user_lists
 from analysis.jurisdictions import definitions as defs
-from analysis.jurisdictions.gazetteer import Gazetteer
 from analysis.jurisdictions.user_lists import UserListError
+from analysis.names import gazetteer
+from analysis.names.gazetteer import Gazetteer
+from analysis.sources.buildlog import FileAccount
 
 LISTS = Path(__file__).parent / "fixtures" / "user_lists"
 SAMPLES = Path(__file__).parent / "fixtures" / "jurisdictions"
@@ -474,8 +476,7 @@ def test_show_an_unknown_definition_lists_the_valid_ones(project, capsys):
 
 
 def test_reports_and_citations_accept_a_user_definition(project):
-    from analysis import citations
-    from analysis.reports import parameters
+    from analysis.publish import citations, parameters
 
     assert "ddor2017" in parameters._valid_values()["definition"]()
     # The list itself is not in the registry: a page cites the Census names that resolved it.
@@ -493,7 +494,7 @@ def test_a_cooperating_user_definition_is_a_comparison_group(tmp_path, monkeypat
     assert "agreements2017" in text
     path = broken(tmp_path, text, "definitions.toml")
     monkeypatch.setattr(paths, "definitions_file", lambda: path)
-    from analysis.reports import parameters
+    from analysis.publish import parameters
 
     assert parameters._valid_values()["comparison"]() == ["all", "cooperating", "agreements2017"]
 

@@ -8,7 +8,7 @@ import json
 import pandas as pd
 import pytest
 
-from analysis import paths
+from analysis.core import paths
 from analysis.jurisdictions import tables
 from analysis.jurisdictions.build import build_definitions
 

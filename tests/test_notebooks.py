@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from analysis import paths, reports
+from analysis import reports
+from analysis.core import paths
 
 NOTEBOOKS = sorted((paths.REPO_DIR / "notebooks").glob("*.ipynb"))
 

@@ -17,8 +17,9 @@ import stat
 import pytest
 import scratch
 
-from analysis import paths, reports, sources
-from analysis.schema import N_COUNTIES
+from analysis import reports, sources
+from analysis.core import paths
+from analysis.panels.county_schema import N_COUNTIES
 
 pytestmark = pytest.mark.integration
 
@@ -149,8 +150,8 @@ def test_written_files_take_their_mode_from_the_umask(open_build):
 
 
 def test_a_truncated_panel_is_refused_then_rebuilt_by_make_data(open_build, monkeypatch):
-    from analysis.errors import AnalysisError
-    from analysis.panel import load_panel
+    from analysis.core.errors import AnalysisError
+    from analysis.panels.load import load_panel
 
     root, _ = open_build
     monkeypatch.setenv("ANALYSIS_ROOT", str(root))

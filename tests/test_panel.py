@@ -9,17 +9,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import panel as panel_module
-from analysis import years
-from analysis.availability import absent_crime_years
-from analysis.counties import (
+from analysis.geo.counties import (
     BOUNDARY_CHANGES,
     CT_COUNTIES,
     CT_PLANNING_REGIONS,
     RETIRED_CODES,
     REUNITED,
 )
-from analysis.schema import N_COUNTIES, unexplained_gaps, validate_panel
+from analysis.panels import load as panel_module
+from analysis.panels import years
+from analysis.panels.availability import absent_crime_years
+from analysis.panels.county_schema import N_COUNTIES, unexplained_gaps, validate_panel
 
 pytestmark = pytest.mark.integration
 
@@ -75,7 +75,7 @@ def test_an_absent_optional_year_is_a_gap_only_when_the_build_says_so(panel):
 
 
 def test_schema_catches_a_percentage_out_of_range(panel):
-    from analysis.errors import ValidationError
+    from analysis.core.errors import ValidationError
 
     broken = panel.copy()
     broken.loc[broken.index[0], "poverty_pct"] = 140.0

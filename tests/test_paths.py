@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import scratch
 
-from analysis import paths
+from analysis.core import paths
 from analysis.reports import KERNEL, run
 
 SITE = Path(__file__).parent / "fixtures" / "site"
@@ -137,7 +137,9 @@ def test_make_data_and_a_report_in_a_folder_with_spaces_and_accents(tmp_path):
     env.pop("PYTHONPATH", None)
     python = own_venv(clone, env)
     # Everything below must read and write the clone, never this checkout.
-    where = _run([str(python), "-c", "import analysis.paths as p; print(p.REPO_DIR)"], clone, env)
+    where = _run(
+        [str(python), "-c", "import analysis.core.paths as p; print(p.REPO_DIR)"], clone, env
+    )
     assert Path(where.stdout.strip()) == clone, "the clone must import its own code"
 
     # The default PYTHON, .venv/bin/python, whose absolute path has the space and the é.

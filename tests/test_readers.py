@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.buildlog import FileAccount
-from analysis.errors import BadValue, MissingColumns, SourceFormatError
+from analysis.core.errors import BadValue, MissingColumns, SourceFormatError
 from analysis.readers import acs, elections, laus, popest, saipe, ucr, urban
+from analysis.sources.buildlog import FileAccount
 
 SAMPLES = Path(__file__).parent / "fixtures" / "samples"
 
@@ -148,8 +148,8 @@ def test_urban_2017_coverage_sample_keeps_missing_coverage_missing():
 
 
 def test_a_coverage_file_whose_rates_differ_from_the_rates_file_stops_the_build():
-    from analysis.errors import ValidationError
-    from analysis.panel_build import _coverage_2017
+    from analysis.core.errors import ValidationError
+    from analysis.panels.county import _coverage_2017
 
     coverage = urban.read_coverage(SAMPLES / "crimerate_county_2017_sample.csv", account("x"))
     rates = coverage.drop(columns="crime_coverage")

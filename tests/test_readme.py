@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from analysis import paths
+from analysis.core import paths
 
 pytestmark = pytest.mark.integration
 

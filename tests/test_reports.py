@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from analysis import paths, reports
-from analysis.errors import AnalysisError, UnknownChoice
+from analysis import reports
+from analysis.core import paths
+from analysis.core.errors import AnalysisError, UnknownChoice
 
 SITE = Path(__file__).parent / "fixtures" / "site"
 
@@ -166,7 +167,7 @@ def test_a_failed_rerun_keeps_the_outputs_of_the_last_good_run(site):
 
 
 def test_a_page_cites_each_source_once_in_the_order_given():
-    from analysis import citations
+    from analysis.publish import citations
 
     assert citations.check(["saipe", "laus", "saipe"]) == ["saipe", "laus"]
     with pytest.raises(UnknownChoice):

@@ -28,7 +28,8 @@ import pytest
 import scratch
 from finder_data import tiny_profiles
 
-from analysis import paths, reporting
+from analysis.core import paths
+from analysis.publish import reporting
 
 HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
 SCRIPT = "<script>alert(1)</script>"
@@ -230,7 +231,8 @@ def test_the_index_links_only_http_sources_and_escapes_report_names(tmp_path, mo
     """An optional source whose address is javascript: is shown as text, not a link."""
     from dataclasses import replace
 
-    from analysis import availability, sources
+    from analysis import sources
+    from analysis.panels import availability
     from analysis.reports import index
 
     registry = sources.registry()

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis.compare.groups import Groups
-from analysis.errors import AnalysisError
+from analysis.core.errors import AnalysisError
 from analysis.sections import comparison
 
 

@@ -17,7 +17,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import paths, reports
+from analysis import reports
+from analysis.core import paths
 
 pytestmark = pytest.mark.integration
 
@@ -167,11 +168,11 @@ def test_a_notebook_change_rebuilds_only_its_reports():
 
 
 def test_a_library_change_rebuilds_only_the_reports_that_import_it():
-    module = REPO / "src" / "analysis" / "replication.py"
+    module = REPO / "src" / "analysis" / "publish" / "replication.py"
     rebuilt = _dry_run(str(module.relative_to(REPO)))
     # Directly (03, 04), or through the page sections beside the published figures (07).
     importers = {s.name for s in SPECS if module in reports.library_modules(s.notebook)}
-    direct = {s.name for s in SPECS if "analysis.replication" in s.notebook.read_text()}
+    direct = {s.name for s in SPECS if "analysis.publish.replication" in s.notebook.read_text()}
     assert rebuilt == importers and direct <= importers and 0 < len(importers) < len(SPECS)
     assert {"definitions", "robustness", "data"}.isdisjoint(rebuilt)
     assert "definitions" not in _dry_run("src/analysis/compare/did.py")
@@ -189,7 +190,7 @@ COMPARING_NOTEBOOKS = {
 LIBRARY = REPO / "src" / "analysis"
 ENGINE_AND_WORDS = sorted(
     [*(LIBRARY / "compare").glob("*.py"), *(LIBRARY / "sections").glob("*.py")]
-) + [LIBRARY / "findings.py"]
+) + [LIBRARY / "publish" / "findings.py"]
 
 
 def _loaded_by(notebook: Path) -> set[Path]:
@@ -244,7 +245,8 @@ def test_a_parameter_change_rebuilds_only_that_report():
 
 @pytest.mark.parametrize("spec", SPECS, ids=[s.name for s in SPECS])
 def test_each_page_records_what_built_it(spec):
-    from analysis import provenance, sources
+    from analysis import sources
+    from analysis.sources import provenance
 
     meta = json.loads((paths.reports_dir() / "meta" / f"{spec.name}.json").read_text())
     record = meta["provenance"]
@@ -395,8 +397,8 @@ def find(tab, query: str) -> dict:
 
 
 def test_the_place_finder_finds_a_county_its_list_row_and_its_match_offline(browser):
-    from analysis import labels
     from analysis.jurisdictions import list_definitions, load_definition
+    from analysis.publish import labels
     from analysis.reports.finder import finder_path
 
     page = built(finder_path())

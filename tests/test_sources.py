@@ -11,8 +11,9 @@ import threading
 
 import pytest
 
-from analysis import paths, sources
-from analysis.errors import AnalysisError, ChecksumMismatch
+from analysis import sources
+from analysis.core import paths
+from analysis.core.errors import AnalysisError, ChecksumMismatch
 
 REPO = paths.REPO_DIR
 SMALL = "county-codes-2010"  # a small file with an official URL

@@ -1,93 +1,32 @@
-"""The library's shape: modules import one another in one direction only.
+"""The library's shape: rooms (its packages) in layers, each importing only the rooms
+below it, and modules that import one another in one direction only.
 
-Every `import` counts, including the ones inside functions that keep start-up
-fast: a lazy import is still a dependency, and a cycle of them is still two
-modules that cannot be understood, changed or tested apart.
+Every `import` counts, including one inside a function: it is still a dependency. The
+library imports its own modules at the top of each file, where a reader, the report
+rules (analysis.reports.rules) and this test see them; the command line alone imports
+a command's code when that command runs, so that `make`'s calls stay fast and each
+data build depends on its own code only. docs/structure.md draws the rooms.
 """
 
 from __future__ import annotations
 
 import ast
-from pathlib import Path
+import subprocess
 
-from analysis import paths
+import pytest
+from structure import (
+    LAYERS,
+    PACKAGE,
+    cycles,
+    drawing,
+    import_graph,
+    imports,
+    module_name,
+    room_graph,
+    upward,
+)
 
-PACKAGE = paths.PACKAGE_DIR
-
-
-def module_name(path: Path) -> str:
-    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-
-
-def resolve(name: str, modules: set[str]) -> str | None:
-    """The module an imported name lives in: `name` itself, or its parent for
-    `from package import function`."""
-    while name:
-        if name in modules:
-            return name
-        name = name.rpartition(".")[0]
-    return None
-
-
-def import_graph() -> dict[str, set[str]]:
-    files = {module_name(p): p for p in PACKAGE.rglob("*.py")}
-    modules = set(files)
-    graph: dict[str, set[str]] = {m: set() for m in modules}
-    for module, path in files.items():
-        package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-        for node in ast.walk(ast.parse(path.read_text())):
-            targets = []
-            if isinstance(node, ast.Import):
-                targets = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                if node.level:
-                    base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
-                    stem = f"{base}.{node.module}" if node.module else base
-                else:
-                    stem = node.module or ""
-                targets = [f"{stem}.{a.name}" for a in node.names]
-            for target in targets:
-                found = resolve(target, modules)
-                # A package's __init__ importing its own submodules lazily is its job.
-                if found and found != module and not found.startswith(module + "."):
-                    graph[module].add(found)
-    return graph
-
-
-def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
-    """Strongly connected components with more than one module (Tarjan)."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    found: list[list[str]] = []
-
-    def visit(node: str) -> None:
-        index[node] = low[node] = len(index)
-        stack.append(node)
-        on_stack.add(node)
-        for nxt in sorted(graph[node]):
-            if nxt not in index:
-                visit(nxt)
-                low[node] = min(low[node], low[nxt])
-            elif nxt in on_stack:
-                low[node] = min(low[node], index[nxt])
-        if low[node] == index[node]:
-            component = []
-            while True:
-                member = stack.pop()
-                on_stack.discard(member)
-                component.append(member)
-                if member == node:
-                    break
-            if len(component) > 1:
-                found.append(sorted(component))
-
-    for node in sorted(graph):
-        if node not in index:
-            visit(node)
-    return found
+from analysis.core import paths
 
 
 def test_the_checker_finds_a_cycle():
@@ -95,18 +34,89 @@ def test_the_checker_finds_a_cycle():
     assert cycles({"a": {"b"}, "b": set()}) == []
 
 
-def test_no_import_cycle_in_the_library():
+def test_no_import_cycle_between_modules():
     assert cycles(import_graph()) == []
+
+
+def test_no_loop_between_rooms():
+    assert cycles(room_graph()) == []
+
+
+def test_every_room_has_its_layer_and_no_arrow_runs_upward():
+    rooms = room_graph()
+    assert set(rooms) <= set(LAYERS), f"rooms without a layer: {set(rooms) - set(LAYERS)}"
+    assert upward(rooms) == []
+
+
+def test_the_drawing_is_current():
+    drawn = (paths.REPO_DIR / "docs" / "structure.md").read_text()
+    assert drawn == drawing(), "run: python tests/structure.py > docs/structure.md"
+
+
+def _own(node: ast.stmt) -> bool:
+    if isinstance(node, ast.ImportFrom):
+        return bool(node.level) or (node.module or "").split(".")[0] == "analysis"
+    return any(a.name.split(".")[0] == "analysis" for a in node.names)
+
+
+def test_the_library_imports_its_own_modules_at_the_top():
+    inside = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.parent.name == "cli":
+            continue
+        top = {node.lineno for node in ast.parse(path.read_text()).body}
+        for node, _ in imports(path, module_name(path)):
+            if _own(node) and node.lineno not in top:
+                inside.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    assert inside == []
+
+
+def test_the_library_names_what_it_imports():
+    """No module is imported by a computed name (importlib), which no reader or tool can
+    follow."""
+    found = [
+        str(p.relative_to(PACKAGE))
+        for p in PACKAGE.rglob("*.py")
+        if "import_module(" in p.read_text()
+    ]
+    assert found == []
 
 
 def test_loading_the_panel_imports_no_reader():
     graph = import_graph()
-    reachable, todo = set(), ["analysis.panel"]
+    reachable, todo = set(), ["analysis.panels.load"]
     while todo:
         module = todo.pop()
         if module not in reachable:
             reachable.add(module)
             todo += graph[module]
-    # load_panel lives beside the build today only if the build's readers are
-    # not among what it pulls in.
     assert not {m for m in reachable if m.startswith("analysis.readers")}
+
+
+# The Makefile's list of the code each data build runs: the builder's imports, and the
+# command line that calls it (its commands import their builders when they run).
+BUILDS = {
+    "PANEL_CODE": ["analysis.panels.county", "analysis.panels.availability"],
+    "CITY_CODE": ["analysis.panels.city"],
+    "GEOMETRY_CODE": ["analysis.panels.geometry"],
+    "DEFINITIONS_CODE": ["analysis.jurisdictions.build"],
+}
+COMMAND_LINE = ["__main__.py", "cli/__init__.py", "cli/data.py"]
+
+
+@pytest.mark.parametrize("variable", BUILDS)
+def test_each_data_build_depends_on_all_the_code_it_runs(variable):
+    from analysis.reports.rules import module_closure
+
+    listed = subprocess.run(
+        ["make", "-s", "--no-print-directory", f"print-{variable}", "PRODUCTS_OK=", "UNTRUSTED="],
+        cwd=paths.REPO_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    runs = {p for m in BUILDS[variable] for p in module_closure(m)}
+    runs |= {PACKAGE / f for f in COMMAND_LINE}
+    declared = {(paths.REPO_DIR / p).resolve() for p in listed}
+    missing = sorted(str(p.relative_to(paths.REPO_DIR)) for p in runs - declared)
+    assert not missing, f"{variable} in the Makefile lacks {missing}"

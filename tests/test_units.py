@@ -10,8 +10,8 @@ import pytest
 from analysis.compare import compare, specification_curve
 from analysis.compare.engine import estimate
 from analysis.compare.population import check_states, units_below
-from analysis.errors import AnalysisError, UnknownChoice
-from analysis.units import unit
+from analysis.core.errors import AnalysisError, UnknownChoice
+from analysis.panels.units import unit
 
 
 def toy_cities() -> tuple[pd.DataFrame, pd.Series]:

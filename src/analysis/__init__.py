@@ -1,41 +1,18 @@
 """Sanctuary counties: the library behind the notebooks and reports.
 
-    from analysis import load_panel, load_counties
+    from analysis import load_panel, compare
     panel = load_panel(years=[2015])
+    compare.compare("ice2014", "match", 2015, "poverty_pct")
 
-Names are imported on first use, so `import analysis` stays fast.
+The names below are imported on first use (lazy_loader, with their places written
+down in __init__.pyi, which editors, type checkers and the report rules read), so
+`import analysis` stays fast. The layers, from the bottom: core, sources, geo,
+readers, names, panels, jurisdictions, compare, publish, sections, reports, cli;
+each imports only those below it (tests/test_structure.py).
 """
 
-from __future__ import annotations
-
-import importlib
+import lazy_loader
 
 __version__ = "0.1.0"
 
-_EXPORTS = {
-    "load_panel": "panel",
-    "load_build_log": "panel",
-    "build_panel": "panel_build",
-    "PANEL_COLUMNS": ("panel", "COLUMNS"),
-    "load_counties": "geometry",
-    "load_states": "geometry",
-    "load_definition": "jurisdictions",
-    "list_definitions": "jurisdictions",
-    "definition_overlap": ("jurisdictions", "overlap"),
-    "load_resolution": "jurisdictions",
-    "definition_summary": "jurisdictions",
-    "specification_curve": "compare",
-    "matched_sets": "compare",
-    "AnalysisError": "errors",
-    "UnknownChoice": "errors",
-}
-
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str):
-    target = _EXPORTS.get(name)
-    if target is None:
-        raise AttributeError(f"module 'analysis' has no attribute {name!r}")
-    module, attr = target if isinstance(target, tuple) else (target, name)
-    return getattr(importlib.import_module(f".{module}", __name__), attr)
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

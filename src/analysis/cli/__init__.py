@@ -25,7 +25,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from ..errors import AnalysisError
+    from ..core.errors import AnalysisError
 
     args = parser().parse_args(argv)
     try:

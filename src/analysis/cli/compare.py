@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import sys
 
-from ..units import UNITS
+from ..panels.units import UNITS
 
 FORMATS = ("table", "csv", "json")
 # CLI option -> library keyword, for the options passed only when given.
@@ -195,7 +195,7 @@ def _options(args) -> dict:
 
 
 def _window(text: str) -> tuple[int, ...]:
-    from ..errors import AnalysisError
+    from ..core.errors import AnalysisError
 
     first, _, last = text.partition("-")
     if not (first.isdigit() and last.isdigit() and int(first) < int(last)):
@@ -206,7 +206,7 @@ def _window(text: str) -> tuple[int, ...]:
 def run(args) -> None:
     from ..compare.api import compare
     from ..compare.methods import check_method
-    from ..errors import UnknownChoice
+    from ..core.errors import UnknownChoice
 
     if args.format not in FORMATS:
         raise UnknownChoice("format", args.format, FORMATS)

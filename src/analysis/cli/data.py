@@ -6,7 +6,7 @@ import sys
 import time
 from pathlib import Path
 
-from .. import paths
+from ..core import paths
 
 
 def fetch(args) -> None:
@@ -45,7 +45,7 @@ def _record_optional(target: Path) -> None:
     """Write the optional files present to `target`, only when that list changed,
     so Make rebuilds what reads them exactly when they come or go."""
     from .. import sources
-    from ..atomic import write_text
+    from ..core.atomic import write_text
 
     text = " ".join(sources.present_optional_files()) + "\n"
     if not target.exists() or target.read_text() != text:
@@ -55,9 +55,9 @@ def _record_optional(target: Path) -> None:
 def build(args) -> None:
     started = time.perf_counter()
     if args.product == "panel":
-        from ..availability import optional_status
-        from ..panel import panel_path
-        from ..panel_build import build_panel
+        from ..panels.availability import optional_status
+        from ..panels.county import build_panel
+        from ..panels.load import panel_path
 
         frame = build_panel()
         for status in optional_status():
@@ -68,8 +68,8 @@ def build(args) -> None:
             f"{frame['fips'].nunique():,} counties) in {time.perf_counter() - started:.1f} s"
         )
     elif args.product == "city-panel":
-        from ..city_panel_build import build_city_panel
-        from ..panel import city_panel_path
+        from ..panels.city import build_city_panel
+        from ..panels.load import city_panel_path
 
         frame = build_city_panel()
         print(
@@ -78,7 +78,7 @@ def build(args) -> None:
             f"in {time.perf_counter() - started:.1f} s"
         )
     elif args.product == "counties":
-        from ..geometry import build_geometry
+        from ..panels.geometry import build_geometry
 
         for path, n in build_geometry().items():
             print(f"wrote {paths.relative(path)} ({n:,} features)")

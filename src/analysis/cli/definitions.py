@@ -40,14 +40,14 @@ def add_parsers(sub) -> None:
 
 
 def _check_format(fmt: str) -> None:
-    from ..errors import UnknownChoice
+    from ..core.errors import UnknownChoice
 
     if fmt not in FORMATS:
         raise UnknownChoice("format", fmt, FORMATS)
 
 
 def run_list(args) -> None:
-    from .. import paths
+    from ..core import paths
     from ..jurisdictions.definitions import load_definitions
     from ..jurisdictions.tables import list_definitions
 

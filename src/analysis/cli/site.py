@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from .. import paths
+from ..core import paths
 
 
 def report(args) -> None:
@@ -24,7 +24,7 @@ def report(args) -> None:
 
 def _names_in(path: str) -> list[str]:
     """The report names listed in the file `--from` names, one per line."""
-    from ..errors import AnalysisError
+    from ..core.errors import AnalysisError
 
     try:
         return Path(path).read_text(encoding="utf-8").split()

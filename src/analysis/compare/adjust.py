@@ -28,7 +28,7 @@ import math
 
 import numpy as np
 
-from ..errors import EstimationError
+from ..core.errors import EstimationError
 from .choices import check_choice
 from .design import Design
 from .stats import COV_TYPES, interval, linear_fit, logit_fit

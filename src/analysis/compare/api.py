@@ -22,7 +22,25 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from .engine import estimate
+from ..panels import load
+from ..panels.geometry import load_neighbours
+from ..panels.units import unit as lookup_unit
+from ..panels.years import default_window
+from . import definitions as by_name  # definitions looked up by name (test seam)
+from .border import border_pairs
+from .choices import (
+    check_choice,
+    check_weights,
+    check_year,
+    resolve_covariates,
+    resolve_outcomes,
+)
+from .descriptive import WEIGHTINGS
+from .design import Design
+from .engine import check_request, estimate
+from .groups import make_groups
+from .matching import match_sample, matched_pairs
+from .methods import check_method
 
 Outcomes = str | Iterable[str] | None
 
@@ -39,9 +57,6 @@ def raw(
     unit: str = "county",
 ) -> pd.DataFrame:
     """Difference in means; weights "none", "population" or "both" (two rows)."""
-    from .choices import check_choice
-    from .descriptive import WEIGHTINGS
-
     check_choice("weights", weights, WEIGHTINGS)
     return estimate(
         panel, status, "raw", year, outcomes, comparison, weights=weights, level=level, unit=unit
@@ -64,8 +79,6 @@ def permutation(
 ) -> pd.DataFrame:
     """Difference in means with a permutation p-value and interval;
     within="nchs" reassigns labels only within NCHS urban-rural classes."""
-    from .choices import check_choice, check_weights
-
     check_weights(weights)
     check_choice("permutation block", within, [None, "nchs"])
     if n_permutations < 1:
@@ -146,8 +159,6 @@ def regression(
     unit: str = "county",
 ) -> pd.DataFrame:
     """OLS (or population-weighted least squares) with robust errors."""
-    from .choices import check_weights
-
     check_weights(weights)
     return estimate(
         panel,
@@ -273,8 +284,6 @@ def event_study(
     "not_yet" (Gardner two-stage); within="nchs": year effects per NCHS class. `years`:
     the calendar years studied (default 2010-2019: a wider window reaches into the
     pandemic years, 2020-2021, which moved unemployment everywhere)."""
-    from ..years import default_window
-
     return estimate(
         panel,
         status,
@@ -290,22 +299,6 @@ def event_study(
         level=level,
         unit=unit,
     )
-
-
-def event_variants(
-    definition: str, outcomes: Outcomes, variants: dict[str, dict], **options
-) -> pd.DataFrame:
-    """The event study's pre-trend test and average after adoption (`findings.event_summary`)
-    under several specifications, e.g. {"within classes": {"within": "nchs"}}: one row
-    per specification and outcome, named in `specification`. A variant's choices
-    override `options` (e.g. {"every state": {"states": None}})."""
-    from ..findings import event_summary
-
-    tables = []
-    for name, choices in variants.items():
-        table = compare(definition, "event", None, outcomes, **{**options, **choices})
-        tables.append(event_summary(table).assign(specification=name))
-    return pd.concat(tables, ignore_index=True)
 
 
 def compare(
@@ -329,26 +322,17 @@ def compare(
     crime 2010-2019; cities of under 10,000 people are left out unless
     `min_population` says otherwise). The panel is loaded when not given.
     """
-    from ..units import unit as lookup_unit
-    from .definitions import comparison_status, definition_status
-    from .engine import check_request
-    from .methods import check_method
-
     check_method(method)
     unit = lookup_unit(unit).name
     check_request(method, covariates, dict(options), unit)  # before any data are read
     if panel is None:
-        from ..panel import load_panel
-
-        panel = load_panel(unit=unit)
-    status = definition_status(definition, unit)
-    other = comparison_status(definition, comparison, unit)
+        panel = load.load_panel(unit=unit)
+    status = by_name.definition_status(definition, unit)
+    other = by_name.comparison_status(definition, comparison, unit)
     if method == "event":
-        from .definitions import adoption_years
-
         year = None
         if "adoption" not in options:  # a caller's own dates win
-            options["adoption"] = adoption_years(definition, unit)
+            options["adoption"] = by_name.adoption_years(definition, unit)
     return estimate(
         panel, status, method, year, outcomes, other, covariates, details, unit=unit, **options
     )
@@ -370,11 +354,6 @@ def matched_sets(
 ) -> pd.DataFrame:
     """Who is matched to whom: one row per focal county and match rank
     (fips_focal, rank, fips_comparison, distance), for maps and checks."""
-    from .choices import check_year, resolve_covariates, resolve_outcomes
-    from .design import Design
-    from .groups import make_groups
-    from .matching import match_sample, matched_pairs
-
     (outcome,) = resolve_outcomes(outcome, check_year(year))
     _, columns = resolve_covariates(covariates)
     design = Design(panel, make_groups(status, comparison), year)
@@ -430,14 +409,10 @@ def counties_by_group(
     """The year's panel rows of the focal and comparison units (counties, or the cities
     the year's table lists), indexed by their code, with a `group` column (the focal
     group's name, or "comparison"), and the Groups."""
-    from ..units import unit as lookup_unit
-    from .definitions import comparison_status, definition_status
-    from .groups import make_groups
-
     found = lookup_unit(unit)
     groups = make_groups(
-        definition_status(definition, found.name),
-        comparison_status(definition, comparison, found.name),
+        by_name.definition_status(definition, found.name),
+        by_name.comparison_status(definition, comparison, found.name),
         found,
     )
     rows = panel[panel["year"] == year].set_index(found.key)
@@ -450,50 +425,7 @@ def counties_by_group(
 def border_pairs_of(definition: str, comparison: str = "all") -> pd.DataFrame:
     """The neighbouring-county pairs a definition puts on opposite sides of the line
     (pair, fips_focal, fips_neighbour), for maps and checks."""
-    from ..geometry import load_neighbours
-    from .border import border_pairs
-    from .definitions import comparison_status, definition_status
-    from .groups import make_groups
-
-    groups = make_groups(definition_status(definition), comparison_status(definition, comparison))
+    groups = make_groups(
+        by_name.definition_status(definition), by_name.comparison_status(definition, comparison)
+    )
     return border_pairs(load_neighbours(), groups.focal, groups.control)
-
-
-def at_a_glance(
-    definitions: list[str],
-    outcomes: list[str],
-    year: int,
-    *,
-    covariates: str = "cap",
-    recent: dict[str, int] | None = None,
-    cities: dict[str, int] | None = None,
-    panels: dict | None = None,
-) -> pd.DataFrame:
-    """Each definition's matched estimate, as the 2017 CAP report matched, in one table
-    with a reader's `label` per row: the counties in `year`; for the definitions in
-    `recent` ({definition: year}) the economic outcomes in that later year too (the 2025
-    lists against their own time); and for those in `cities` ({definition: year}) the
-    cities' crime in that year."""
-    from ..labels import definition as label_of
-    from .choices import CRIME_OUTCOMES, outcome_years
-
-    panels = panels or {}
-
-    def run(definition, when, names, unit, cov):
-        table = compare(
-            definition, "match", when, names, covariates=cov, unit=unit,
-            panel=panels.get(unit),
-        )  # fmt: skip
-        what = "cities" if unit == "city" else "counties"
-        return table.assign(label=f"{label_of(definition)}: {what}, {when}")
-
-    tables = [run(d, year, outcomes, "county", covariates) for d in definitions]
-    for definition, when in (recent or {}).items():
-        later = [o for o in outcomes if o not in CRIME_OUTCOMES and when in outcome_years(o)]
-        if later:
-            tables.append(run(definition, when, later, "county", covariates))
-    for definition, when in (cities or {}).items():
-        crime = [o for o in outcomes if o in CRIME_OUTCOMES]
-        if crime:
-            tables.append(run(definition, when, crime, "city", None))
-    return pd.concat(tables, ignore_index=True)

@@ -67,8 +67,8 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from ..errors import AnalysisError, EstimationError, ValidationError
-from ..geometry import ADJACENCY_COLUMNS
+from ..core.errors import AnalysisError, EstimationError, ValidationError
+from ..panels.geometry import ADJACENCY_COLUMNS, load_neighbours
 from .design import not_estimated
 from .stats import interval
 
@@ -386,8 +386,6 @@ class BorderDesign:
     year's (`year`) or the years before and after (`pre`, `post`)."""
 
     def __init__(self, panel: pd.DataFrame, groups, year: int | None, pre=(), post=()):
-        from ..geometry import load_neighbours
-
         if year is None and not (pre and post):
             raise AnalysisError(
                 "the border comparison needs a year (the gap within pairs) or years before "

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..errors import AnalysisError, OutcomeUnavailable, UnknownChoice
-from ..units import unit as lookup_unit
-from ..years import CITY_YEARS, YEARS, files_for
+from ..core.errors import AnalysisError, OutcomeUnavailable, UnknownChoice
+from ..panels.units import unit as lookup_unit
+from ..panels.years import CITY_YEARS, YEARS, files_for
 
 # Outcome -> (description, source family). The years each family exists come
 # from the panel module, the one place that knows which files were read.

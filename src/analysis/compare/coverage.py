@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..errors import AnalysisError
+from ..core.errors import AnalysisError
 from .choices import CRIME_OUTCOMES
 from .groups import member_of
 

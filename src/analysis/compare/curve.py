@@ -34,10 +34,14 @@ from concurrent.futures import ProcessPoolExecutor
 
 import pandas as pd
 
-from ..availability import absent_years, notice, years_with_values
-from ..errors import AnalysisError
-from ..units import unit as lookup_unit
-from ..years import default_window
+from ..core.errors import AnalysisError
+from ..geo.regions import REGION_INDICATORS
+from ..panels import load
+from ..panels.availability import absent_years, notice, years_with_values
+from ..panels.units import unit as lookup_unit
+from ..panels.years import default_window
+from . import definitions as by_name  # definitions looked up by name (test seam)
+from . import population
 from .choices import (
     CONSTANT_OUTCOMES,
     COVARIATE_SETS,
@@ -50,11 +54,12 @@ from .choices import (
 )
 from .coverage import annotate, apply_min_coverage, check_min_coverage, flag_only_years
 from .design import result_table
+from .did import POST_YEARS, PRE_YEARS
 from .engine import _unavailable_row, make_design, make_plan, plan_rows
 from .event import AFTER_AVERAGE
 from .groups import make_groups
 from .methods import check_method, method
-from .population import check_min_population
+from .population import check_min_population, units_below
 
 DEFAULT_METHODS = ("raw", "match", "regression", "ipw")
 PARALLEL_THRESHOLD = 1000  # specifications; below this process start outweighs the gain
@@ -73,8 +78,6 @@ def _init_worker(panels, statuses, comparisons, limit_blas: bool = False) -> Non
 def _cut_panel(unit: str, min_coverage: float | None, cut: float | None, year: int | None):
     """The unit's panel with crime below `min_coverage` blanked (once per worker and
     coverage cut), and the units under the population cut (once per cut and year)."""
-    from .population import units_below
-
     covered = _STATE.setdefault("covered", {})
     if (unit, min_coverage) not in covered:
         covered[unit, min_coverage] = apply_min_coverage(_STATE["panels"][unit], min_coverage)
@@ -86,8 +89,6 @@ def _cut_panel(unit: str, min_coverage: float | None, cut: float | None, year: i
 
 
 def _run_group(group: tuple) -> list[dict]:
-    from . import population
-
     unit, definition, comparison, year, min_coverage, cut, tasks = group
     statuses, comparisons = _STATE["statuses"], _STATE["comparisons"]
     panel, below_cut, small = _cut_panel(unit, min_coverage, cut, year)
@@ -155,8 +156,6 @@ def _tasks(
         ]
     panel_tasks: dict = {}
     if "did" in methods:
-        from .did import POST_YEARS, PRE_YEARS
-
         did_options = options.get("did", {})
         needed = {*did_options.get("pre", PRE_YEARS), *did_options.get("post", POST_YEARS)}
         for outcome in outcomes:
@@ -267,9 +266,7 @@ def specification_curve(
         panels["county"] = panel
     for unit in units:
         if unit not in panels:
-            from ..panel import load_panel
-
-            panels[unit] = load_panel(unit=unit)
+            panels[unit] = load.load_panel(unit=unit)
 
     names = _definition_names(definitions, statuses)
     status_table, comparison_table, adoption = _statuses(
@@ -357,32 +354,31 @@ def _definition_names(definitions, statuses) -> list[str]:
         return [n for n in names if definitions is None or n in set(definitions)]
     if definitions is not None:
         return list(definitions)
-    from .definitions import sanctuary_definitions
 
-    return sanctuary_definitions()
+    return by_name.sanctuary_definitions()
 
 
 def _statuses(names, units, statuses, comparisons, comparison_statuses, event: bool):
     """(status by (definition, unit), comparison status by key, adoption years by
     (definition, unit)) for the definitions and units asked for."""
-    from .definitions import adoption_years, comparison_status, definition_status
-
     status_table, comparison_table, adoption = {}, {"all": None}, {}
     given = statuses is not None  # Series given directly: one unit, the first asked for
     for unit in units[:1] if given else units:
         for name in names:
-            status_table[(name, unit)] = statuses[name] if given else definition_status(name, unit)
+            status_table[(name, unit)] = (
+                statuses[name] if given else by_name.definition_status(name, unit)
+            )
             for comparison in comparisons:
                 if comparison == "all":
                     continue
                 comparison_table[f"{name}|{comparison}|{unit}"] = (
                     comparison_statuses[comparison]
                     if comparison_statuses is not None
-                    else comparison_status(name, comparison, unit)
+                    else by_name.comparison_status(name, comparison, unit)
                 )
             if event and not given:
                 try:
-                    adoption[(name, unit)] = adoption_years(name, unit)
+                    adoption[(name, unit)] = by_name.adoption_years(name, unit)
                 except AnalysisError:
                     adoption[(name, unit)] = None  # undated: its event rows say why not
     return status_table, comparison_table, adoption
@@ -391,8 +387,6 @@ def _statuses(names, units, statuses, comparisons, comparison_statuses, event: b
 def _covariates_fit(covariates, unit: str) -> bool:
     """Whether a covariate set can be measured for the unit (the city set's region
     indicators exist for cities only)."""
-    from ..regions import REGION_INDICATORS
-
     _, columns = resolve_covariates(covariates)
     return unit == "city" or not set(columns) & set(REGION_INDICATORS)
 
@@ -407,8 +401,6 @@ def _left_out(panel, outcomes, years, methods, options) -> list[dict]:
     for outcome in outcomes:
         wanted = set(years) & set(outcome_years(outcome))
         if "did" in methods and outcome not in CONSTANT_OUTCOMES:
-            from .did import POST_YEARS, PRE_YEARS
-
             did_options = options.get("did", {})
             wanted |= {*did_options.get("pre", PRE_YEARS), *did_options.get("post", POST_YEARS)}
         gone = absent_years(panel, outcome, wanted & set(outcome_years(outcome)))

@@ -12,19 +12,14 @@ import re
 
 import pandas as pd
 
-from ..errors import AnalysisError, UnknownChoice
+from .. import jurisdictions
+from ..core.errors import AnalysisError, UnknownChoice
+from .event import adoption_years as years_from_dates
 
 COOPERATING_PREFIX = "g287_"
 
 
 def _jurisdictions():
-    try:
-        from .. import jurisdictions
-    except ImportError as exc:
-        raise AnalysisError(
-            "sanctuary definitions are not available: the package "
-            f"analysis.jurisdictions cannot be imported ({exc})"
-        ) from None
     return jurisdictions
 
 
@@ -105,6 +100,4 @@ def comparison_status(
 def adoption_years(name: str, unit: str = "county") -> pd.Series:
     """fips (unit "city": place) -> the calendar year each unit marked by `name` came under
     its policy (relative year 0 of an event study; see analysis.compare.event)."""
-    from .event import adoption_years as years_from_dates
-
     return years_from_dates(_jurisdictions().tables.enactment_dates(name, unit))

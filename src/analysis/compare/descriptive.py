@@ -21,7 +21,7 @@ import math
 
 import numpy as np
 
-from ..errors import EstimationError
+from ..core.errors import EstimationError
 from .design import Design
 from .stats import interval, t_p, t_quantile
 

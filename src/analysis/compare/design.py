@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..errors import AnalysisError, EstimationError, ValidationError
-from ..regions import REGION_INDICATORS, region_indicator
+from ..core.errors import AnalysisError, EstimationError, ValidationError
+from ..geo.regions import REGION_INDICATORS, region_indicator
 from .groups import Groups
 
 RESULT_COLUMNS = [

@@ -30,7 +30,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from ..errors import AnalysisError, EstimationError, ValidationError
+from ..core.errors import AnalysisError, EstimationError, ValidationError
 from .choices import CONSTANT_OUTCOMES, check_outcome_year
 from .design import not_estimated
 from .groups import Groups, member_of

@@ -18,10 +18,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..availability import absent_years, notice
-from ..errors import AnalysisError, NotInBuild, UnknownChoice
-from ..units import unit as lookup_unit
-from ..years import default_window
+from ..core.errors import AnalysisError, NotInBuild, UnknownChoice
+from ..panels.availability import absent_years, notice
+from ..panels.units import unit as lookup_unit
+from ..panels.years import default_window
+from . import population
+from .border import BorderDesign
 from .choices import (
     CONSTANT_OUTCOMES,
     WEIGHTS,
@@ -30,8 +32,11 @@ from .choices import (
     resolve_covariates,
     resolve_outcomes,
 )
+from .coverage import annotate, apply_min_coverage, check_min_coverage, flag_only_years
 from .descriptive import WEIGHTINGS
 from .design import Design, result_table
+from .did import POST_YEARS, PRE_YEARS, PanelDesign
+from .event import EventDesign
 from .groups import make_groups
 from .methods import DESIGN_OPTIONS, METHOD_TABLE, USES_COVARIATES, Method
 from .methods import method as lookup_method
@@ -113,20 +118,14 @@ def make_plan(
 
 def make_design(plan: Plan, panel: pd.DataFrame, groups, year: int | None):
     if plan.method.layout == "border":
-        from .border import BorderDesign
-
         options = plan.design_options
         return BorderDesign(panel, groups, year, options.get("pre", ()), options.get("post", ()))
     if plan.method.layout == "event":
-        from .event import EventDesign
-
         options = plan.design_options
         return EventDesign(
             panel, groups, options.get("adoption"), options.get("years", tuple(default_window()))
         )
     if plan.method.layout == "did":
-        from .did import POST_YEARS, PRE_YEARS, PanelDesign
-
         return PanelDesign(
             panel,
             groups,
@@ -151,9 +150,6 @@ def check_request(method: str, covariates, options: dict, unit: str = "county"):
     """Check a request before any data are read: the method, its options and covariates,
     and the choices every method takes (min_coverage, min_population, states), which are
     taken out of `options`. Returns (unit, min_coverage, population cut, states, plan)."""
-    from . import population
-    from .coverage import check_min_coverage
-
     the_unit = lookup_unit(unit)
     min_coverage = check_min_coverage(options.pop("min_coverage", None))
     if min_coverage is not None and the_unit.name != "county":
@@ -190,9 +186,6 @@ def estimate(
     Returns the result table, or (table, details) with details=True: the
     balance table for match and strata, the year-by-year gaps for did.
     """
-    from . import population
-    from .coverage import annotate, apply_min_coverage, flag_only_years
-
     the_unit, min_coverage, cut, states, plan = check_request(method, covariates, options, unit)
     if details and not plan.method.details:
         with_details = {m.name: m.details for m in METHOD_TABLE.values() if m.details}

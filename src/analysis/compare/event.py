@@ -48,9 +48,10 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from ..errors import AnalysisError, EstimationError, ValidationError
-from ..regions import REGION_INDICATORS, region_indicator
-from ..years import YEARS
+from ..core.errors import AnalysisError, EstimationError, ValidationError
+from ..geo.regions import REGION_INDICATORS, region_indicator
+from ..panels.years import YEARS
+from . import honest
 from .choices import CONSTANT_OUTCOMES, check_choice, check_outcome
 from .design import not_estimated
 from .groups import Groups, member_of
@@ -458,8 +459,6 @@ def robust_intervals(
     """Rambachan-Roth robust intervals for the average after adoption under relative
     magnitudes (analysis.compare.honest), for honest.DEFAULT_MBAR_GRID, and the breakdown
     value of Mbar: ([{Mbar, lb, ub}], breakdown or NaN, why not computed)."""
-    from . import honest
-
     pre = sorted(r for r in R_rows if r < 0)
     post = sorted(r for r in R_rows if r >= 0)
     periods = [*pre, ref, *post]

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..errors import AnalysisError, ValidationError
-from ..units import Unit
-from ..units import unit as lookup_unit
+from ..core.errors import AnalysisError, ValidationError
+from ..panels.units import Unit
+from ..panels.units import unit as lookup_unit
 
 STATUSES = ("sanctuary", "cooperating", "other")
 ALL_OTHERS = "all others"
@@ -39,21 +39,6 @@ class Groups:
     def key(self) -> str:
         """The panel column that names the units (fips or place)."""
         return self.unit.key
-
-    def describe(self) -> str:
-        from ..labels import definition
-
-        plural = self.unit.plural
-        text = (
-            f"{len(self.focal):,} {self.focal_group} {plural} ({definition(self.definition)}) "
-            f"vs {len(self.control):,} {plural}: {self.comparison}"
-        )
-        if self.n_overlap_excluded:
-            text += (
-                f"; {self.n_overlap_excluded:,} {plural} in both lists are kept in the "
-                f"{self.focal_group} group only"
-            )
-        return text
 
 
 def member_of(codes, units) -> np.ndarray:

@@ -70,7 +70,7 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-from ..errors import AnalysisError, EstimationError
+from ..core.errors import AnalysisError, EstimationError
 
 METHOD = "C-LF"
 DEFAULT_MBAR_GRID = (0.0, 0.5, 1.0, 1.5, 2.0)

@@ -48,9 +48,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import AnalysisError, EstimationError
+from ..core.errors import AnalysisError, EstimationError
 from .choices import COVARIATES, check_choice
 from .design import Design, Sample
+from .sensitivity import e_value_md, sensitivity_gamma
 from .stats import interval
 
 METRICS = ("standardized", "mahalanobis")
@@ -533,8 +534,6 @@ def _sensitivity(effects: np.ndarray, estimate: float, std_error: float, sample:
     matches' mean), in the direction of the estimate, and the E-value of the estimate
     and of its interval's limit nearest zero, standardised by the outcome's standard
     deviation among the compared units."""
-    from .sensitivity import e_value_md, sensitivity_gamma
-
     found = dict(NO_SENSITIVITY)
     try:
         found["rosenbaum_gamma"] = sensitivity_gamma(effects)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 
-from ..errors import UnknownChoice
+from ..core.errors import UnknownChoice
 
 
 @dataclass(frozen=True)

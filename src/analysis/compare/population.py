@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..errors import AnalysisError
+from ..core.errors import AnalysisError
 from .groups import member_of
 
 

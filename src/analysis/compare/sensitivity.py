@@ -78,7 +78,7 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-from ..errors import AnalysisError, EstimationError
+from ..core.errors import AnalysisError, EstimationError
 
 DEFAULT_GAMMAS = (1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0)
 DIRECTIONS = ("greater", "less")

@@ -14,7 +14,7 @@ from statistics import NormalDist
 
 import numpy as np
 
-from ..errors import EstimationError
+from ..core.errors import EstimationError, UnknownChoice
 
 COV_TYPES = ("nonrobust", "HC0", "HC1", "HC2", "HC3")
 
@@ -122,8 +122,6 @@ def linear_fit(
     if cov_type == "nonrobust":
         return LinearFit(params, bread * (resid_w @ resid_w / df_resid), n, df_resid, cov_type)
     if cov_type not in COV_TYPES:
-        from ..errors import UnknownChoice
-
         raise UnknownChoice("covariance type", cov_type, COV_TYPES)
     u2 = resid_w**2
     if cov_type in ("HC2", "HC3"):

@@ -11,6 +11,7 @@ import numpy as np
 
 from .choices import NCHS_CLASSES, check_choice
 from .design import Design
+from .engine import make_plan, plan_rows
 from .methods import method
 
 STRATUM_COLUMN = "nchs_urban_rural_2013"
@@ -27,8 +28,6 @@ def strata_rows(
     **base_options,
 ) -> list[dict]:
     """`base` (with `base_options`, checked by the engine) within each NCHS class."""
-    from .engine import make_plan, plan_rows
-
     check_choice("strata base method", base, BASE_METHODS)
     inner = tuple(c for c in covariates if c != STRATUM_COLUMN)
     label = (

@@ -4,7 +4,6 @@
   Washington Post 287(g) 2005-2019, ICE 287(g) 2025), rows as written.
 - user_lists: a CSV list a user registers with `list = "..."` in
   data/definitions.toml, read into the same rows.
-- gazetteer: Census names of states, counties and places with their FIPS.
 - resolve: each row to its 2015 counties, with the method and rule that
   decided it (data/aliases.csv holds the hand-made decisions).
 - definitions: data/definitions.toml and the per-county classification.
@@ -22,9 +21,12 @@ from .tables import (
     overlap,
 )
 
+definition_overlap = overlap  # its name at the package's top: analysis.definition_overlap
+
 __all__ = [
-    "definition_rows",
     "city_summary",
+    "definition_overlap",
+    "definition_rows",
     "definition_summary",
     "list_definitions",
     "load_definition",

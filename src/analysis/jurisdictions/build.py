@@ -21,11 +21,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import paths, sources
-from ..atomic import write_json, write_parquet
-from ..buildlog import BuildLog, FileAccount
-from ..errors import ValidationError
-from . import gazetteer, user_lists
+from .. import sources
+from ..core import paths
+from ..core.atomic import write_json, write_parquet
+from ..core.errors import ValidationError
+from ..names import gazetteer
+from ..names.places import Placer
+from ..panels.load import city_panel_path, load_panel
+from ..readers.places import read_place_counties
+from ..sources.buildlog import BuildLog, FileAccount
+from . import user_lists
 from .definitions import (
     OTHER,
     Definition,
@@ -35,6 +40,7 @@ from .definitions import (
     definitions_file,
     load_definitions,
 )
+from .places import attach_places, coextensive_places
 from .readers import LISTS
 from .resolve import (
     UNRESOLVED,
@@ -157,8 +163,6 @@ def build_definitions(
 def _city_universe() -> pd.DataFrame | None:
     """The city panel's places (place, state, county), or None before it is built: the
     definitions of cities need it, and the counties' do not."""
-    from ..panel import city_panel_path, load_panel
-
     if not city_panel_path().exists():
         return None
     cities = load_panel(unit="city", columns=["state", "county"])
@@ -167,10 +171,6 @@ def _city_universe() -> pd.DataFrame | None:
 
 def _name_places(resolved: pd.DataFrame, log: BuildLog, gaz) -> None:
     """The Census places each row names (jurisdictions.places)."""
-    from ..city_places import Placer
-    from ..readers.places import read_place_counties
-    from .places import attach_places, coextensive_places
-
     path, account = log.open("geocorr-2018-county-place")
     coextensive = coextensive_places(read_place_counties(path, account))
     state_fips = dict(zip(gaz.states["state_abbr"], gaz.states["state_fips"]))

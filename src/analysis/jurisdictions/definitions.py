@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import paths
-from ..errors import SourceFormatError, ValidationError
-from .readers import KINDS
+from ..core import paths
+from ..core.errors import SourceFormatError, ValidationError
+from .readers import KINDS, LISTS
 from .resolve import METHODS
 
 STATUSES = ("sanctuary", "cooperating")
@@ -126,8 +126,6 @@ def load_definitions(
     build reads. A definition with `list` adds its own source, user_source(id),
     which other definitions may name in `sources` too.
     """
-    from .readers import LISTS
-
     path = path or definitions_file()
     sources = sources if sources is not None else {fid: spec.yearly for fid, spec in LISTS.items()}
     shown = paths.relative(path)

@@ -22,12 +22,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import paths
-from ..buildlog import FileAccount
-from ..counties import pad_fips
-from ..errors import BadValue, SourceFormatError
+from ..core import paths
+from ..core.errors import BadValue, SourceFormatError
+from ..geo.counties import pad_fips
+from ..names.gazetteer import county_suffix
 from ..readers._common import require_columns
-from .gazetteer import county_suffix
+from ..sources.buildlog import FileAccount
 
 StateLookup = Callable[[str], "str | None"]
 

@@ -32,9 +32,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import paths
-from ..errors import SourceFormatError, ValidationError
-from .gazetteer import (
+from ..core import paths
+from ..core.errors import SourceFormatError, ValidationError
+from ..names.gazetteer import (
     DEFAULT_IMPLIED_SUFFIXES,
     IMPLIED_SUFFIXES,
     PLACE_PRIORITY,

@@ -16,15 +16,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import paths
-from ..buildlog import verified_product
-from ..errors import AnalysisError, UnknownChoice
-from .definitions import (
-    OTHER,
-    USER_SOURCE_PREFIX,  # "list:<definition id>"
-    Definition,
-    load_definitions,
-)
+from ..core import paths
+from ..core.errors import AnalysisError, UnknownChoice
+from ..sources.buildlog import verified_product
+from .definitions import OTHER, USER_SOURCE_PREFIX, Definition, load_definitions
 
 
 def definitions_path() -> Path:

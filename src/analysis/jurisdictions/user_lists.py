@@ -33,10 +33,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import paths
-from ..buildlog import FileAccount
-from ..errors import SourceFormatError
-from .gazetteer import Gazetteer, name_key
+from ..core import paths
+from ..core.errors import SourceFormatError
+from ..names.gazetteer import Gazetteer, name_key
+from ..sources.buildlog import FileAccount
 from .readers import StateLookup, row_frame
 from .resolve import COUNTY_LEVEL_KINDS, UNRESOLVED
 

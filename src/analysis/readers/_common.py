@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import BadValue, MissingColumns
+from ..core.errors import BadValue, MissingColumns
 
 
 def require_columns(frame: pd.DataFrame, columns: Iterable[str], path: Path) -> None:

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..buildlog import FileAccount
-from ..counties import drop_territories, fips_from_parts
+from ..geo.counties import drop_territories, fips_from_parts
+from ..sources.buildlog import FileAccount
 from ._common import numeric, require_columns, share_pct
 
 FOREIGN_BORN = ["ADURE005", "ADURE010", "ADURE016", "ADURE021"]

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..buildlog import FileAccount
-from ..errors import SourceFormatError
+from ..core.errors import SourceFormatError
+from ..sources.buildlog import FileAccount
 
 COLUMNS = ["state_abbr", "state_fips", "county_fips", "county_name", "class_code"]
 

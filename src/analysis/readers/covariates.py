@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..buildlog import FileAccount
-from ..counties import KEEP_TARGET, drop_territories, pad_fips, to_2015_boundaries
-from ..errors import SourceFormatError
+from ..core.errors import SourceFormatError
+from ..geo.counties import KEEP_TARGET, drop_territories, pad_fips, to_2015_boundaries
+from ..sources.buildlog import FileAccount
 from ._common import numeric, read_sheet, require_columns
 
 

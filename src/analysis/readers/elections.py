@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..buildlog import FileAccount
-from ..counties import SUM, pad_fips, to_2015_boundaries
-from ..errors import SourceFormatError
+from ..core.errors import SourceFormatError
+from ..geo.counties import SUM, pad_fips, to_2015_boundaries
+from ..sources.buildlog import FileAccount
 from ._common import numeric, require_columns, share_pct
 
 

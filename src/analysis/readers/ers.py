@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..buildlog import FileAccount
-from ..counties import MISSING, SUM, drop_territories, pad_fips, to_2015_boundaries
-from ..errors import SourceFormatError
+from ..core.errors import SourceFormatError
+from ..geo.counties import MISSING, SUM, drop_territories, pad_fips, to_2015_boundaries
+from ..sources.buildlog import FileAccount
 from ._common import numeric, read_sheet, require_columns
 from .laus import rate_from_counts
 from .saipe import pooled_poverty_rate

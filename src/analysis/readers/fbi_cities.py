@@ -26,8 +26,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..buildlog import FileAccount
-from ..errors import SourceFormatError
+from ..core.errors import SourceFormatError
+from ..sources.buildlog import FileAccount
 from ._common import numeric, read_sheet
 
 # Header text (lower case, footnote digits and line breaks removed) -> column.

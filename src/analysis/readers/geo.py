@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..buildlog import FileAccount
-from ..counties import drop_territories
+from ..geo.counties import drop_territories
+from ..sources.buildlog import FileAccount
 from ._common import require_columns
 
 

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..buildlog import FileAccount
-from ..counties import SUM, drop_territories, to_2015_boundaries
-from ..errors import SourceFormatError
+from ..core.errors import SourceFormatError
+from ..geo.counties import SUM, drop_territories, to_2015_boundaries
+from ..sources.buildlog import FileAccount
 from ._common import numeric, read_sheet, require_columns
 
 LINE = re.compile(

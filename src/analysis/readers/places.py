@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..buildlog import FileAccount
-from ..errors import SourceFormatError
+from ..core.errors import SourceFormatError
+from ..sources.buildlog import FileAccount
 from ._common import numeric, require_columns
 
 

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..buildlog import FileAccount
-from ..counties import SUM, fips_from_parts, to_2015_boundaries
-from ..errors import SourceFormatError
+from ..core.errors import SourceFormatError
+from ..geo.counties import SUM, fips_from_parts, to_2015_boundaries
+from ..sources.buildlog import FileAccount
 from ._common import numeric, require_columns
 
 VINTAGE_2016_YEARS = range(2010, 2017)

@@ -22,9 +22,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..buildlog import FileAccount
-from ..counties import MISSING, SUM, fips_from_parts, pad_fips, to_2015_boundaries
-from ..errors import SourceFormatError
+from ..core.errors import SourceFormatError
+from ..geo.counties import MISSING, SUM, fips_from_parts, pad_fips, to_2015_boundaries
+from ..sources.buildlog import FileAccount
 from ._common import numeric, read_sheet, require_columns
 
 SUPPRESSED = ["."]

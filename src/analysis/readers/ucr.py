@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..buildlog import FileAccount
-from ..counties import SUM, fips_from_parts, to_2015_boundaries
+from ..geo.counties import SUM, fips_from_parts, to_2015_boundaries
+from ..sources.buildlog import FileAccount
 from ._common import numeric, require_columns
 
 COLUMNS = [

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..buildlog import FileAccount
-from ..counties import fips_from_parts
+from ..geo.counties import fips_from_parts
+from ..sources.buildlog import FileAccount
 from ._common import numeric, require_columns
 
 

@@ -15,7 +15,7 @@ rewritten only when they change), the library modules the notebook imports
 
 One module per job: config (reports.yml), parameters (checks), run (papermill
 and the page), index, rules (Make) and layout (where outputs go). Notebooks
-publish through analysis.reporting, which uses layout and parameters only.
+publish through analysis.publish.reporting, which uses layout and parameters only.
 """
 
 from __future__ import annotations

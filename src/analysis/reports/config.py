@@ -12,9 +12,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import paths
-from ..errors import AnalysisError, UnknownChoice
-from . import layout
+from ..core import paths
+from ..core.errors import AnalysisError, UnknownChoice
+from ..publish import layout
+from ..publish.labels import definition
 
 KERNEL = "sanctuary-counties"
 NAME_PARAMETER = "report_name"  # set by the runner; empty in JupyterLab
@@ -162,8 +163,6 @@ def _entry_specs(entry: object, where: str, path: Path) -> list[ReportSpec]:
 
 def _with_labels(params: dict) -> dict:
     """A title may say {definition_label}: the definition as readers see it."""
-    from ..labels import definition
-
     named = {k: v for k, v in params.items() if k == "definition" and isinstance(v, str)}
     return {**params, **{f"{k}_label": definition(v) for k, v in named.items()}}
 

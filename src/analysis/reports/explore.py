@@ -13,11 +13,13 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from .. import labels, paths
-from ..atomic import write_text
-from ..errors import AnalysisError
+from ..core import paths
+from ..core.atomic import write_text
+from ..core.errors import AnalysisError
+from ..publish import labels
+from ..publish.layout import tables_dir
+from ..publish.reporting import script_json
 from .config import template_dir
-from .layout import tables_dir
 
 SOURCE_REPORT = "robustness"
 SELECTORS = [
@@ -172,8 +174,6 @@ def chart(table):
 def build_explorer() -> Path:
     """Write reports/explore.html from the robustness report's specifications."""
     import vl_convert as vlc
-
-    from ..reporting import script_json  # reporting imports this package: not at the top
 
     table = load_specifications()
     shared = {

@@ -4,7 +4,7 @@ does it compare?
 A reader types a county's or a city's name; the page shows its status under every
 definition with the list row that put it there, its outcomes year by year against its
 state and the nation (a Vega-Lite chart), and, for a county, its match in the 2017 CAP
-report's design. The data (analysis.lookup.profiles) are embedded gzip-compressed and
+report's design. The data (analysis.publish.lookup.profiles) are embedded gzip-compressed and
 base64-encoded, which keeps the page under 3 MB and leaves nothing in it that a browser
 could read as markup; the page puts every name and list row into the document as text,
 never as HTML. Like the explorer, it inlines the Vega JavaScript through vl-convert, so
@@ -19,8 +19,10 @@ import html
 import json
 from pathlib import Path
 
-from .. import paths
-from ..atomic import write_text
+from ..core import paths
+from ..core.atomic import write_text
+from ..publish.lookup import profiles
+from ..publish.reporting import script_json
 from .config import template_dir
 
 # Series in the chart, in the legend's order, with their colours.
@@ -71,11 +73,8 @@ def packed(data: dict) -> str:
 
 
 def build_finder(data: dict | None = None) -> Path:
-    """Write reports/places.html from analysis.lookup.profiles()."""
+    """Write reports/places.html from analysis.publish.lookup.profiles()."""
     import vl_convert as vlc
-
-    from ..lookup import profiles
-    from ..reporting import script_json
 
     data = profiles() if data is None else data
     page = PAGE.format(

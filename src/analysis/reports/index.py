@@ -8,19 +8,19 @@ import html
 import json
 from pathlib import Path
 
-from .. import labels
-from ..atomic import write_text
+from .. import sources
+from ..core.atomic import write_text
+from ..panels import availability
+from ..publish import labels
+from ..publish.layout import dictionary_path, index_path, meta_path, tables_dir
+from ..publish.reporting import safe_url
+from ..sources.provenance import describe, record
 from .config import load_config, template_dir
-from .layout import dictionary_path, index_path, meta_path
 
 GLANCE = "overview"  # the report whose figure opens the index
 
 
 def build_index(config: Path | None = None) -> Path:
-    from .. import sources
-    from ..availability import absent_crime_years, listed
-    from ..provenance import describe, record
-
     specs = load_config(config)
     rows = []
     glance = ""
@@ -60,10 +60,11 @@ def build_index(config: Path | None = None) -> Path:
         for s in cited
     )
     built = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    absent = absent_crime_years()
+    absent = availability.absent_crime_years()
     summary = (
         f'<p class="notice-missing">This build has no crime for '
-        f"{listed([str(y) for y in absent])}: those years come from optional ICPSR files "
+        f"{availability.listed([str(y) for y in absent])}: those years come from optional "
+        "ICPSR files "
         '(see <a href="#optional-sources">Optional sources</a> below).</p>'
         if absent
         else ""
@@ -117,8 +118,6 @@ def _glance_table(name: str, tables: list[str]) -> str:
     """The at-a-glance table, one row per definition and a column per outcome:
     'estimate (low to high)', or the published figure."""
     import pandas as pd
-
-    from .layout import tables_dir
 
     if not tables or not (tables_dir(name) / f"{tables[0]}.csv").exists():
         return ""
@@ -176,12 +175,8 @@ def _glance(spec, meta: dict) -> str:
 
 def _optional_rows() -> str:
     """The optional sources and whether this build had them, as table rows."""
-    from .. import sources
-    from ..availability import optional_status
-    from ..reporting import safe_url  # reporting imports this package: not at the top
-
     rows = []
-    for status in optional_status():
+    for status in availability.optional_status():
         source = sources.registry()[status["source"]]
         # Only an http(s) address becomes a link; anything else is shown as text.
         url = safe_url(source.landing_page)

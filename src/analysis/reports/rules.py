@@ -1,9 +1,16 @@
 """The Make rules for the reports (.make/reports.mk).
 
 Each report depends on exactly its notebook, its parameters (kept in
-.make/reports/NAME.json, rewritten only when they change), the library modules
-the notebook imports (followed through the package's own imports), this
-runner, and the processed data.
+.make/reports/NAME.json, rewritten only when they change), the library files the
+notebook runs, this runner, the page templates and the processed data. The site's
+own pages (the index, the explorer and the place finder) depend on the library files
+their builders run.
+
+What a notebook runs is found by following imports: from the notebook's own, through
+the package interface (`analysis/__init__.pyi`, the names `from analysis import ...`
+gives) and every package's `__init__`, to every module they import. The library
+imports its own modules by name at the top of each file (tests/test_structure.py),
+so this is everything a page's code can reach.
 """
 
 from __future__ import annotations
@@ -13,51 +20,62 @@ import functools
 import json
 from pathlib import Path
 
-from .. import paths
-from ..atomic import write_text
-from ..errors import AnalysisError
+from ..core import paths
+from ..core.atomic import write_text
+from ..core.errors import AnalysisError
+from ..publish.layout import parameter_stamps_dir
 from .config import ReportSpec, load_config, template_dir
-from .layout import parameter_stamps_dir
 
 RUNNER = Path(__file__).resolve().parent  # every report depends on all of it
+INTERFACE = ("__init__.py", "__init__.pyi")  # the package's lazy interface and its map
+# The site's own pages: what builds each, and what else it reads.
+SITE_PAGES = {
+    "index": ("analysis.reports.index", "$(REPORT_HTML) reports/reports.yml"),
+    "explore": ("analysis.reports.explore", "reports/html/robustness.html"),
+    "places": ("analysis.reports.finder", "$(DATA) data/definitions.toml"),
+}
 
 
 def library_modules(notebook: Path) -> list[Path]:
-    """The analysis modules a notebook uses, followed through the package's own imports.
-
-    The runner (this package) is a dependency of every report already. The
-    imports of its parameter checks, which only look up valid values, are not
-    followed.
-    """
+    """The library files a notebook runs: its imports, followed through the package's."""
     # The notebook's JSON read directly: nbformat's schema validation costs a second
     # here, and `make -n` regenerates these rules whenever any library file changes.
     cells = json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"]
     code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
     lines = [line for line in code.splitlines() if not line.lstrip().startswith(("%", "!"))]
-    exports = _lazy_exports()
-    start: set[Path] = set(_files(("analysis",)))
+    exports = _interface()
+    start: set[Path] = {paths.PACKAGE_DIR / name for name in INTERFACE}
     for node in ast.walk(ast.parse("\n".join(lines))):
         if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "analysis":
             parts = tuple(node.module.split("."))
-            if len(parts) == 1:  # from analysis import name: a lazy export or a module
+            if len(parts) == 1:  # from analysis import name: the interface's name
                 for alias in node.names:
-                    start |= set(_files(("analysis", exports.get(alias.name, alias.name))))
+                    start |= set(_files(exports.get(alias.name, ("analysis", alias.name))))
             else:
                 start |= set(_files(parts, [a.name for a in node.names]))
         elif isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.name.startswith("analysis."):
                     start |= set(_files(tuple(alias.name.split("."))))
-    return sorted(_closure(start, stop={RUNNER / "parameters.py"}))
+    return sorted(_closure(start))
 
 
-def _lazy_exports() -> dict[str, str]:
-    tree = ast.parse((paths.PACKAGE_DIR / "__init__.py").read_text())
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "_EXPORTS":
-            table = ast.literal_eval(node.value)
-            return {k: (v[0] if isinstance(v, tuple) else v) for k, v in table.items()}
-    return {}
+def module_closure(module: str) -> list[Path]:
+    """The library files importing `module` (dotted) runs."""
+    return sorted(_closure(set(_files(tuple(module.split("."))))))
+
+
+@functools.cache
+def _interface() -> dict[str, tuple[str, ...]]:
+    """Each name of the package interface -> the module that defines it (a subpackage
+    for `from . import name`), from analysis/__init__.pyi."""
+    exports = {}
+    for node in ast.parse((paths.PACKAGE_DIR / "__init__.pyi").read_text()).body:
+        if isinstance(node, ast.ImportFrom):
+            base = ("analysis", *node.module.split(".")) if node.module else ("analysis",)
+            for alias in node.names:
+                exports[alias.asname or alias.name] = base if node.module else (*base, alias.name)
+    return exports
 
 
 def _files(module: tuple[str, ...], names: list[str] | None = None) -> list[Path]:
@@ -82,8 +100,8 @@ def _files(module: tuple[str, ...], names: list[str] | None = None) -> list[Path
     return found
 
 
-def _closure(start: set[Path], stop: set[Path]) -> set[Path]:
-    """`start` and every analysis module they import, directly or lazily."""
+def _closure(start: set[Path]) -> set[Path]:
+    """`start` and every library file they import."""
     seen: set[Path] = set()
     todo = list(start)
     while todo:
@@ -91,7 +109,7 @@ def _closure(start: set[Path], stop: set[Path]) -> set[Path]:
         if path in seen:
             continue
         seen.add(path)
-        if path not in stop:
+        if path.suffix == ".py":
             todo += _imported_files(path)
     return seen
 
@@ -156,9 +174,7 @@ def make_rules() -> str:
         raise AnalysisError(f"{path} is outside the project")
 
     template = " ".join(rel(p) for p in sorted(template_dir().rglob("*")) if p.is_file())
-    runner = " ".join(
-        rel(p) for p in [*sorted(RUNNER.glob("*.py")), paths.PACKAGE_DIR / "reporting.py"]
-    )
+    runner = " ".join(rel(p) for p in sorted(RUNNER.glob("*.py")))
     lines = [
         "# Generated by `python -m analysis report-rules` from reports/reports.yml.",
         f"REPORT_NAMES := {' '.join(s.name for s in specs)}",
@@ -172,6 +188,13 @@ def make_rules() -> str:
             f"{rel(spec.html)}: {rel(spec.notebook)} {rel(stamps[spec.name])} {modules} "
             f"{runner} {template} $(DATA) | $(ENV_STAMP)",
             f"\t$(RUN) report {spec.name}",
+            "",
+        ]
+    for page, (builder, reads) in SITE_PAGES.items():
+        code = " ".join(rel(m) for m in module_closure(builder))
+        lines += [
+            f"reports/{page}.html: {reads} {code} {template} | $(ENV_STAMP)",
+            f"\t$(RUN) report-{page}",
             "",
         ]
     return "\n".join(lines)

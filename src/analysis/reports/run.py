@@ -9,11 +9,14 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .. import paths
-from ..atomic import atomic_path, write_json, write_text
-from ..errors import AnalysisError
+from .. import sources
+from ..core import paths
+from ..core.atomic import atomic_path, write_json, write_text
+from ..core.errors import AnalysisError
+from ..panels.availability import optional_status
+from ..publish.layout import figures_dir, meta_path, tables_dir
+from ..sources.provenance import describe, record
 from .config import KERNEL, ReportSpec, find, template_dir
-from .layout import figures_dir, meta_path, tables_dir
 from .parameters import check_parameters
 
 # A Unix socket's path may be at most 107 bytes: the kernel's sockets need a short folder.
@@ -164,7 +167,6 @@ def run_reports(names: list[str], jobs: int = 2, config: Path | None = None, rep
 
 
 def _execute(spec: ReportSpec, km) -> None:
-
     name = spec.name
     parameters = check_parameters(spec)
     with _previous_outputs_kept(name):
@@ -234,8 +236,6 @@ def _run_notebook(spec: ReportSpec, parameters: dict, km) -> None:
 
 def _record_provenance(name: str) -> None:
     """Add to the report's meta the commit, package versions and input checksums."""
-    from ..provenance import record
-
     meta = json.loads(meta_path(name).read_text()) if meta_path(name).exists() else {}
     write_json(meta_path(name), {**meta, "provenance": record()})
 
@@ -259,10 +259,6 @@ def export_html(spec: ReportSpec) -> None:
 
 
 def _page_context(spec: ReportSpec, meta: dict) -> dict:
-    from .. import sources
-    from ..availability import optional_status
-    from ..provenance import describe, record
-
     provenance = meta.get("provenance") or record()
     registry = sources.registry()
     absent = {s["source"] for s in optional_status() if not s["present"]}

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import availability, findings, labels, plots
 from .. import compare as cmp
-from ..years import UCR_FILES
+from ..panels import availability
+from ..panels.years import UCR_FILES
+from ..publish import findings, labels, plots
+from ..publish.replication import published_findings
 
 
 def estimate(report, definition: str, outcomes: list[str], robust: bool = True, **options):
@@ -126,7 +128,7 @@ def conditioning(report, definition: str, outcomes: list[str], variants: dict, *
     (or focal groups), a finding per outcome, a figure and a table."""
     if not outcomes:
         return None
-    checks = cmp.event_variants(definition, outcomes, variants, **options)
+    checks = event_variants(definition, outcomes, variants, **options)
     for sentence in findings.across_specifications(checks):
         report.finding(f"{_named(definition, checks)}: {sentence}.")
     fig = plots.forest(checks, label="specification", width=4.2)
@@ -186,10 +188,22 @@ def crime_did(report, definition: str, pre, post, reference: int, panel, **optio
 
 def published_did(report) -> pd.DataFrame:
     """The published difference-in-differences studies (data/reference), as a table."""
-    from ..replication import published_findings
-
     studies = published_findings().query("estimand == 'difference-in-differences'")
     shown = ["study", "definition", "year", "outcome", "estimate", "unit", "n_sanctuary"]
     shown += ["source_note"]
     report.table(studies[shown], "published-did", "Published difference-in-differences studies")
     return studies
+
+
+def event_variants(
+    definition: str, outcomes: list[str], variants: dict[str, dict], **options
+) -> pd.DataFrame:
+    """The event study's pre-trend test and average after adoption (`findings.event_summary`)
+    under several specifications, e.g. {"within classes": {"within": "nchs"}}: one row
+    per specification and outcome, named in `specification`. A variant's choices
+    override `options` (e.g. {"every state": {"states": None}})."""
+    tables = []
+    for name, choices in variants.items():
+        table = cmp.compare(definition, "event", None, outcomes, **{**options, **choices})
+        tables.append(findings.event_summary(table).assign(specification=name))
+    return pd.concat(tables, ignore_index=True)

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import availability, findings, labels, plots
 from .. import compare as cmp
+from ..compare.design import MIN_PER_GROUP
+from ..core.errors import AnalysisError
+from ..publish import findings, labels, plots
+from . import scope
 
 # The columns a reader's table of matched estimates shows beside the sensitivity values.
 SENSITIVITY_COLUMNS = ["outcome", "estimate", "ci_low", "ci_high", "p_value"]
@@ -18,9 +21,6 @@ SENSITIVITY_COLUMNS += ["rosenbaum_gamma", "e_value", "e_value_ci"]
 def require_groups(groups, places: pd.DataFrame, year: int) -> None:
     """Stop, saying why, when the year's rows have too few places in a group for any
     method (each needs MIN_PER_GROUP in each group): a user's list of one county, say."""
-    from ..compare.design import MIN_PER_GROUP
-    from ..errors import AnalysisError
-
     counts = places["group"].value_counts()
     focal, others = int(counts.get(groups.focal_group, 0)), int(counts.get("comparison", 0))
     if min(focal, others) < MIN_PER_GROUP:
@@ -115,9 +115,7 @@ def then_and_now(
     unit = choice.get("unit", "county")
     later = [o for o in outcomes if years[-1] in cmp.outcome_years(o, unit)]
     gone = [o for o in outcomes if o not in later]
-    report.unavailable(
-        availability.left_out(choice["panel"], gone, years[-1:], "Not in the later year")
-    )
+    report.unavailable(scope.left_out(choice["panel"], gone, years[-1:], "Not in the later year"))
     if not later:
         return None, None
     both = pd.concat(

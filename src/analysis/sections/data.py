@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import inventory, plots
+from ..panels import inventory
+from ..publish import plots
 
 
 def laus_revisions(report) -> pd.DataFrame:

@@ -6,7 +6,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import labels, plots
+from ..compare import outcome_years
+from ..core.paths import list_file
+from ..jurisdictions import city_summary, list_definitions, load_definition
+from ..jurisdictions import overlap as shared_counties
+from ..panels import availability
+from ..panels.load import load_panel
+from ..publish import labels, plots
 
 
 def definition_counts(report, summary: pd.DataFrame, n_counties: int, caption: str):
@@ -40,8 +46,6 @@ def definition_counts(report, summary: pd.DataFrame, n_counties: int, caption: s
 def overlap(report, definitions: list[str]):
     """Counties marked by both of each pair of definitions (table, heatmap), and how
     few of the 2014 table's counties the 2025 DHS list names."""
-    from ..jurisdictions import overlap as shared_counties
-
     shared = shared_counties(definitions)
     report.table(shared.reset_index(), "overlap", "Counties marked by both definitions")
     if {"ice2014", "dhs2025"} <= set(definitions):
@@ -60,9 +64,6 @@ def overlap(report, definitions: list[str]):
 def cities_marked(report, definitions: list[str], year: int):
     """The cities each definition marks, by how (named, inside a listed county or
     state), and how many of them the year's FBI table has, with the reading in words."""
-    from ..jurisdictions import city_summary
-    from ..panel import load_panel
-
     table = city_summary(definitions, load_panel(unit="city", years=[year]))
     report.table(table, "cities", f"Cities each definition marks; the FBI's table, {year}")
     strict = table[table["city_reading"] == "strict"]
@@ -79,8 +80,6 @@ def cities_marked(report, definitions: list[str], year: int):
 
 def state_laws(report) -> pd.DataFrame:
     """The state laws the `state_laws` definition reads, with their dates and citations."""
-    from ..paths import list_file
-
     laws = pd.read_csv(list_file("state_laws.csv"), dtype=str)
     report.table(
         laws[["jurisdiction", "state", "enacted", "note", "source"]],
@@ -94,9 +93,6 @@ def definition_map(report, definition: str, status: pd.Series):
     """The definition's counties on a map, with the cities it marks (in its city
     reading) as points, and where they are in words."""
     import matplotlib.pyplot as plt
-
-    from ..jurisdictions import list_definitions, load_definition
-    from ..panel import load_panel
 
     about = list_definitions().loc[definition]
     focal = status.index[status == about["status"]]
@@ -136,10 +132,6 @@ def outcome_maps(
     """Each outcome mapped in each of `years` it has, on one colour scale (mapclassify's
     `scheme` with `classes` classes), the definition's counties outlined; the years an
     absent optional source leaves out are named on the page."""
-    from .. import availability
-    from ..compare import outcome_years
-    from ..jurisdictions import list_definitions
-
     marks = list_definitions().loc[definition, "status"]
     focal = status.index[status == marks]
     by_year = panel.set_index(["year", "fips"])

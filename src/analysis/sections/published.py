@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import findings, labels, plots
+from .. import compare as cmp
+from ..jurisdictions import list_definitions
+from ..publish import findings, labels, plots
+from ..publish.replication import cap_published
 
 
 def glance(report, table: pd.DataFrame, outcomes: list[str], year: int):
     """The index's opening: every definition's matched estimate, by unit and year, beside
     the published figures."""
-    from ..replication import cap_published
-
     published = cap_published(outcomes)
     cap_counties = int(published["published_n_sanctuary"].iloc[0])
     published = published.assign(label=f"Published in 2017 (CAP, {cap_counties} counties)")
@@ -61,8 +62,6 @@ def glance(report, table: pd.DataFrame, outcomes: list[str], year: int):
 def cap_replication(report, table: pd.DataFrame, definition: str, year: int):
     """The 2017 CAP report's figures beside this project's: what the report found, the
     crime figure against ours in words, the table and the figure."""
-    from ..jurisdictions import list_definitions
-
     published = table.set_index(["outcome", "stratum"])["published_estimate"]
     cap_counties = int(table["published_n_sanctuary"].dropna().iloc[0])
     report.note(
@@ -106,3 +105,41 @@ def cap_replication(report, table: pd.DataFrame, definition: str, year: int):
     )
     report.figure(fig, "published-and-project")
     return fig
+
+
+def at_a_glance(
+    definitions: list[str],
+    outcomes: list[str],
+    year: int,
+    *,
+    covariates: str = "cap",
+    recent: dict[str, int] | None = None,
+    cities: dict[str, int] | None = None,
+    panels: dict | None = None,
+) -> pd.DataFrame:
+    """Each definition's matched estimate, as the 2017 CAP report matched, in one table
+    with a reader's `label` per row: the counties in `year`; for the definitions in
+    `recent` ({definition: year}) the economic outcomes in that later year too (the 2025
+    lists against their own time); and for those in `cities` ({definition: year}) the
+    cities' crime in that year."""
+    panels = panels or {}
+
+    def run(definition, when, names, unit, cov):
+        table = cmp.compare(
+            definition, "match", when, names, covariates=cov, unit=unit,
+            panel=panels.get(unit),
+        )  # fmt: skip
+        return table.assign(label=f"{labels.definition(definition)}: {labels.units(unit)}, {when}")
+
+    tables = [run(d, year, outcomes, "county", covariates) for d in definitions]
+    for definition, when in (recent or {}).items():
+        later = [
+            o for o in outcomes if o not in cmp.CRIME_OUTCOMES and when in cmp.outcome_years(o)
+        ]
+        if later:
+            tables.append(run(definition, when, later, "county", covariates))
+    for definition, when in (cities or {}).items():
+        crime = [o for o in outcomes if o in cmp.CRIME_OUTCOMES]
+        if crime:
+            tables.append(run(definition, when, crime, "city", None))
+    return pd.concat(tables, ignore_index=True)

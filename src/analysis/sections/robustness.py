@@ -6,13 +6,12 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import compare as cmp
-from .. import labels, plots
+from ..compare.curve import sign_agreement
+from ..publish import labels, plots
 
 
 def agreement(report, curve: pd.DataFrame) -> pd.DataFrame:
     """The share of specifications by sign, per unit and outcome, and the first in words."""
-    from ..compare.curve import sign_agreement
-
     shares = sign_agreement(curve)
     caption = "Share of specifications by sign"
     report.table(shares, "sign-agreement", caption, float_format="{:,.1f}")

@@ -1,0 +1,256 @@
+"""The findings in words: what a page says of an estimate, the same way everywhere.
+
+Notebooks state findings with these functions, so a page's sentence, the index's line
+and the README's finding come from one wording, tested here, and a reader sees the
+definition's label (data/definitions.toml), never its id, and money in whole dollars.
+
+- event studies: `event_summary` (was the gap there before, was it moving, what happened
+  after, and how large a violation of parallel trends the average survives) and
+  `across_specifications`;
+- matched comparisons: `matched` and `sensitivity` (Rosenbaum's Gamma, the E-value);
+- neighbouring counties: `border`;
+- the crime difference-in-differences: `did`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..compare.event import AFTER_AVERAGE, BREAKDOWN_MAX
+from . import labels
+
+
+def event_summary(table: pd.DataFrame, level: float = 0.05) -> pd.DataFrame:
+    """One row per outcome (and specification): the gap in the reference year, the
+    pre-trend test, the average change after adoption with its interval, and a
+    `verdict` in words: was the gap there before, was it already moving (pre-trend p
+    below `level`), and what happened after."""
+    keys = [k for k in ("outcome", "controls", "covariates") if k in table.columns]
+    rows = []
+    for key, part in table.groupby(keys, sort=False):
+        first = part.iloc[0]
+        name = labels.short(first["outcome"])
+        after = part[part["term"] == AFTER_AVERAGE]
+        if after.empty or np.isnan(after["estimate"].iloc[0]):
+            rows.append(
+                {**dict(zip(keys, key, strict=True)), "verdict": f"{name}: {first['note']}"}
+            )
+            continue
+        after = after.iloc[0]
+        p = first["pretrend_p_value"]
+        moving = bool(p < level) if not np.isnan(p) else None
+        gap = first["level_gap_at_reference"]
+        outcome = first["outcome"]
+        adopters = labels.units(first.get("unit", "county"))
+        sentences = [
+            f"{name}: {_when(first['reference_relative_year'])} the adopting {adopters} were "
+            f"{_amount(gap, outcome)} {'lower' if gap < 0 else 'higher'} than the controls"
+        ]
+        if moving is None:
+            sentences.append("no earlier years tell whether that gap was moving")
+        elif moving:
+            shown_p = "< 0.001" if p < 0.001 else f"= {p:.3f}"
+            sentences.append(
+                f"the gap was already moving before adoption (pre-trend test p {shown_p}), "
+                "so the change after cannot be read as the policies' effect"
+            )
+        else:
+            sentences.append(f"the gap was not clearly moving before it (pre-trend p = {p:.2f})")
+        bounds = (
+            f"95 % interval {labels.signed(after['ci_low'], 2, outcome)} to "
+            f"{labels.signed(after['ci_high'], 2, outcome)}"
+        )
+        if after["ci_low"] <= 0 <= after["ci_high"]:
+            sentences.append(
+                "after adoption it did not clearly change "
+                f"({labels.signed(after['estimate'], 2, outcome)}, {bounds})"
+            )
+        else:
+            way = "fell" if after["estimate"] < 0 else "rose"
+            sentences.append(
+                f"after adoption it {way} by a further {_amount(after['estimate'], outcome)} "
+                f"relative to the controls ({bounds})"
+            )
+        survives = breakdown(after)
+        if survives:
+            sentences.append(survives)
+        rows.append(
+            {
+                **dict(zip(keys, key, strict=True)),
+                "level_gap_at_reference": gap,
+                "gaps_before": {True: "yes", False: "no", None: "untested"}[moving],
+                "pretrend_p_value": p,
+                "estimate": after["estimate"],
+                "ci_low": after["ci_low"],
+                "ci_high": after["ci_high"],
+                "n_focal": after["n_focal"],
+                "n_comparison": after["n_comparison"],
+                "breakdown_mbar": after.get("breakdown_mbar", np.nan),
+                "verdict": "; ".join(sentences),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _when(reference: int) -> str:
+    years = -int(reference)
+    return "in the year before adoption" if years == 1 else f"{years} years before adoption"
+
+
+def _amount(value: float, outcome: str) -> str:
+    """An absolute difference in the outcome's own words: '1.80 points', '$7,554'."""
+    size = abs(value)
+    if outcome.endswith("_pct"):
+        return f"{size:.2f} percentage points"
+    if labels.in_dollars(outcome):
+        return f"${size:,.0f}"
+    return f"{size:,.1f} {labels.unit(outcome)}"
+
+
+def across_specifications(checks: pd.DataFrame) -> list[str]:
+    """Per outcome of an `event_variants` table: the range of the average change after
+    adoption over the specifications, and in how many its 95 % interval excludes zero."""
+    sentences = []
+    for outcome, rows in checks.dropna(subset=["estimate"]).groupby("outcome", sort=False):
+        clear = int(((rows["ci_low"] > 0) | (rows["ci_high"] < 0)).sum())
+        low, high = rows["estimate"].min(), rows["estimate"].max()
+        sentences.append(
+            f"{labels.short(outcome)}: across {len(rows)} specifications the "
+            f"average change after adoption runs from {labels.signed(low, 2, outcome)} to "
+            f"{labels.signed(high, 2, outcome)} ({labels.unit(outcome)}); its 95 % interval "
+            f"excludes zero in {clear} of {len(rows)}"
+        )
+    return sentences
+
+
+def breakdown(after) -> str:
+    """The breakdown value of an event study's average after adoption, in words: how
+    large a violation of parallel trends after adoption, relative to the largest one
+    before, the conclusion survives (Rambachan and Roth). "" when not computed."""
+    m = after.get("breakdown_mbar", np.nan) if hasattr(after, "get") else np.nan
+    if m is None or (isinstance(m, float) and np.isnan(m)):
+        return ""
+    outcome = after["outcome"]
+    name = labels.short(outcome).lower()
+    change = "decline" if after["estimate"] < 0 else "rise"
+    if after["ci_low"] <= 0 <= after["ci_high"] or m == 0:
+        return (
+            "with no clear change to survive, the robust intervals (Rambachan-Roth) include "
+            "zero even if the trends after adoption are exactly parallel"
+        )
+    if np.isinf(m):
+        return (
+            f"the {name} {change} survives a post-adoption violation of parallel trends of "
+            f"more than {BREAKDOWN_MAX:g} times the largest pre-adoption one "
+            "(Rambachan-Roth breakdown value)"
+        )
+    return (
+        f"the {name} {change} survives a post-adoption violation of parallel trends up to "
+        f"{m:.2f} times the largest pre-adoption one (Rambachan-Roth breakdown value)"
+    )
+
+
+def matched(row, year: int | None = None) -> str:
+    """'ICE 2014 table, 2016: after matching on the cap covariates, total crime (crimes per
+    10,000 residents) is +25.4 (95 % interval -0.6 to +51.5) in sanctuary counties,
+    sanctuary minus comparison (149 vs 2,918 counties).'"""
+    unit = row.get("unit", "county")
+    year = row["year"] if year is None else year
+    covariates = row.get("covariates") or "no"
+    return (
+        f"{labels.definition(row['definition'])}, {year}: after matching on the {covariates} "
+        f"covariates, the difference in {_variable(row['outcome'])} is "
+        f"{labels.interval(row)}, {row['focal_group']} minus comparison "
+        f"({int(row['n_focal']):,} vs {labels.units(unit, int(row['n_comparison']))})."
+    )
+
+
+def sensitivity(row) -> str:
+    """How strong a hidden confounder would have to be to explain a matched difference
+    away: Rosenbaum's Gamma and the E-value, in words."""
+    name = labels.short(row["outcome"])
+    one = {"county": "county", "city": "city"}.get(row.get("unit", "county"), "county")
+    gamma = row.get("rosenbaum_gamma", np.nan)
+    e_point, e_limit = row.get("e_value", np.nan), row.get("e_value_ci", np.nan)
+    parts = []
+    if pd.notna(gamma):
+        if gamma <= 1:
+            parts.append(
+                f"{name}: the matched difference is not significant even without hidden bias "
+                "(Rosenbaum's Gamma 1)"
+            )
+        else:
+            parts.append(
+                f"{name}: a hidden confounder that made a {one} {gamma:.2f} times as likely "
+                "as its match to be on the list could explain the difference away "
+                "(Rosenbaum's Gamma)"
+            )
+    if pd.notna(e_point):
+        parts.append(
+            f"its E-value is {e_point:.2f}: an unmeasured confounder associated with both "
+            f"the list and the outcome by a risk ratio of {e_point:.2f} could explain the "
+            f"estimate away ({e_limit:.2f} for the interval's limit nearest zero)"
+        )
+    return "; ".join(parts)
+
+
+def _variable(outcome: str) -> str:
+    """'total crime (crimes per 10,000 residents)': the label, lower case, and its unit."""
+    return f"{labels.short(outcome).lower()} ({labels.unit(outcome)})"
+
+
+def border(row) -> str:
+    """The neighbouring-county comparison in words."""
+    change = pd.isna(row.get("year"))
+    when = (
+        f"from {row['years_before']} to {row['years_after']}"
+        if change
+        else f"in {int(row['year'])}"
+    )
+    what = "the change in " if change else ""
+    return (
+        f"Next door: across {int(row['n_pairs']):,} pairs of neighbouring counties on either "
+        f"side of the line ({int(row['n_focal'])} {row['focal_group']}, "
+        f"{int(row['n_comparison'])} neighbours), {what}"
+        f"{_variable(row['outcome'])} {when} differs by {labels.interval(row)}, "
+        f"{row['focal_group']} minus neighbour ({labels.direction(row)})."
+    )
+
+
+def then_and_now(table: pd.DataFrame) -> str:
+    """The first outcome's matched difference in the first and the last year of a table
+    (years stacked), in one sentence: 'Poverty rate: -0.53 points in 2016 (95 % interval
+    …), -0.78 in 2023 (…)'."""
+    outcome = table["outcome"].iloc[0]
+    rows = table[table["outcome"] == outcome].sort_values("year")
+    said = [f"{labels.interval(row)} in {int(row['year'])}" for _, row in rows.iterrows()]
+    first = rows.iloc[0]
+    return (
+        f"{labels.definition(first['definition'])}: matched, the difference in "
+        f"{_variable(outcome)} was {' and '.join(said)}, {first['focal_group']} minus "
+        "comparison."
+    )
+
+
+def did(row) -> str:
+    """The difference-in-differences in words: 'ICE 2014 table: total crime changed by
+    +12.3 (95 % interval …) crimes per 10,000 residents more in sanctuary counties than in
+    the comparison counties from 2010/2012 to 2016 (no clear difference).'"""
+    outcome = row["outcome"]
+    unit = labels.units(row.get("unit", "county"))
+    direction = labels.direction(row).replace("not clearly different", "no clear difference")
+    measure = "percentage points" if outcome.endswith("_pct") else labels.unit(outcome)
+    measure = "" if labels.in_dollars(outcome) else f" {measure}"
+    return (
+        f"{labels.definition(row['definition'])}: {labels.short(outcome).lower()} changed by "
+        f"{labels.interval(row)}{measure} more in {row['focal_group']} {unit} "
+        f"than in the comparison {unit} from {_years(row['years_before'])} to "
+        f"{_years(row['years_after'])} "
+        f"({direction})."
+    )
+
+
+def _years(years) -> str:
+    """'2010/2012' for a table's '2010,2012'."""
+    return str(years).replace(",", "/")
