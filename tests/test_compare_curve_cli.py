@@ -123,6 +123,7 @@ def toy_definitions(monkeypatch, panel):
     """`compare` reads the toy panel and toy definitions."""
     from analysis.compare import definitions
     from analysis.core.errors import UnknownChoice
+    from analysis.jurisdictions import tables
     from analysis.panels import load as panel_module
 
     statuses = toy_statuses(panel)
@@ -134,8 +135,8 @@ def toy_definitions(monkeypatch, panel):
 
     monkeypatch.setattr(definitions, "definition_status", definition_status)
     monkeypatch.setattr(
-        definitions,
-        "_catalogue",
+        tables,
+        "definition_kinds",
         lambda: {"toy_a": "sanctuary", "toy_b": "sanctuary", "g287_toy": "cooperating"},
     )
     monkeypatch.setattr(panel_module, "load_panel", lambda *a, **k: panel)

@@ -516,7 +516,8 @@ def test_a_misspelt_option_is_an_error_naming_the_valid_ones(method, misspelt):
     with pytest.raises(UnknownChoice) as err:
         make_plan(method, options={misspelt: 1})
     assert f"option for method {method!r}" in str(err.value)
-    valid = lookup(method).options | (lookup("match").options if method == "strata" else set())
+    names = lambda name: {o.name for o in lookup(name).option_list()}  # noqa: E731
+    valid = names(method) | (names("match") if method == "strata" else set())
     assert set(err.value.valid) == set(valid)
 
 
@@ -527,18 +528,18 @@ def test_the_rows_functions_take_no_option_they_do_not_use():
     from analysis.compare.methods import METHOD_TABLE
 
     for spec in METHOD_TABLE.values():
-        parameters = inspect.signature(spec.rows_function()).parameters
-        takes_any = any(p.kind is p.VAR_KEYWORD for p in parameters.values())
-        assert not takes_any or spec.name == "strata", spec.name  # strata passes its base's on
+        parameters = inspect.signature(spec.rows).parameters
+        assert not any(p.kind is p.VAR_KEYWORD for p in parameters.values()), spec.name
         named = set(parameters) - {
             "design",
             "outcome",
             "covariates",
             "covariate_label",
             "details",
-            "base_options",
+            "run_base",  # strata: the base method, set up by the engine
         }
-        assert named <= spec.options, (spec.name, named - spec.options)
+        options = {o.name for o in spec.option_list() if not o.design}
+        assert named == options, (spec.name, named ^ options)
 
 
 def test_an_outcome_missing_in_a_year_is_an_error_or_left_out():

@@ -14,12 +14,15 @@ import sys
 from . import compare, data, definitions, site
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The command line. `compare` takes every method's options as flags, made from the
+    engine's method specs: they are read (and the engine imported) only for `compare`."""
+    argv = sys.argv[1:] if argv is None else argv
     p = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
     data.add_parsers(sub)
     site.add_parsers(sub)
-    compare.add_parsers(sub)
+    compare.add_parsers(sub, with_methods="compare" in argv[:1])
     definitions.add_parsers(sub)
     return p
 
@@ -27,7 +30,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     from ..core.errors import AnalysisError
 
-    args = parser().parse_args(argv)
+    args = parser(argv).parse_args(argv)
     try:
         args.run(args)
     except AnalysisError as exc:

@@ -17,59 +17,89 @@ from __future__ import annotations
 import math
 import sys
 
-from ..panels.units import UNITS
+from ..panels.units import DEFAULT_UNIT
+from ..panels.units import unit as lookup_unit
 
 FORMATS = ("table", "csv", "json")
-# CLI option -> library keyword, for the options passed only when given.
-_PASS_THROUGH = {
-    "weights": "weights",
-    "neighbours": "n_neighbours",
-    "caliper": "caliper",
-    "exact": "exact",
-    "metric": "metric",
-    "se": "se",
-    "n_boot": "n_boot",
-    "seed": "seed",
-    "cov_type": "cov_type",
-    "estimand": "estimand",
-    "base": "base",
-    "permutations": "n_permutations",
-    "within": "within",
-    "level": "level",
-    "reference": "reference",
-    "controls": "controls",
-    "min_coverage": "min_coverage",
-    "min_population": "min_population",
-    "states": "states",
-    "pre": "pre",
-    "post": "post",
-}
 
 
-def add_parsers(sub) -> None:
+def _window(text: str) -> tuple[int, ...]:
+    from ..core.errors import AnalysisError
+
+    first, _, last = text.partition("-")
+    if not (first.isdigit() and last.isdigit() and int(first) < int(last)):
+        raise AnalysisError(f"--window must be FIRST-LAST, e.g. 2010-2023; not {text!r}")
+    return tuple(range(int(first), int(last) + 1))
+
+
+# Options whose value on the command line is written another way than in the library.
+PARSERS = {"--window": _window}
+
+
+def _method_flags():
+    """{flag: (options, [(method, help)])} over every method's options (analysis.compare
+    specs), and the choices every method takes: each flag once, its help naming the
+    methods that take it."""
+    from ..compare.api import SCOPE
+    from ..compare.methods import METHOD_TABLE
+    from ..compare.spec import Option
+
+    flags: dict[str, tuple] = {}
+    for spec in METHOD_TABLE.values():
+        for found in spec.option_list():
+            if found.command_line:
+                entry = flags.setdefault(found.flag, (found, []))
+                entry[1].append((spec.name, found.help + _default(found.default)))
+    scope_types = {"min_population": float | None, "states": tuple[str, ...] | None}
+    for name, help in SCOPE.items():
+        kind = scope_types.get(name, float | None)
+        flag = "--state" if name == "states" else "--" + name.replace("_", "-")
+        metavar = "ST" if name == "states" else "N"
+        found = Option(name, kind, None, help, None, flag, metavar, True, False)
+        flags[flag] = (found, [("", help)])
+    return flags
+
+
+def _default(value) -> str:
+    """' (default 2010, 2012)' for a help text; nothing for an option off by default."""
+    if value is None or value == () or isinstance(value, bool):
+        return ""
+    shown = ", ".join(map(str, value)) if isinstance(value, tuple) else str(value)
+    return f" (default {shown})"
+
+
+def add_parsers(sub, with_methods: bool = True) -> None:
+    import typing
+
+    from ..panels.units import UNITS
+
     c = sub.add_parser(
         "compare",
         help="compare sanctuary counties with others (one method, one year)",
-        description="Print a comparison table: focal (sanctuary) minus comparison counties.",
+        description="Print a comparison table: focal (sanctuary) minus comparison units. "
+        "Each method's options are flags, as its options dataclass names them "
+        "(analysis.compare): a flag the method does not take is an error.",
     )
     c.add_argument("--definition", required=True, help="sanctuary definition id, e.g. ice2014")
     c.add_argument(
         "--unit",
         default="county",
-        help="county (default: the county panel, 2010-2023) or city (the FBI's city table, "
-        "crime 2010-2019, each definition in its city reading)",
+        help=f"one of {', '.join(UNITS)} (default county: the county panel, 2010-2023; city: "
+        "the FBI's city table, crime 2010-2019, each definition in its city reading)",
     )
-    c.add_argument(
-        "--method",
-        default="raw",
-        help="raw, permutation, match, regression, ipw, strata, did or event (default raw)",
-    )
+    if with_methods:
+        from ..compare.methods import METHODS
+
+        methods = "; ".join(f"{name}: {about}" for name, about in METHODS.items())
+    else:
+        methods = "see `python -m analysis compare --help`"
+    c.add_argument("--method", default="raw", help=f"the method (default raw). {methods}")
     c.add_argument(
         "--year",
         type=int,
         default=2015,
-        help="panel year (default 2015; did uses 2010/2012 before and 2015/2016 after; "
-        "event uses every year)",
+        help="panel year (default 2015); the methods over several years (did, event, border "
+        "with --pre/--post) take theirs from their options",
     )
     c.add_argument(
         "--outcome",
@@ -81,126 +111,64 @@ def add_parsers(sub) -> None:
     c.add_argument(
         "--comparison",
         default="all",
-        help="all (every other county, default), cooperating (the nearest 287(g) "
-        "list) or a g287_* definition",
+        help="all (every other unit, default), cooperating (the nearest 287(g) list) or a "
+        "g287_* definition",
     )
     c.add_argument(
         "--covariates",
-        help="covariate set (cap, demographic, political) or a "
-        "comma-separated list of covariates (default cap; event: none)",
+        help="covariate set (cap, demographic, political; city) or a comma-separated list "
+        "of covariates (default: the unit's own set; event: none)",
     )
-    c.add_argument(
-        "--weights",
-        help="raw: none, population or both; regression/permutation: none or population",
-    )
-    c.add_argument("--neighbours", type=int, help="match: matches per county (default 1)")
-    c.add_argument(
-        "--without-replacement",
-        action="store_true",
-        help="match: each comparison county used at most once",
-    )
-    c.add_argument("--caliper", type=float, help="match: largest distance allowed")
-    c.add_argument(
-        "--exact",
-        action="append",
-        metavar="COLUMN",
-        help="match: match exactly on this column (e.g. nchs_urban_rural_2013)",
-    )
-    c.add_argument("--metric", help="match: standardized (default) or mahalanobis")
-    c.add_argument("--se", help="match: abadie-imbens (default) or bootstrap")
-    c.add_argument("--n-boot", type=int, help="match: bootstrap draws (default 1000)")
-    c.add_argument("--seed", type=int, help="random seed for bootstrap and permutations")
-    c.add_argument("--cov-type", help="regression: HC0, HC1 (default), HC2, HC3 or nonrobust")
-    c.add_argument("--estimand", help="ipw: att (default) or ate")
-    c.add_argument("--base", help="strata: method run within each NCHS class (default match)")
-    c.add_argument("--permutations", type=int, help="permutation: draws (default 2000)")
-    c.add_argument(
-        "--within",
-        help="permutation: nchs to permute within NCHS classes; event: nchs for year "
-        "effects within NCHS classes",
-    )
-    c.add_argument(
-        "--controls",
-        help="event: never (never-listed counties, Sun-Abraham; default) or not_yet "
-        "(also not-yet-listed county-years, Gardner two-stage)",
-    )
-    c.add_argument(
-        "--min-coverage",
-        type=float,
-        metavar="N",
-        help="crime outcomes: keep county-years whose crime data cover at least N %% of "
-        "residents (2015: Urban's >= 80 %% flag)",
-    )
-    c.add_argument(
-        "--min-population",
-        type=float,
-        metavar="N",
-        help="leave out units of fewer than N residents (default for cities "
-        f"{UNITS['city'].default_min_population:,.0f}; 0 keeps all)",
-    )
-    c.add_argument(
-        "--state",
-        action="append",
-        dest="states",
-        metavar="ST",
-        help="keep the focal units of this state only (postal code; repeat for several); the "
-        "definition's units elsewhere are left out",
-    )
-    c.add_argument(
-        "--window",
-        metavar="FIRST-LAST",
-        help="event: the calendar years studied (default 2010-2019; 2020-2021 are the "
-        "pandemic years)",
-    )
-    c.add_argument(
-        "--pre",
-        action="append",
-        type=int,
-        metavar="YEAR",
-        help="did, border: a year before the policies (repeat for several; did default 2010, 2012)",
-    )
-    c.add_argument(
-        "--post",
-        action="append",
-        type=int,
-        metavar="YEAR",
-        help="did, border: a year after (repeat; did default 2015, 2016); border with "
-        "--pre/--post compares changes within pairs instead of one year",
-    )
-    c.add_argument("--reference", type=int, help="did: reference year (default 2012)")
-    c.add_argument("--level", type=float, help="confidence level (default 0.95)")
+    for flag, (found, users) in sorted(_method_flags().items() if with_methods else []):
+        by_help: dict[str, list[str]] = {}
+        for method, help in users:
+            by_help.setdefault(help, []).append(method)
+        said = "; ".join(f"{', '.join(m)}: {h}" if any(m) else h for h, m in by_help.items())
+        if found.choices is not None:
+            said += f"; one of {', '.join('none' if c is None else str(c) for c in found.choices)}"
+        kind = found.type
+        args = typing.get_args(kind)
+        if typing.get_origin(kind) in (typing.Union, __import__("types").UnionType):
+            kind = next(a for a in args if a is not type(None))
+            args = typing.get_args(kind)
+        if flag in PARSERS:
+            c.add_argument(flag, dest=found.name, type=PARSERS[flag], metavar=found.metavar,
+                           help=said)  # fmt: skip
+        elif kind is bool:
+            c.add_argument(
+                flag, dest=found.name, action="store_const", const=not found.default,
+                default=None, help=said,
+            )  # fmt: skip
+        elif typing.get_origin(kind) is tuple:
+            c.add_argument(
+                flag, dest=found.name, action="append", type=args[0] if args else str,
+                metavar=found.metavar, help=said + " (repeat for several)",
+            )  # fmt: skip
+        else:
+            c.add_argument(flag, dest=found.name, type=kind, metavar=found.metavar, help=said)
     c.add_argument(
         "--details",
         action="store_true",
-        help="print the method's second table instead: balance (match, strata) or "
-        "year-by-year gaps (did)",
+        help="print the method's second table instead: balance (match, strata), year-by-year "
+        "gaps (did) or robust intervals (event)",
     )
     c.add_argument("--format", default="table", help="table (default), csv or json")
     c.set_defaults(run=run)
 
 
 def _options(args) -> dict:
+    """The method options and shared choices given on the command line."""
     options = {}
-    for attr, keyword in _PASS_THROUGH.items():
-        value = getattr(args, attr)
-        if value is not None:
-            options[keyword] = tuple(value) if attr in ("exact", "states", "pre", "post") else value
-    if args.without_replacement:
-        options["replacement"] = False
-    if options.get("within") == "none":
-        options["within"] = None
-    if args.window:
-        options["years"] = _window(args.window)
+    for found, _ in _method_flags().values():
+        value = getattr(args, found.name, None)
+        if value is None:
+            continue
+        if isinstance(value, list):
+            value = tuple(value)
+        if value == "none" and found.choices is not None and None in found.choices:
+            value = None
+        options[found.name] = value
     return options
-
-
-def _window(text: str) -> tuple[int, ...]:
-    from ..core.errors import AnalysisError
-
-    first, _, last = text.partition("-")
-    if not (first.isdigit() and last.isdigit() and int(first) < int(last)):
-        raise AnalysisError(f"--window must be FIRST-LAST, e.g. 2010-2023; not {text!r}")
-    return tuple(range(int(first), int(last) + 1))
 
 
 def run(args) -> None:
@@ -217,9 +185,7 @@ def run(args) -> None:
     result = compare(
         args.definition,
         args.method,
-        None
-        if args.method in ("did", "event") or (args.method == "border" and args.post)
-        else args.year,
+        args.year,
         args.outcomes,
         comparison=args.comparison,
         covariates=covariates,
@@ -290,7 +256,8 @@ def _human(table) -> str:
     first = table.iloc[0]
     lines = [shown.to_string(index=False), ""]
     year = "" if first["year"] is None or str(first["year"]) == "<NA>" else f", {first['year']}"
-    units = "" if first.get("unit", "county") == "county" else " cities"
+    found = lookup_unit(first.get("unit", DEFAULT_UNIT.name))
+    units = "" if found is DEFAULT_UNIT else f" {found.plural}"
     lines.append(
         f"{first['method']}: {first['focal_group']}{units} ({first['definition']}) minus "
         f"{first['comparison']}{year}"

@@ -9,18 +9,16 @@ Estimators take the panel and a status Series; `compare` resolves a
 definition name; `specification_curve` runs every combination in one call.
 statsmodels is never imported: the tests check the numpy formulas against it.
 
-Every module of the engine is imported here, by name: a page that compares
-anything depends on all of them, and the Make rules (analysis.reports.rules),
-which follow imports, see exactly that.
+Every module of the engine is imported here, by name (the estimators through the
+method table, analysis.compare.methods): a page that compares anything depends on
+all of them, and the Make rules (analysis.reports.rules), which follow imports, see
+exactly that.
 """
 
 from __future__ import annotations
 
-# The estimators the method table names (did and strata are also functions of api).
-from . import adjust, border, descriptive, honest, matching, sensitivity  # noqa: F401
-from . import did as did_module  # noqa: F401
-from . import strata as strata_module  # noqa: F401
 from .api import (
+    border,
     border_pairs_of,
     compare,
     counties_by_group,
@@ -53,11 +51,14 @@ from .engine import estimate
 from .event import EVENT_CONTROLS
 from .groups import Groups, make_groups
 from .matching import BALANCE_COLUMNS
-from .methods import METHODS
+from .methods import METHOD_TABLE, METHODS
+from .spec import MethodSpec, option
 from .stats import EstimationError
 
 __all__ = [
     "BALANCE_COLUMNS",
+    "METHOD_TABLE",
+    "MethodSpec",
     "COVARIATES",
     "COVARIATE_SETS",
     "CRIME_OUTCOMES",
@@ -69,6 +70,7 @@ __all__ = [
     "EstimationError",
     "Groups",
     "adoption_years",
+    "border",
     "border_pairs_of",
     "compare",
     "counties_by_group",
@@ -80,6 +82,7 @@ __all__ = [
     "make_groups",
     "match",
     "matched_sets",
+    "option",
     "outcome_years",
     "panel_years",
     "permutation",

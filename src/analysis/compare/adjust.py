@@ -25,12 +25,14 @@ estimate fragile.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
 from ..core.errors import EstimationError
-from .choices import check_choice
-from .design import Design
+from .choices import WEIGHTS, check_choice
+from .design import Design, year_design
+from .spec import MethodSpec, check_level, level_option, option
 from .stats import COV_TYPES, interval, linear_fit, logit_fit
 
 ESTIMANDS = ("att", "ate")
@@ -166,3 +168,40 @@ def ipw_rows(
         ]
     except EstimationError as exc:
         return [design.failed_row(sample, outcome, "ipw", exc, **options)]
+
+
+@dataclass(frozen=True)
+class RegressionOptions:
+    cov_type: str = option("HC1", "the robust standard error", choices=COV_TYPES)
+    weights: str = option("none", "unweighted, or population-weighted", choices=WEIGHTS)
+    level: float = level_option()
+
+    def __post_init__(self):
+        check_level(self.level)
+
+
+@dataclass(frozen=True)
+class IpwOptions:
+    estimand: str = option("att", "on the focal units (att) or on all (ate)", choices=ESTIMANDS)
+    level: float = level_option()
+
+    def __post_init__(self):
+        check_level(self.level)
+
+
+REGRESSION = MethodSpec(
+    "regression",
+    "OLS of the outcome on the group indicator and covariates, robust errors",
+    RegressionOptions,
+    regression_rows,
+    year_design,
+    covariates=True,
+)
+IPW = MethodSpec(
+    "ipw",
+    "inverse-probability weighting with a logit propensity score",
+    IpwOptions,
+    ipw_rows,
+    year_design,
+    covariates=True,
+)

@@ -1,16 +1,21 @@
-"""The public estimators. Each takes the county panel and a status Series
-(fips -> "sanctuary" / "cooperating" / "other", named after its definition)
-and returns a table with one row per outcome (raw: per outcome and
-weighting; strata: per outcome and NCHS class):
+"""The public estimators. Each takes a panel and a status Series (unit code ->
+"sanctuary" / "cooperating" / "other", named after its definition) and returns a
+table with one row per outcome (raw: per outcome and weighting; strata: per outcome
+and NCHS class):
 
     definition, comparison, focal_group, year, outcome, method, estimand,
     estimate, std_error, ci_low, ci_high, p_value, n_focal, n_comparison,
     n_dropped_focal, n_dropped_comparison, n_overlap_excluded, weights,
     covariates, se_method, note, and method-specific columns.
 
-`estimate` is focal minus comparison. `comparison` None compares with all
-other counties; a 287(g) status Series compares with its cooperating
-counties. `compare` does the same by definition name.
+`estimate` is focal minus comparison. `comparison` None compares with all other
+units; a 287(g) status Series compares with its cooperating units. `compare` does
+the same by definition name.
+
+The per-method functions (`raw`, `permutation`, `match`, `regression`, `ipw`,
+`strata`, `did`, `border`, `event_study`) are made from the methods' specs
+(analysis.compare.methods): each takes its method's options as keywords, with the
+defaults and help of its options dataclass (`help(match)` lists them).
 
 A cross-sectional difference, adjusted or not, is not a causal effect: see
 docs/methods.md.
@@ -18,323 +23,128 @@ docs/methods.md.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterable
 
 import pandas as pd
 
 from ..panels import load
 from ..panels.geometry import load_neighbours
+from ..panels.units import DEFAULT_UNIT, Unit, check_year, resolve_covariates, resolve_outcomes
 from ..panels.units import unit as lookup_unit
-from ..panels.years import default_window
 from . import definitions as by_name  # definitions looked up by name (test seam)
 from .border import border_pairs
-from .choices import (
-    check_choice,
-    check_weights,
-    check_year,
-    resolve_covariates,
-    resolve_outcomes,
-)
-from .descriptive import WEIGHTINGS
 from .design import Design
 from .engine import check_request, estimate
 from .groups import make_groups
 from .matching import match_sample, matched_pairs
-from .methods import check_method
+from .methods import METHOD_TABLE, check_method
+from .spec import MethodSpec
 
 Outcomes = str | Iterable[str] | None
+DEFAULT_YEAR = 2015
+# The choices every method takes, as keywords of every per-method function.
+SCOPE = {
+    "min_population": "leave out units of fewer residents (default: the unit's own cut)",
+    "states": "keep the focal units of these states only (postal codes)",
+    "min_coverage": "county crime: leave out county-years below this coverage (percent)",
+}
 
 
-def raw(
-    panel: pd.DataFrame,
-    status: pd.Series,
-    year: int = 2015,
-    outcomes: Outcomes = None,
-    *,
-    comparison: pd.Series | None = None,
-    weights: str = "both",
-    level: float = 0.95,
-    unit: str = "county",
-) -> pd.DataFrame:
-    """Difference in means; weights "none", "population" or "both" (two rows)."""
-    check_choice("weights", weights, WEIGHTINGS)
-    return estimate(
-        panel, status, "raw", year, outcomes, comparison, weights=weights, level=level, unit=unit
-    )
+def _function(spec: MethodSpec):
+    """The library function of a method: its signature from the spec's options."""
+    P = inspect.Parameter
+    params = [P("panel", P.POSITIONAL_OR_KEYWORD), P("status", P.POSITIONAL_OR_KEYWORD)]
+    params += [P(name, P.POSITIONAL_OR_KEYWORD) for name in spec.positional]
+    if not spec.over_years(spec.options()):
+        params.append(P("year", P.POSITIONAL_OR_KEYWORD, default=DEFAULT_YEAR))
+    params.append(P("outcomes", P.POSITIONAL_OR_KEYWORD, default=None))
+    params.append(P("comparison", P.KEYWORD_ONLY, default=None))
+    if spec.covariates:
+        params.append(P("covariates", P.KEYWORD_ONLY, default=spec.default_covariates))
+    if spec.details:
+        params.append(P(spec.details_name, P.KEYWORD_ONLY, default=False))
+    params.append(P("unit", P.KEYWORD_ONLY, default=DEFAULT_UNIT.name))
+    options = [o for o in spec.option_list() if o.name not in spec.positional]
+    params += [P(o.name, P.KEYWORD_ONLY, default=o.default) for o in options]
+    params += [P(name, P.KEYWORD_ONLY, default=None) for name in SCOPE]
+    if spec.takes_base:
+        params.append(P("base_options", P.VAR_KEYWORD))
+    signature = inspect.Signature(params)
+
+    def run(*args, **kwargs):
+        given = dict(signature.bind(*args, **kwargs).arguments)  # what the caller gave
+        given.update(given.pop("base_options", {}))
+        panel, status = given.pop("panel"), given.pop("status")
+        year = given.pop("year", DEFAULT_YEAR)
+        outcomes = given.pop("outcomes", None)
+        comparison = given.pop("comparison", None)
+        covariates = given.pop("covariates", None)
+        details = given.pop(spec.details_name, False) if spec.details else False
+        unit = given.pop("unit", DEFAULT_UNIT.name)
+        return estimate(
+            panel, status, spec.name, year, outcomes, comparison, covariates, details, unit,
+            **given,
+        )  # fmt: skip
+
+    run.__name__ = run.__qualname__ = spec.function_name
+    run.__module__ = __name__
+    run.__signature__ = signature
+    lines = [f"{spec.description[0].upper()}{spec.description[1:]}.", ""]
+    if spec.details:
+        lines.append(f"{spec.details_name}=True returns (table, {spec.details}).")
+    lines += ["", "Options:"]
+    lines += [f"    {o.name}: {o.help} (default {o.default!r})" for o in spec.option_list()]
+    lines += [f"    {name}: {help}" for name, help in SCOPE.items()]
+    run.__doc__ = "\n".join(lines)
+    return run
 
 
-def permutation(
-    panel: pd.DataFrame,
-    status: pd.Series,
-    year: int = 2015,
-    outcomes: Outcomes = None,
-    *,
-    comparison: pd.Series | None = None,
-    weights: str = "none",
-    n_permutations: int = 2000,
-    within: str | None = None,
-    seed: int = 0,
-    level: float = 0.95,
-    unit: str = "county",
-) -> pd.DataFrame:
-    """Difference in means with a permutation p-value and interval;
-    within="nchs" reassigns labels only within NCHS urban-rural classes."""
-    check_weights(weights)
-    check_choice("permutation block", within, [None, "nchs"])
-    if n_permutations < 1:
-        raise ValueError(f"n_permutations must be positive, got {n_permutations}")
-    return estimate(
-        panel,
-        status,
-        "permutation",
-        year,
-        outcomes,
-        comparison,
-        weights=weights,
-        n_permutations=n_permutations,
-        within=within,
-        seed=seed,
-        level=level,
-        unit=unit,
-    )
-
-
-def match(
-    panel: pd.DataFrame,
-    status: pd.Series,
-    year: int = 2015,
-    outcomes: Outcomes = None,
-    *,
-    comparison: pd.Series | None = None,
-    covariates="cap",
-    n_neighbours: int = 1,
-    replacement: bool = True,
-    caliper: float | None = None,
-    exact: Iterable[str] = (),
-    metric: str = "standardized",
-    se: str = "abadie-imbens",
-    n_boot: int = 1000,
-    variance_neighbours: int = 2,
-    seed: int = 0,
-    level: float = 0.95,
-    balance: bool = False,
-    unit: str = "county",
-):
-    """Nearest-neighbour matching ATT (see analysis.compare.matching).
-    balance=True returns (table, balance table with smd_before/smd_after)."""
-    return estimate(
-        panel,
-        status,
-        "match",
-        year,
-        outcomes,
-        comparison,
-        covariates,
-        details=balance,
-        n_neighbours=n_neighbours,
-        replacement=replacement,
-        caliper=caliper,
-        exact=tuple(exact),
-        metric=metric,
-        se=se,
-        n_boot=n_boot,
-        variance_neighbours=variance_neighbours,
-        seed=seed,
-        level=level,
-        unit=unit,
-    )
-
-
-def regression(
-    panel: pd.DataFrame,
-    status: pd.Series,
-    year: int = 2015,
-    outcomes: Outcomes = None,
-    *,
-    comparison: pd.Series | None = None,
-    covariates="cap",
-    cov_type: str = "HC1",
-    weights: str = "none",
-    level: float = 0.95,
-    unit: str = "county",
-) -> pd.DataFrame:
-    """OLS (or population-weighted least squares) with robust errors."""
-    check_weights(weights)
-    return estimate(
-        panel,
-        status,
-        "regression",
-        year,
-        outcomes,
-        comparison,
-        covariates,
-        cov_type=cov_type,
-        weights=weights,
-        level=level,
-        unit=unit,
-    )
-
-
-def ipw(
-    panel: pd.DataFrame,
-    status: pd.Series,
-    year: int = 2015,
-    outcomes: Outcomes = None,
-    *,
-    comparison: pd.Series | None = None,
-    covariates="cap",
-    estimand: str = "att",
-    level: float = 0.95,
-    unit: str = "county",
-) -> pd.DataFrame:
-    """Inverse-probability weighting with a logit propensity score."""
-    return estimate(
-        panel,
-        status,
-        "ipw",
-        year,
-        outcomes,
-        comparison,
-        covariates,
-        estimand=estimand,
-        level=level,
-        unit=unit,
-    )
-
-
-def strata(
-    panel: pd.DataFrame,
-    status: pd.Series,
-    year: int = 2015,
-    outcomes: Outcomes = None,
-    *,
-    comparison: pd.Series | None = None,
-    base: str = "match",
-    covariates="cap",
-    balance: bool = False,
-    unit: str = "county",
-    **base_options,
-):
-    """`base` method within each NCHS urban-rural class (one row per class)."""
-    return estimate(
-        panel,
-        status,
-        "strata",
-        year,
-        outcomes,
-        comparison,
-        covariates,
-        details=balance,
-        base=base,
-        **base_options,
-        unit=unit,
-    )
-
-
-def did(
-    panel: pd.DataFrame,
-    status: pd.Series,
-    outcomes: Outcomes = None,
-    *,
-    comparison: pd.Series | None = None,
-    pre: Iterable[int] = (2010, 2012),
-    post: Iterable[int] = (2015, 2016),
-    reference: int = 2012,
-    balanced: bool = True,
-    level: float = 0.95,
-    event_study: bool = False,
-    unit: str = "county",
-):
-    """Two-way fixed-effects difference-in-differences with county-clustered
-    errors; event_study=True returns (table, year-by-year gaps)."""
-    return estimate(
-        panel,
-        status,
-        "did",
-        None,
-        outcomes,
-        comparison,
-        details=event_study,
-        pre=tuple(pre),
-        post=tuple(post),
-        reference=reference,
-        balanced=balanced,
-        level=level,
-        unit=unit,
-    )
-
-
-def event_study(
-    panel: pd.DataFrame,
-    status: pd.Series,
-    adoption: pd.Series,
-    outcomes: Outcomes = None,
-    *,
-    comparison: pd.Series | None = None,
-    controls: str = "never",
-    covariates="none",
-    within: str | None = None,
-    years: Iterable[int] | None = None,
-    level: float = 0.95,
-    unit: str = "county",
-) -> pd.DataFrame:
-    """Event study by year relative to adoption (analysis.compare.event): one row per
-    outcome and relative year, and an "after (average)" row. `adoption`: fips -> the
-    year each focal county's policy began. controls: "never" (Sun-Abraham) or
-    "not_yet" (Gardner two-stage); within="nchs": year effects per NCHS class. `years`:
-    the calendar years studied (default 2010-2019: a wider window reaches into the
-    pandemic years, 2020-2021, which moved unemployment everywhere)."""
-    return estimate(
-        panel,
-        status,
-        "event",
-        None,
-        outcomes,
-        comparison,
-        covariates,
-        adoption=adoption,
-        years=tuple(years or default_window()),
-        controls=controls,
-        within=within,
-        level=level,
-        unit=unit,
-    )
+raw = _function(METHOD_TABLE["raw"])
+permutation = _function(METHOD_TABLE["permutation"])
+match = _function(METHOD_TABLE["match"])
+regression = _function(METHOD_TABLE["regression"])
+ipw = _function(METHOD_TABLE["ipw"])
+strata = _function(METHOD_TABLE["strata"])
+did = _function(METHOD_TABLE["did"])
+border = _function(METHOD_TABLE["border"])
+event_study = _function(METHOD_TABLE["event"])
 
 
 def compare(
     definition: str,
     method: str = "raw",
-    year: int | None = 2015,
+    year: int | None = DEFAULT_YEAR,
     outcomes: Outcomes = None,
     *,
     comparison: str = "all",
     panel: pd.DataFrame | None = None,
     covariates=None,
     details: bool = False,
-    unit: str = "county",
+    unit: str | Unit = DEFAULT_UNIT.name,
     **options,
 ):
     """Any method by definition name, e.g.
     compare("ice2014", "match", 2015, "poverty_pct", comparison="cooperating").
 
-    comparison: "all" (every other county, or city), "cooperating" (the 287(g) list
-    nearest in date) or a g287_* id. unit: "county" or "city" (the FBI's city table,
-    crime 2010-2019; cities of under 10,000 people are left out unless
-    `min_population` says otherwise). The panel is loaded when not given.
+    comparison: "all" (every other unit), "cooperating" (the 287(g) list nearest in
+    date) or a g287_* id. unit: a unit of analysis.panels.units (county, city; the
+    city panel is the FBI's city table, crime 2010-2019, and cities of under 10,000
+    people are left out unless `min_population` says otherwise). The panel is loaded
+    when not given. A method's options are keywords (see its function, e.g.
+    help(analysis.compare.match)).
     """
-    check_method(method)
-    unit = lookup_unit(unit).name
-    check_request(method, covariates, dict(options), unit)  # before any data are read
+    spec = METHOD_TABLE[check_method(method)]
+    found = lookup_unit(unit)
+    check_request(method, covariates, dict(options), found)  # before any data are read
     if panel is None:
-        panel = load.load_panel(unit=unit)
-    status = by_name.definition_status(definition, unit)
-    other = by_name.comparison_status(definition, comparison, unit)
-    if method == "event":
-        year = None
-        if "adoption" not in options:  # a caller's own dates win
-            options["adoption"] = by_name.adoption_years(definition, unit)
+        panel = load.load_panel(unit=found)
+    status = by_name.definition_status(definition, found)
+    other = by_name.comparison_status(definition, comparison, found)
+    if "adoption" in {o.name for o in spec.option_list()} and "adoption" not in options:
+        options["adoption"] = by_name.adoption_years(definition, found)  # a caller's own win
     return estimate(
-        panel, status, method, year, outcomes, other, covariates, details, unit=unit, **options
+        panel, status, method, year, outcomes, other, covariates, details, unit=found, **options
     )
 
 
@@ -351,15 +161,21 @@ def matched_sets(
     caliper: float | None = None,
     exact: Iterable[str] = (),
     metric: str = "standardized",
+    unit: str | Unit = DEFAULT_UNIT.name,
 ) -> pd.DataFrame:
-    """Who is matched to whom: one row per focal county and match rank
+    """Who is matched to whom: one row per focal unit and match rank
     (fips_focal, rank, fips_comparison, distance), for maps and checks."""
-    (outcome,) = resolve_outcomes(outcome, check_year(year))
-    _, columns = resolve_covariates(covariates)
-    design = Design(panel, make_groups(status, comparison), year)
+    found = lookup_unit(unit)
+    (outcome,) = resolve_outcomes(outcome, check_year(year, found), found)
+    _, columns = resolve_covariates(covariates, found)
+    design = Design(panel, make_groups(status, comparison, found), year)
     sample = design.sample(outcome, columns, extra=tuple(exact))
     matching = match_sample(sample, n_neighbours, replacement, caliper, tuple(exact), metric)
     return pd.DataFrame.from_records(matched_pairs(design, sample, matching))
+
+
+# The one-year methods side by side, each with the choices of the page.
+SIDE_BY_SIDE = ("raw", "permutation", "match", "regression", "ipw")
 
 
 def side_by_side(
@@ -371,7 +187,7 @@ def side_by_side(
     covariates=None,
     weights: str = "none",
     panel: pd.DataFrame | None = None,
-    unit: str = "county",
+    unit: str | Unit = DEFAULT_UNIT.name,
 ) -> pd.DataFrame:
     """Every cross-sectional method for the same groups, year and outcomes, one table:
     the difference in means (unweighted and population-weighted), the permutation
@@ -392,9 +208,9 @@ def side_by_side(
             comparison=comparison,
             panel=panel,
             unit=unit,
-            **options,
+            **runs[method],
         )  # fmt: skip
-        for method, options in runs.items()
+        for method in SIDE_BY_SIDE
     ]
     return pd.concat(tables, ignore_index=True)
 
@@ -404,15 +220,15 @@ def counties_by_group(
     definition: str,
     year: int,
     comparison: str = "all",
-    unit: str = "county",
+    unit: str | Unit = DEFAULT_UNIT.name,
 ) -> tuple[pd.DataFrame, object]:
     """The year's panel rows of the focal and comparison units (counties, or the cities
     the year's table lists), indexed by their code, with a `group` column (the focal
     group's name, or "comparison"), and the Groups."""
     found = lookup_unit(unit)
     groups = make_groups(
-        by_name.definition_status(definition, found.name),
-        by_name.comparison_status(definition, comparison, found.name),
+        by_name.definition_status(definition, found),
+        by_name.comparison_status(definition, comparison, found),
         found,
     )
     rows = panel[panel["year"] == year].set_index(found.key)

@@ -63,13 +63,16 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from ..core.errors import AnalysisError, EstimationError, ValidationError
 from ..panels.geometry import ADJACENCY_COLUMNS, load_neighbours
+from ..panels.units import BORDER_PAIRS
 from .design import not_estimated
+from .spec import MethodSpec, check_level, level_option, option
 from .stats import interval
 
 PAIR_COLUMNS = ["pair", "fips_focal", "fips_neighbour"]
@@ -329,10 +332,10 @@ def pair_difference_in_changes(
     )
     stacked = sides.merge(rows.dropna(subset=["y"]), on="fips", how="inner", validate="m:m")
     stacked["focal_post"] = (stacked["focal"] * stacked["year"].isin(post)).astype(float)
-    stacked["county"] = stacked["fips"]
+    stacked["unit"] = stacked["fips"]
     result = _two_way_fit(
         stacked,
-        "y ~ focal_post | pair^county + pair^year",
+        "y ~ focal_post | pair^unit + pair^year",
         "focal_post",
         level,
         focal_group,
@@ -442,3 +445,35 @@ def border_rows(design: BorderDesign, outcome: str, level: float = 0.95) -> list
         ]
     result.pop("df", None)
     return [{**base, **result}]
+
+
+@dataclass(frozen=True)
+class BorderOptions:
+    pre: tuple[int, ...] = option(
+        (), "with post: a year before (the change within pairs)", metavar="YEAR", design=True
+    )
+    post: tuple[int, ...] = option(
+        (), "with pre: a year after (the change within pairs)", metavar="YEAR", design=True
+    )
+    level: float = level_option()
+
+    def __post_init__(self):
+        check_level(self.level)
+
+
+def border_design(panel: pd.DataFrame, groups, year: int | None, options: BorderOptions):
+    return BorderDesign(panel, groups, year, options.pre, options.post)
+
+
+BORDER = MethodSpec(
+    "border",
+    "neighbouring counties on either side of the line: the mean within-pair difference (a "
+    "year) or difference in changes (pre/post), each pair weighted equally, errors "
+    "clustered by both counties of a pair",
+    BorderOptions,
+    border_rows,
+    border_design,
+    over_years=lambda options: bool(options.post),
+    design_years=lambda options: (*options.pre, *options.post),
+    requires=BORDER_PAIRS,
+)

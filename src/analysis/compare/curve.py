@@ -35,27 +35,26 @@ from concurrent.futures import ProcessPoolExecutor
 import pandas as pd
 
 from ..core.errors import AnalysisError
-from ..geo.regions import REGION_INDICATORS
 from ..panels import load
 from ..panels.availability import absent_years, notice, years_with_values
-from ..panels.units import unit as lookup_unit
-from ..panels.years import default_window
-from . import definitions as by_name  # definitions looked up by name (test seam)
-from . import population
-from .choices import (
+from ..panels.units import (
     CONSTANT_OUTCOMES,
     COVARIATE_SETS,
+    COVERAGE_CUT,
     CRIME_OUTCOMES,
+    DEFAULT_UNIT,
+    Unit,
     check_year,
+    measurable,
     outcome_years,
-    panel_years,
     resolve_covariates,
-    unit_outcomes,
 )
+from ..panels.units import unit as lookup_unit
+from . import definitions as by_name  # definitions looked up by name (test seam)
+from . import population
 from .coverage import annotate, apply_min_coverage, check_min_coverage, flag_only_years
 from .design import result_table
-from .did import POST_YEARS, PRE_YEARS
-from .engine import _unavailable_row, make_design, make_plan, plan_rows
+from .engine import Plan, _unavailable_row, make_design, make_plan, plan_rows
 from .event import AFTER_AVERAGE
 from .groups import make_groups
 from .methods import check_method, method
@@ -75,50 +74,55 @@ def _init_worker(panels, statuses, comparisons, limit_blas: bool = False) -> Non
     _STATE.update(panels=panels, statuses=statuses, comparisons=comparisons)
 
 
-def _cut_panel(unit: str, min_coverage: float | None, cut: float | None, year: int | None):
+def _cut_panel(unit: Unit, min_coverage: float | None, cut: float | None, year: int | None):
     """The unit's panel with crime below `min_coverage` blanked (once per worker and
     coverage cut), and the units under the population cut (once per cut and year)."""
     covered = _STATE.setdefault("covered", {})
-    if (unit, min_coverage) not in covered:
-        covered[unit, min_coverage] = apply_min_coverage(_STATE["panels"][unit], min_coverage)
+    panel = _STATE["panels"][unit.name]
+    if (unit.name, min_coverage) not in covered:
+        covered[unit.name, min_coverage] = apply_min_coverage(panel, min_coverage)
     small = _STATE.setdefault("small", {})
-    if (unit, cut, year) not in small:
-        panel = _STATE["panels"][unit]
-        small[unit, cut, year] = units_below(panel, cut, lookup_unit(unit).key, year)
-    return (*covered[unit, min_coverage], small[unit, cut, year])
+    if (unit.name, cut, year) not in small:
+        small[unit.name, cut, year] = units_below(panel, cut, unit.key, year)
+    return (*covered[unit.name, min_coverage], small[unit.name, cut, year])
 
 
 def _run_group(group: tuple) -> list[dict]:
     unit, definition, comparison, year, min_coverage, cut, tasks = group
     statuses, comparisons = _STATE["statuses"], _STATE["comparisons"]
     panel, below_cut, small = _cut_panel(unit, min_coverage, cut, year)
-    status, other = statuses[(definition, unit)], comparisons[comparison]
+    status, other = statuses[(definition, unit.name)], comparisons[comparison]
     every = make_groups(status, other, unit)
     groups = make_groups(population.without(status, small), population.without(other, small), unit)
     rows: list[dict] = []
-    designs: dict[str, object] = {}
+    designs: dict[object, object] = {}
     for plan, outcome in tasks:
-        layout = plan.method.layout
-        if layout == "event" and plan.design_options.get("adoption") is None:
+        if _needs_dates(plan) and plan.option("adoption") is None:
             reason = f"{definition} does not date its policies: no adoption year to study"
-            rows.append(_unavailable_row(groups, None, outcome, "event", reason))
+            rows.append(_unavailable_row(groups, None, outcome, plan.name, reason))
             continue
-        if layout not in designs:  # one design per year, one per panel layout
-            designs[layout] = make_design(plan, panel, groups, year)
-        design = designs[layout]
+        # One design per year for the one-year methods, one per plan for the others.
+        key = id(plan) if plan.over_years else plan.method.design
+        if key not in designs:
+            designs[key] = make_design(plan, panel, groups, year)
+        design = designs[key]
         found = plan_rows(plan, design, outcome)
-        if layout == "event":  # the curve's specification is the average after adoption
-            found = [r for r in found if r.get("term") == AFTER_AVERAGE] or found[:1]
+        # A study by year since adoption is one specification: its average after adoption.
+        found = [r for r in found if r.get("term") == AFTER_AVERAGE] or found[:1]
         annotate(found, below_cut, groups, min_coverage, design.years if year is None else ())
         population.annotate(found, small, every, cut)
         rows.extend(found)
     return rows
 
 
-def _cuts(outcome: str, years, min_coverages: tuple, unit: str) -> tuple:
+def _needs_dates(plan: Plan) -> bool:
+    return "adoption" in {o.name for o in plan.method.option_list()}
+
+
+def _cuts(outcome: str, years, min_coverages: tuple, unit: Unit) -> tuple:
     """The coverage cuts that apply to an outcome in `years`: every cut for county crime
     (but none above Urban's 80 % flag where 2015 is among them), none for the others."""
-    if outcome not in CRIME_OUTCOMES or unit != "county":
+    if outcome not in CRIME_OUTCOMES or COVERAGE_CUT not in unit.supports:
         return (None,)
     return tuple(c for c in min_coverages if not flag_only_years(outcome, years, c))
 
@@ -155,35 +159,26 @@ def _tasks(
             for coverage, tasks in by_cut.items()
         ]
     panel_tasks: dict = {}
-    if "did" in methods:
-        did_options = options.get("did", {})
-        needed = {*did_options.get("pre", PRE_YEARS), *did_options.get("post", POST_YEARS)}
+    for name in methods:
+        spec = method(name)
+        if spec.requires not in unit.supports:
+            continue
+        method_options = dict(options.get(name, {}))
+        if _needs_dates_spec(spec) and adoption is not None:
+            method_options.setdefault("adoption", adoption)  # the caller's own dates win
+        plan = make_plan(name, None, method_options, unit=unit)
+        if not plan.over_years:
+            continue
+        needed = set(spec.design_years(plan.options))
         for outcome in outcomes:
-            if needed <= has_values[outcome] and outcome not in CONSTANT_OUTCOMES:
-                for coverage in _cuts(outcome, needed, min_coverages, unit):
-                    panel_tasks.setdefault(coverage, []).append(
-                        (make_plan("did", None, did_options, unit=unit), outcome)
-                    )
-    border_options = options.get("border", {})
-    if "border" in methods and unit in method("border").units and "post" in border_options:
-        needed = {*border_options.get("pre", ()), *border_options["post"]}
-        for outcome in outcomes:
-            if needed <= has_values[outcome] and outcome not in CONSTANT_OUTCOMES:
-                for coverage in _cuts(outcome, needed, min_coverages, unit):
-                    panel_tasks.setdefault(coverage, []).append(
-                        (make_plan("border", None, border_options, unit=unit), outcome)
-                    )
-    if "event" in methods:
-        event_options = dict(options.get("event", {}))
-        if adoption is not None:  # the definition's dates, unless the caller gave some
-            event_options.setdefault("adoption", adoption)
-        window = set(event_options.get("years", default_window()))
-        for outcome in outcomes:
-            if len(window & has_values[outcome]) >= 2 and outcome not in CONSTANT_OUTCOMES:
-                for coverage in _cuts(outcome, window & has_values[outcome], min_coverages, unit):
-                    panel_tasks.setdefault(coverage, []).append(
-                        (make_plan("event", None, event_options, unit=unit), outcome)
-                    )
+            if outcome in CONSTANT_OUTCOMES:
+                continue
+            have = needed & has_values[outcome]
+            # A study by year since adoption takes the years it has (two at least).
+            enough = len(have) >= 2 if spec.gaps_allowed else needed <= have
+            if enough:
+                for coverage in _cuts(outcome, have, min_coverages, unit):
+                    panel_tasks.setdefault(coverage, []).append((plan, outcome))
     groups += [
         (unit, definition, comparison, None, coverage, cut, tasks)
         for coverage, tasks in panel_tasks.items()
@@ -191,11 +186,16 @@ def _tasks(
     return groups
 
 
-def _year_tasks(outcome, methods, covariate_sets, options, unit) -> list[tuple]:
+def _needs_dates_spec(spec) -> bool:
+    return "adoption" in {o.name for o in spec.option_list()}
+
+
+def _year_tasks(outcome, methods, covariate_sets, options, unit: Unit) -> list[tuple]:
     """(plan, outcome) for each one-year method, covariate set and weighting."""
     tasks = []
     for name in methods:
-        if method(name).panel or unit not in method(name).units:
+        spec = method(name)
+        if spec.requires not in unit.supports or spec.over_years(spec.options()):
             continue
         sets = covariate_sets if method(name).covariates else (None,)
         method_options = options.get(name, {})
@@ -221,7 +221,7 @@ def specification_curve(
     comparison_statuses: Mapping[str, pd.Series | None] | None = None,
     workers: int | None = None,
     min_coverages: Iterable[float | None] = (None,),
-    units: Iterable[str] = ("county",),
+    units: Iterable[str | Unit] = (DEFAULT_UNIT.name,),
     panels: Mapping[str, pd.DataFrame] | None = None,
     min_population: float | None = None,
 ) -> pd.DataFrame:
@@ -235,8 +235,8 @@ def specification_curve(
     (None: decide by size; 1: this process only). min_coverages: crime-data
     coverage cuts, e.g. (None, 90) (see analysis.compare.coverage); county crime
     outcomes run once per cut (2015 only with cuts up to its 80 % flag), others once.
-    units: "county" and/or "city" (the city panel: crime 2010-2019, cities of under
-    `min_population` residents left out, by default 10,000); `panel` is the county
+    units: names of analysis.panels.units, or Units (the city panel: crime 2010-2019,
+    cities of under `min_population` residents left out, by default 10,000); `panel` is the county
     panel, `panels` {unit: panel} any of them (loaded when not given). methods may
     include "did" and "event" (its specification is the average change after
     adoption, for definitions that date their policies).
@@ -247,14 +247,14 @@ def specification_curve(
         check_method(name)
     for name, opts in options.items():
         make_plan(name, options=opts)  # an unknown method or option stops here
-    units = tuple(lookup_unit(u).name for u in units)
+    units = tuple(lookup_unit(u) for u in units)
     requested_years = tuple(years) if years is not None else None
     requested_outcomes = tuple(outcomes) if outcomes is not None else None
     for outcome in requested_outcomes or ():
-        if not any(outcome in unit_outcomes(u) for u in units):
+        if not any(outcome in u.outcomes for u in units):
             outcome_years(outcome, units[0])  # raises for an unknown outcome
     for year in requested_years or ():
-        if not any(year in panel_years(u) for u in units):
+        if not any(year in u.years for u in units):
             check_year(year, units[0])  # raises for a year no unit has
     min_coverages = tuple(check_min_coverage(c) for c in min_coverages) or (None,)
     covariate_sets = tuple(covariate_sets)
@@ -263,39 +263,36 @@ def specification_curve(
     comparisons = tuple(comparisons)
     panels = dict(panels or {})
     if panel is not None:
-        panels["county"] = panel
+        panels[DEFAULT_UNIT.name] = panel
     for unit in units:
-        if unit not in panels:
-            panels[unit] = load.load_panel(unit=unit)
+        if unit.name not in panels:
+            panels[unit.name] = load.load_panel(unit=unit)
 
     names = _definition_names(definitions, statuses)
     status_table, comparison_table, adoption = _statuses(
-        names, units, statuses, comparisons, comparison_statuses, "event" in methods
-    )
+        names, units, statuses, comparisons, comparison_statuses,
+        any(_needs_dates_spec(method(m)) for m in methods),
+    )  # fmt: skip
     if not status_table:
         raise AnalysisError("no definition to run")
 
     groups = []
     for unit in units:
-        unit_years = [y for y in (requested_years or panel_years(unit)) if y in panel_years(unit)]
-        unit_outcome_list = [
-            o for o in (requested_outcomes or unit_outcomes(unit)) if o in unit_outcomes(unit)
-        ]
+        unit_years = [y for y in (requested_years or unit.years) if y in unit.years]
+        unit_outcome_list = [o for o in (requested_outcomes or unit.outcomes) if o in unit.outcomes]
         has_values = {
-            o: years_with_values(panels[unit], o) & set(outcome_years(o, unit))
+            o: years_with_values(panels[unit.name], o) & set(outcome_years(o, unit))
             for o in unit_outcome_list
         }
         cut = check_min_population(
-            min_population
-            if min_population is not None
-            else lookup_unit(unit).default_min_population
+            min_population if min_population is not None else unit.default_min_population
         )
-        sets = tuple(c for c in covariate_sets if _covariates_fit(c, unit))
+        sets = tuple(c for c in covariate_sets if measurable(c, unit))
         for definition in names:
-            if (definition, unit) not in status_table:
+            if (definition, unit.name) not in status_table:
                 continue
             for comparison in comparisons:
-                key = "all" if comparison == "all" else f"{definition}|{comparison}|{unit}"
+                key = "all" if comparison == "all" else f"{definition}|{comparison}|{unit.name}"
                 groups += _tasks(
                     unit,
                     definition,
@@ -308,7 +305,7 @@ def specification_curve(
                     has_values,
                     min_coverages,
                     cut,
-                    adoption.get((definition, unit)),
+                    adoption.get((definition, unit.name)),
                 )
     n_specs = sum(len(g[-1]) for g in groups)
     if workers is None:
@@ -336,15 +333,18 @@ def specification_curve(
     table = result_table([row for chunk in chunks for row in chunk])
     if "min_coverage" not in table:  # no coverage cut asked for: the column says so too
         table["min_coverage"] = float("nan")
-    table.attrs["left_out"] = _left_out(
-        panels.get("county"),
-        [o for o in (requested_outcomes or unit_outcomes("county")) if o in unit_outcomes("county")]
-        if "county" in units
-        else [],
-        requested_years or panel_years("county"),
-        methods,
-        options,
-    )
+    table.attrs["left_out"] = [
+        item
+        for unit in units
+        for item in _left_out(
+            unit,
+            panels[unit.name],
+            [o for o in (requested_outcomes or unit.outcomes) if o in unit.outcomes],
+            requested_years or unit.years,
+            methods,
+            options,
+        )
+    ]
     return table
 
 
@@ -358,54 +358,51 @@ def _definition_names(definitions, statuses) -> list[str]:
     return by_name.sanctuary_definitions()
 
 
-def _statuses(names, units, statuses, comparisons, comparison_statuses, event: bool):
-    """(status by (definition, unit), comparison status by key, adoption years by
-    (definition, unit)) for the definitions and units asked for."""
+def _statuses(names, units, statuses, comparisons, comparison_statuses, dated: bool):
+    """(status by (definition, unit name), comparison status by key, adoption years by
+    (definition, unit name)) for the definitions and units asked for."""
     status_table, comparison_table, adoption = {}, {"all": None}, {}
     given = statuses is not None  # Series given directly: one unit, the first asked for
     for unit in units[:1] if given else units:
         for name in names:
-            status_table[(name, unit)] = (
+            status_table[(name, unit.name)] = (
                 statuses[name] if given else by_name.definition_status(name, unit)
             )
             for comparison in comparisons:
                 if comparison == "all":
                     continue
-                comparison_table[f"{name}|{comparison}|{unit}"] = (
+                comparison_table[f"{name}|{comparison}|{unit.name}"] = (
                     comparison_statuses[comparison]
                     if comparison_statuses is not None
                     else by_name.comparison_status(name, comparison, unit)
                 )
-            if event and not given:
+            if dated and not given:
                 try:
-                    adoption[(name, unit)] = by_name.adoption_years(name, unit)
+                    adoption[(name, unit.name)] = by_name.adoption_years(name, unit)
                 except AnalysisError:
-                    adoption[(name, unit)] = None  # undated: its event rows say why not
+                    adoption[(name, unit.name)] = None  # undated: its rows say why not
     return status_table, comparison_table, adoption
 
 
-def _covariates_fit(covariates, unit: str) -> bool:
-    """Whether a covariate set can be measured for the unit (the city set's region
-    indicators exist for cities only)."""
-    _, columns = resolve_covariates(covariates)
-    return unit == "city" or not set(columns) & set(REGION_INDICATORS)
-
-
-def _left_out(panel, outcomes, years, methods, options) -> list[dict]:
-    """The (outcome, year) pairs the sources give but this county panel has no value
-    for (an optional source absent), so no specification was run for them; the
-    difference-in-differences counts when a year it needs is among them."""
+def _left_out(unit: Unit, panel, outcomes, years, methods, options) -> list[dict]:
+    """The (outcome, year) pairs the sources give but this panel has no value for (an
+    optional source absent), so no specification was run for them; a method over
+    several years counts the years it needs."""
     rows = []
-    if panel is None:
-        return rows
     for outcome in outcomes:
-        wanted = set(years) & set(outcome_years(outcome))
-        if "did" in methods and outcome not in CONSTANT_OUTCOMES:
-            did_options = options.get("did", {})
-            wanted |= {*did_options.get("pre", PRE_YEARS), *did_options.get("post", POST_YEARS)}
-        gone = absent_years(panel, outcome, wanted & set(outcome_years(outcome)))
+        wanted = set(years) & set(outcome_years(outcome, unit))
+        if outcome not in CONSTANT_OUTCOMES:
+            for name in methods:
+                spec = method(name)
+                if spec.requires in unit.supports and not spec.gaps_allowed:
+                    plan = make_plan(name, None, options.get(name, {}), unit=unit)
+                    if plan.over_years:
+                        wanted |= set(spec.design_years(plan.options))
+        gone = absent_years(panel, outcome, wanted & set(outcome_years(outcome, unit)))
         if gone:
-            rows.append({"outcome": outcome, "years": gone, "reason": notice(gone)})
+            rows.append(
+                {"unit": unit.name, "outcome": outcome, "years": gone, "reason": notice(gone)}
+            )
     return rows
 
 

@@ -18,11 +18,14 @@ under a constant additive difference: every shift d whose shifted data
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
-from ..core.errors import EstimationError
-from .design import Design
+from ..core.errors import AnalysisError, EstimationError
+from .choices import WEIGHTS
+from .design import Design, year_design
+from .spec import MethodSpec, check_level, level_option, option
 from .stats import interval, t_p, t_quantile
 
 WEIGHTINGS = ("both", "none", "population")
@@ -288,3 +291,47 @@ def permutation_rows(
         ]
     except EstimationError as exc:
         return [design.failed_row(sample, outcome, "permutation", exc, **options)]
+
+
+@dataclass(frozen=True)
+class RawOptions:
+    weights: str = option(
+        "both", "unweighted (none), population-weighted, or both, two rows", choices=WEIGHTINGS
+    )
+    level: float = level_option()
+
+    def __post_init__(self):
+        check_level(self.level)
+
+
+@dataclass(frozen=True)
+class PermutationOptions:
+    weights: str = option("none", "unweighted, or population-weighted", choices=WEIGHTS)
+    n_permutations: int = option(
+        2000, "random relabellings behind the p-value", flag="--permutations", metavar="N"
+    )
+    within: str | None = option(
+        None, "relabel only within NCHS urban-rural classes (nchs)", choices=(None, "nchs")
+    )
+    seed: int = option(0, "random seed")
+    level: float = level_option()
+
+    def __post_init__(self):
+        check_level(self.level)
+        if self.n_permutations < 1:
+            raise AnalysisError(
+                f"n_permutations (--permutations) must be at least 1, not {self.n_permutations!r}"
+            )
+
+
+RAW = MethodSpec(
+    "raw", "difference in means, unweighted and population-weighted", RawOptions, raw_rows,
+    year_design,
+)  # fmt: skip
+PERMUTATION = MethodSpec(
+    "permutation",
+    "difference in means with a permutation p-value and interval",
+    PermutationOptions,
+    permutation_rows,
+    year_design,
+)

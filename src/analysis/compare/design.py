@@ -66,10 +66,10 @@ MIN_PER_GROUP = 2
 
 @dataclass
 class Sample:
-    """Complete cases for one outcome: arrays aligned on `fips` (sorted)."""
+    """Complete cases for one outcome: arrays aligned on `ids`, the units' codes (sorted)."""
 
     outcome: str
-    fips: np.ndarray
+    ids: np.ndarray
     treated: np.ndarray
     y: np.ndarray
     X: np.ndarray  # covariates, no constant column
@@ -115,8 +115,8 @@ class Design:
         if _rows is None:
             _rows, self.absent = self._select(panel, groups, year)
         self.rows = _rows
-        self.fips = _rows[groups.key].to_numpy(dtype=str)
-        self.treated = np.isin(self.fips, groups.focal)
+        self.ids = _rows[groups.key].to_numpy(dtype=str)
+        self.treated = np.isin(self.ids, groups.focal)
         self._columns: dict[str, np.ndarray] = {}
         self.memo: dict = {}  # results shared between outcomes (e.g. matches)
 
@@ -133,10 +133,10 @@ class Design:
                     "panel?"
                 )
         rows = panel.loc[panel["year"] == year] if year is not None else panel
-        fips = rows[key].to_numpy(dtype=str)
-        unique = np.unique(fips)
-        if len(unique) < len(fips):
-            dupes = [f for f, n in zip(*np.unique(fips, return_counts=True)) if n > 1]
+        ids = rows[key].to_numpy(dtype=str)
+        unique = np.unique(ids)
+        if len(unique) < len(ids):
+            dupes = [f for f, n in zip(*np.unique(ids, return_counts=True)) if n > 1]
             raise ValidationError(
                 f"the panel has more than one row per {groups.unit.singular} for {year}: "
                 f"{', '.join(dupes[:5])}"
@@ -151,10 +151,10 @@ class Design:
                     f"panel do not cover the same {plural}"
                 )
             absent.append(len(missing))
-        keep = np.isin(fips, groups.focal) | np.isin(fips, groups.control)
-        order = np.argsort(fips[keep], kind="stable")
+        keep = np.isin(ids, groups.focal) | np.isin(ids, groups.control)
+        order = np.argsort(ids[keep], kind="stable")
         rows = rows.loc[keep].iloc[order].reset_index(drop=True)
-        return rows.assign(**{key: fips[keep][order]}), (absent[0], absent[1])
+        return rows.assign(**{key: ids[keep][order]}), (absent[0], absent[1])
 
     def subset(self, mask: np.ndarray) -> Design:
         return Design(
@@ -220,7 +220,7 @@ class Design:
             )
         return Sample(
             outcome=outcome,
-            fips=self.fips[keep],
+            ids=self.ids[keep],
             treated=self.treated[keep],
             y=y[keep],
             X=X[keep],
@@ -304,3 +304,8 @@ def result_table(rows: list[dict]) -> pd.DataFrame:
     for col in ("estimate", "std_error", "ci_low", "ci_high", "p_value"):
         table[col] = table[col].astype(float)
     return table
+
+
+def year_design(panel: pd.DataFrame, groups: Groups, year: int | None, options) -> Design:
+    """The design of the one-year methods: the focal and comparison units in `year`."""
+    return Design(panel, groups, year)

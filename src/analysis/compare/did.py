@@ -26,14 +26,16 @@ the outcome in every year are used (balanced panel).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from ..core.errors import AnalysisError, EstimationError, ValidationError
-from .choices import CONSTANT_OUTCOMES, check_outcome_year
+from ..panels.units import CONSTANT_OUTCOMES, PANEL, check_outcome_year
 from .design import not_estimated
 from .groups import Groups, member_of
+from .spec import MethodSpec, check_level, level_option, option
 from .stats import interval, linear_fit
 
 PRE_YEARS = (2010, 2012)
@@ -42,7 +44,7 @@ REFERENCE_YEAR = 2012
 
 
 class PanelDesign:
-    """The focal and comparison counties' rows in the DiD years."""
+    """The focal and comparison units' rows in the DiD years."""
 
     def __init__(
         self,
@@ -60,10 +62,10 @@ class PanelDesign:
         self.year = None
         key = groups.key
         rows = panel.loc[panel["year"].isin(self.years)]
-        fips = rows[key].astype(str)
-        keep = member_of(fips, groups.focal) | member_of(fips, groups.control)
+        ids = rows[key].astype(str)
+        keep = member_of(ids, groups.focal) | member_of(ids, groups.control)
         rows = (
-            rows.loc[keep].assign(**{key: fips[keep]}).sort_values([key, "year"], ignore_index=True)
+            rows.loc[keep].assign(**{key: ids[keep]}).sort_values([key, "year"], ignore_index=True)
         )
         for label, members in (("focal", groups.focal), ("comparison", groups.control)):
             absent = np.setdiff1d(members, rows[key].to_numpy(dtype=str))
@@ -74,9 +76,9 @@ class PanelDesign:
                     f"{list(self.years)} (e.g. {', '.join(absent[:5])})"
                 )
         self.rows = rows
-        self.fips = rows[key].to_numpy(dtype=str)
+        self.ids = rows[key].to_numpy(dtype=str)
         self.year_of = rows["year"].to_numpy(dtype=np.int64)
-        self.treated = np.isin(self.fips, groups.focal)
+        self.treated = np.isin(self.ids, groups.focal)
 
 
 def _demean(values: np.ndarray, codes: np.ndarray, n_groups: int) -> np.ndarray:
@@ -115,11 +117,11 @@ def did_rows(
 ) -> list[dict]:
     if outcome in CONSTANT_OUTCOMES:
         raise AnalysisError(
-            f"outcome {outcome!r} has one value per county for every year "
+            f"outcome {outcome!r} has one value per {design.groups.unit.singular} for every year "
             "(ACS 2011-2015), so it has no change to compare"
         )
     for year in design.years:
-        check_outcome_year(outcome, year, design.groups.unit.name)
+        check_outcome_year(outcome, year, design.groups.unit)
     if reference not in design.pre:
         raise AnalysisError(
             f"reference year {reference} is not one of the years before {list(design.pre)}"
@@ -128,17 +130,17 @@ def did_rows(
     y_all = design.rows[outcome].to_numpy(dtype=float, na_value=np.nan)
     ok = ~np.isnan(y_all)
     if balanced:
-        complete = pd.Series(ok).groupby(design.fips).transform("all").to_numpy()
+        complete = pd.Series(ok).groupby(design.ids).transform("all").to_numpy()
         ok &= complete
-    focal_ids = set(design.fips[design.treated])
-    kept = set(design.fips[ok])
+    focal_ids = set(design.ids[design.treated])
+    kept = set(design.ids[ok])
     dropped_focal = len(focal_ids - kept)
-    dropped_control = len(set(design.fips[~design.treated]) - kept)
-    fips, year_of, treated, y = design.fips[ok], design.year_of[ok], design.treated[ok], y_all[ok]
-    n_focal, n_comparison = len(set(fips[treated])), len(set(fips[~treated]))
+    dropped_control = len(set(design.ids[~design.treated]) - kept)
+    ids, year_of, treated, y = design.ids[ok], design.year_of[ok], design.treated[ok], y_all[ok]
+    n_focal, n_comparison = len(set(ids[treated])), len(set(ids[~treated]))
     options = {
         "weights": "none",
-        "covariates": "county and year fixed effects",
+        "covariates": f"{groups.unit.singular} and year fixed effects",
         "estimand": "difference-in-differences (focal minus comparison change, after minus before)",
         "years_before": ",".join(map(str, design.pre)),
         "years_after": ",".join(map(str, design.post)),
@@ -155,7 +157,7 @@ def did_rows(
     dated = [int(v) for v in re.findall(r"(?<!\d)(\d{4})(?!\d)", groups.definition)]
     if dated and max(dated) > max(design.post):
         notes.append(
-            f"{groups.definition} lists counties as of {max(dated)}; their policies "
+            f"{groups.definition} lists {groups.unit.plural} as of {max(dated)}; their policies "
             f"may postdate {max(design.post)}, so this compares trends of the groups, "
             "not the effect of 2014 policies"
         )
@@ -185,7 +187,7 @@ def did_rows(
                 f"too few {groups.unit.plural} with {outcome}: {n_focal} focal and "
                 f"{n_comparison} comparison"
             )
-        uniques, codes = np.unique(fips, return_inverse=True)
+        uniques, codes = np.unique(ids, return_inverse=True)
         codes = codes.ravel()
         years = design.years
         after = np.isin(year_of, design.post)
@@ -248,3 +250,37 @@ def did_rows(
     except EstimationError as exc:
         row.update(not_estimated(exc, *notes))
     return [row]
+
+
+@dataclass(frozen=True)
+class DidOptions:
+    pre: tuple[int, ...] = option(
+        PRE_YEARS, "a year before the policies", metavar="YEAR", design=True
+    )
+    post: tuple[int, ...] = option(
+        POST_YEARS, "a year after the policies", metavar="YEAR", design=True
+    )
+    reference: int = option(REFERENCE_YEAR, "the year the gaps are measured from", metavar="YEAR")
+    balanced: bool = option(True, "only units with the outcome in every year", command_line=False)
+    level: float = level_option()
+
+    def __post_init__(self):
+        check_level(self.level)
+
+
+def did_design(panel: pd.DataFrame, groups: Groups, year: int | None, options: DidOptions):
+    return PanelDesign(panel, groups, options.pre, options.post)
+
+
+DID = MethodSpec(
+    "did",
+    "difference-in-differences around the 2014 policies, unit and year effects",
+    DidOptions,
+    did_rows,
+    did_design,
+    details="year-by-year gaps",
+    details_name="event_study",
+    over_years=lambda options: True,
+    design_years=lambda options: (*options.pre, *options.post),
+    requires=PANEL,
+)

@@ -44,22 +44,25 @@ out. Every cohort left out is counted in the note.
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from ..core.errors import AnalysisError, EstimationError, ValidationError
 from ..geo.regions import REGION_INDICATORS, region_indicator
-from ..panels.years import YEARS
+from ..panels.units import PANEL
+from ..panels.years import default_window
 from . import honest
 from .choices import CONSTANT_OUTCOMES, check_choice, check_outcome
 from .design import not_estimated
 from .groups import Groups, member_of
+from .spec import MethodSpec, check_level, level_option, option
 from .stats import interval
 
 CONTROLS = {
-    "never": "never-listed counties (Sun and Abraham saturated event study)",
-    "not_yet": "never-listed and not-yet-listed county-years (Gardner two-stage did2s)",
+    "never": "never-listed units (Sun and Abraham saturated event study)",
+    "not_yet": "never-listed and not-yet-listed unit-years (Gardner two-stage did2s)",
 }
 EVENT_CONTROLS = tuple(CONTROLS)
 WITHIN = (None, "nchs")
@@ -82,25 +85,29 @@ def adoption_years(enacted: pd.Series) -> pd.Series:
 
 
 class EventDesign:
-    """The focal (dated) and comparison counties in every panel year, with each
-    focal county's adoption year (`cohort`; 0 for comparison counties)."""
+    """The focal (dated) and comparison units in every panel year, with each focal
+    unit's adoption year (`cohort`; 0 for comparison units)."""
 
     def __init__(
         self,
         panel: pd.DataFrame,
         groups: Groups,
         adoption: pd.Series,
-        years: tuple[int, ...] = tuple(YEARS),
+        years: tuple[int, ...] | None = None,
     ):
+        unit = groups.unit
         if adoption is None:
             raise AnalysisError(
-                "the event study needs each focal county's adoption year: call it through "
-                "compare(definition, 'event', ...) or pass adoption=<Series fips -> year>"
+                f"the event study needs each focal {unit.singular}'s adoption year: call it "
+                "through compare(definition, 'event', ...) or pass adoption=<Series: "
+                f"{unit.key} -> year>"
             )
-        unknown = sorted(set(years) - set(YEARS))
+        years = tuple(default_window() if years is None else years)
+        unknown = sorted(set(years) - set(unit.years))
         if unknown or len(set(years)) < 2:
             raise AnalysisError(
-                f"event-study years must be two or more of {YEARS[0]}-{YEARS[-1]}; got {years}"
+                f"event-study years must be two or more of {unit.years[0]}-{unit.years[-1]}; "
+                f"got {years}"
             )
         # A panel cut to fewer years (a researcher's own) is studied in the years it has.
         self.groups, self.year = groups, None
@@ -152,14 +159,16 @@ def _data(design: EventDesign, outcome: str, columns: list[str]) -> pd.DataFrame
     return frame
 
 
-def _reference(frame: pd.DataFrame) -> int:
+def _reference(frame: pd.DataFrame, unit) -> int:
     """-1, or the last relative year before adoption that the largest cohort (of those
     with a year before adoption; ties: the later) has."""
     first = frame["year"].min()
     sizes = frame[frame["treated_unit"]].groupby("cohort")["unit_id"].nunique()
     sizes = sizes[sizes.index > first]  # a cohort with no year before has no reference
     if sizes.empty:
-        raise EstimationError(f"every focal county adopted in or before {first}, the first year")
+        raise EstimationError(
+            f"every focal {unit.singular} adopted in or before {first}, the first year"
+        )
     largest = max(sizes.index, key=lambda c: (sizes[c], c))
     before = sorted(y - largest for y in frame["year"].unique() if y < largest)
     return -1 if -1 in before else before[-1]
@@ -264,7 +273,7 @@ def _two_stage(frame: pd.DataFrame, ref: int, terms: str, fe: str):
     coef, vcov = np.asarray(fit._beta_hat), np.asarray(fit._vcov)
     index = {int(float(n.removeprefix("rel_time::"))): i for i, n in enumerate(names)}
     if ref not in index:
-        raise EstimationError(f"no adopting county has relative year {ref} to measure from")
+        raise EstimationError(f"no adopting unit has relative year {ref} to measure from")
     rows, R_rows = {}, {}
     for rel, i in index.items():
         if rel == ref:
@@ -290,13 +299,13 @@ def event_rows(
     """One row per relative year and the average after adoption; with a `details` list,
     the robust intervals of that average under violations of parallel trends
     (`robust_intervals`) are added to it, and its breakdown value to the average's row."""
-    check_outcome(outcome, design.groups.unit.name)
+    check_outcome(outcome, design.groups.unit)
     check_choice("event-study control group", controls, CONTROLS)
     check_choice("year-effects grouping", within, WITHIN)
     if outcome in CONSTANT_OUTCOMES:
         raise AnalysisError(
-            f"outcome {outcome!r} has one value per county for every year "
-            "(ACS 2011-2015), so it has no change to study"
+            f"outcome {outcome!r} has one value per {design.groups.unit.singular} for every "
+            "year (ACS 2011-2015), so it has no change to study"
         )
     if within == "nchs" and controls == "not_yet":
         raise AnalysisError(
@@ -338,7 +347,7 @@ def event_rows(
             )
         frame, late = _after_the_window(frame, design.years, groups.unit)
         notes.extend(late)
-        ref = _reference(frame)
+        ref = _reference(frame, groups.unit)
         frame, cohorts_out = _usable_cohorts(frame, ref, controls, groups.unit)
         notes.extend(cohorts_out)
         n_focal = frame.loc[frame["treated_unit"], "unit_id"].nunique()
@@ -446,6 +455,56 @@ def event_rows(
 
 def base_keys(row: dict) -> dict:
     return {k: row[k] for k in ("unit", "definition", "comparison", "outcome", "controls")}
+
+
+@dataclass(frozen=True)
+class EventOptions:
+    controls: str = option(
+        "never",
+        "never (never-listed units, Sun-Abraham) or not_yet (also not-yet-listed unit-years, "
+        "Gardner two-stage)",
+        choices=EVENT_CONTROLS,
+    )
+    within: str | None = option(
+        None, "year effects within NCHS urban-rural classes (nchs)", choices=WITHIN
+    )
+    level: float = level_option()
+    adoption: object = option(
+        None, "each focal unit's adoption year (a Series)", command_line=False, design=True
+    )
+    years: tuple[int, ...] | None = option(
+        None,
+        "the calendar years studied (default 2010-2019: 2020-2021 are the pandemic years)",
+        flag="--window",
+        metavar="FIRST-LAST",
+        design=True,
+    )
+
+    def __post_init__(self):
+        check_level(self.level)
+
+
+def event_design(panel: pd.DataFrame, groups: Groups, year: int | None, options: EventOptions):
+    return EventDesign(panel, groups, options.adoption, options.years)
+
+
+EVENT = MethodSpec(
+    "event",
+    "event study by year relative to each unit's adoption year, heterogeneity-robust "
+    "(pyfixest: Sun-Abraham or Gardner two-stage)",
+    EventOptions,
+    event_rows,
+    event_design,
+    covariates=True,
+    default_covariates="none",
+    details="robust intervals of the average after adoption (Rambachan-Roth)",
+    over_years=lambda options: True,
+    gaps_allowed=True,
+    design_years=lambda options: tuple(options.years or default_window()),
+    requires=PANEL,
+    api_name="event_study",
+    positional=("adoption",),
+)
 
 
 # The breakdown value is searched up to this Mbar (Rambachan and Roth's relative

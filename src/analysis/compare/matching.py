@@ -50,8 +50,9 @@ import numpy as np
 
 from ..core.errors import AnalysisError, EstimationError
 from .choices import COVARIATES, check_choice
-from .design import Design, Sample
+from .design import Design, Sample, year_design
 from .sensitivity import e_value_md, sensitivity_gamma
+from .spec import MethodSpec, check_level, level_option, option
 from .stats import interval
 
 METRICS = ("standardized", "mahalanobis")
@@ -428,7 +429,7 @@ def match_rows(
         # Outcomes with the same missing counties share their matches.
         key = (
             "match",
-            sample.fips.tobytes(),
+            sample.ids.tobytes(),
             sample.covariates,
             n_neighbours,
             replacement,
@@ -443,8 +444,9 @@ def match_rows(
             )
         n_matched = int(matching.matched.sum())
         if n_matched == 0:
+            one = design.groups.unit.singular
             raise EstimationError(
-                "no focal county has a comparison county within the caliper"
+                f"no focal {one} has a comparison {one} within the caliper"
                 " (or in its exact-match cell)"
             )
         _, K, K2 = _weights(matching, len(sample.y))
@@ -458,9 +460,10 @@ def match_rows(
                 sample, matching, targets, variance_neighbours, design.memo, key
             )
             if np.isnan(s2).any():
+                one = design.groups.unit.singular
                 raise EstimationError(
                     "a conditional variance cannot be estimated: a reused "
-                    "comparison county has no other comparison county"
+                    f"comparison {one} has no other comparison {one}"
                 )
             variance = (np.sum((effects - estimate) ** 2) + factor[targets] @ s2) / n_matched**2
             std_error = math.sqrt(variance)
@@ -489,7 +492,8 @@ def match_rows(
             details.extend(balance)
         n_unmatched = int(sample.n_focal - n_matched)
         note = (
-            f"{n_unmatched} focal counties without a match within the caliper/exact cell "
+            f"{n_unmatched} focal {design.groups.unit.plural} without a match within the "
+            "caliper/exact cell "
             "are left out"
             if n_unmatched
             else ""
@@ -499,7 +503,9 @@ def match_rows(
                 sample,
                 outcome,
                 "match",
-                estimand="ATT" if not n_unmatched else "ATT of the matched focal counties",
+                estimand="ATT"
+                if not n_unmatched
+                else f"ATT of the matched focal {design.groups.unit.plural}",
                 estimate=estimate,
                 std_error=std_error,
                 ci_low=low,
@@ -553,10 +559,45 @@ def matched_pairs(design: Design, sample: Sample, matching: Matching) -> list[di
             j = matching.index[i, m]
             rows.append(
                 {
-                    "fips_focal": sample.fips[pos],
+                    "fips_focal": sample.ids[pos],
                     "rank": m + 1,
-                    "fips_comparison": sample.fips[j] if j >= 0 else None,
+                    "fips_comparison": sample.ids[j] if j >= 0 else None,
                     "distance": float(matching.distance[i, m]),
                 }
             )
     return rows
+
+
+@dataclass(frozen=True)
+class MatchOptions:
+    n_neighbours: int = option(1, "matches per focal unit", flag="--neighbours", metavar="K")
+    replacement: bool = option(
+        True, "each comparison unit used at most once", flag="--without-replacement"
+    )
+    caliper: float | None = option(None, "largest distance allowed", metavar="D")
+    exact: tuple[str, ...] = option(
+        (), "match exactly on this column, e.g. nchs_urban_rural_2013", metavar="COLUMN"
+    )
+    metric: str = option("standardized", "the distance", choices=METRICS)
+    se: str = option("abadie-imbens", "the standard error", choices=SE_METHODS)
+    n_boot: int = option(1000, "bootstrap draws (se bootstrap)", metavar="N")
+    variance_neighbours: int = option(
+        2, "neighbours behind each conditional variance (Abadie-Imbens)", metavar="J"
+    )
+    seed: int = option(0, "random seed")
+    level: float = level_option()
+
+    def __post_init__(self):
+        check_level(self.level)
+
+
+MATCH = MethodSpec(
+    "match",
+    "nearest-neighbour matching on covariates, ATT",
+    MatchOptions,
+    match_rows,
+    year_design,
+    covariates=True,
+    details="balance",
+    details_name="balance",
+)

@@ -255,7 +255,7 @@ def e_value_md(estimate: float, se: float | None, sd: float | None = None) -> pd
             raise EstimationError(
                 f"the outcome's standard deviation is {sd}: the outcome does not vary "
                 "among the compared units, so there is no standardised difference. "
-                "Pass the outcome's standard deviation among the matched counties."
+                "Pass the outcome's standard deviation among the matched units."
             )
         estimate /= sd
         se = None if se is None else se / sd
@@ -327,7 +327,7 @@ def _signed_ranks(
     if d.size == 0 or not np.all(np.isfinite(d)):
         raise EstimationError(
             "the matched-pair differences are empty or have missing values; drop pairs "
-            "without an outcome for both counties before the sensitivity analysis."
+            "without an outcome for both units before the sensitivity analysis."
         )
     tested = direction or ("less" if d.mean() < 0 else "greater")
     if tested == "less":

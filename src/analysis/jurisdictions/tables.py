@@ -12,22 +12,27 @@ and how it resolved).
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 import pandas as pd
 
 from ..core import paths
 from ..core.errors import AnalysisError, UnknownChoice
+from ..panels.units import COUNTY, DEFAULT_UNIT, Unit
+from ..panels.units import unit as lookup_unit
 from ..sources.buildlog import verified_product
 from .definitions import OTHER, USER_SOURCE_PREFIX, Definition, load_definitions
 
+COOPERATING_PREFIX = "g287_"
+
 
 def definitions_path() -> Path:
-    return paths.processed_dir() / "definitions.parquet"
+    return COUNTY.definitions_path()
 
 
 def city_definitions_path() -> Path:
-    return paths.processed_dir() / "city_definitions.parquet"
+    return lookup_unit("city").definitions_path()
 
 
 def resolution_path() -> Path:
@@ -74,36 +79,29 @@ def _built(path: Path, definitions: list[Definition]) -> pd.DataFrame:
 
 
 def load_definition(
-    name: str, reasons: bool = False, unit: str = "county"
+    name: str, reasons: bool = False, unit: str | Unit = DEFAULT_UNIT.name
 ) -> pd.Series | pd.DataFrame:
-    """Every county's status under one definition: a Series indexed by fips (all
-    3,142 counties of 2015) with values sanctuary / cooperating / other, named
-    after the definition. With `reasons=True`, a DataFrame with the status and
-    the source rows behind it. unit="city": every city of the city panel, indexed by
-    place, in the definition's city reading (strict or broad, `reading` beside the
-    reasons)."""
+    """Every unit's status under one definition: a Series indexed by the unit's code
+    (counties: all 3,142 of 2015, by fips) with values sanctuary / cooperating / other,
+    named after the definition. With `reasons=True`, a DataFrame with the status and the
+    source rows behind it (cities: also the reading, strict or broad, and the date the
+    policy took effect). unit="city": every city of the city panel, indexed by place, in
+    the definition's city reading."""
+    found = lookup_unit(unit)
     (definition,) = _definitions([name])
-    if unit == "city":
-        part = _city_table([definition])
-        part = part[part["definition"] == name].set_index("place").sort_index()
-        if reasons:
-            return part[["status", "reason", "reading", "enacted"]]
-        return part["status"].rename(name)
-    if unit != "county":
-        raise UnknownChoice("unit", unit, ["county", "city"])
-    table = _table([definition])
-    part = table[table["definition"] == name].set_index("fips").sort_index()
+    table = _unit_table(found, [definition])
+    part = table[table["definition"] == name].set_index(found.key).sort_index()
     if reasons:
-        return part[["status", "reason"]]
+        return part.drop(columns=["definition"])
     return part["status"].rename(name)
 
 
-def _city_table(definitions: list[Definition]) -> pd.DataFrame:
-    path = city_definitions_path()
+def _unit_table(unit: Unit, definitions: list[Definition]) -> pd.DataFrame:
+    path = unit.definitions_path()
     if not path.exists():
         raise AnalysisError(
-            f"{paths.relative(path)} does not exist yet: run `make data` (it needs the city "
-            "panel, data/processed/city_panel.parquet)."
+            f"{paths.relative(path)} does not exist yet: run `make data` (it needs the "
+            f"{unit.singular} panel, {paths.relative(unit.panel_path())})."
         )
     return _built(path, definitions)
 
@@ -214,7 +212,7 @@ def city_summary(definitions: list[str], table: pd.DataFrame) -> pd.DataFrame:
     catalogue = list_definitions()
     rows = []
     for name in definitions:
-        places = load_definition(name, reasons=True, unit="city")
+        places = load_definition(name, reasons=True, unit=lookup_unit("city"))
         marked = places[places["status"] != OTHER]
         how = marked["reason"].str.extract(r"^(listed|in a listed county|in a listed state)")[0]
         rows.append(
@@ -243,12 +241,12 @@ def policy_dated(source: str) -> bool:
     return source in POLICY_DATED or source.startswith(USER_SOURCE_PREFIX)
 
 
-def enactment_dates(name: str, unit: str = "county") -> pd.Series:
-    """When each county (unit "city": each city) a definition marks came under the
-    listed policy: fips (place) -> the earliest date ("YYYY-MM-DD", "YYYY-MM" or "YYYY")
-    among the rows that mark it; missing where no such row dates its policy. Only lists
-    whose dates are the policy's own count (POLICY_DATED); the DHS and DOJ lists carry
-    their publication date."""
+def enactment_dates(name: str, unit: str | Unit = DEFAULT_UNIT.name) -> pd.Series:
+    """When each unit a definition marks came under the listed policy: its code ->
+    the earliest date ("YYYY-MM-DD", "YYYY-MM" or "YYYY") among the rows that mark it;
+    missing where no such row dates its policy. Only lists whose dates are the policy's
+    own count (POLICY_DATED); the DHS and DOJ lists carry their publication date."""
+    found = lookup_unit(unit)
     (definition,) = _definitions([name])
     undated = [s for s in definition.sources if not policy_dated(s)]
     if undated:
@@ -258,16 +256,56 @@ def enactment_dates(name: str, unit: str = "county") -> pd.Series:
             f"their policies: {', '.join(sorted(POLICY_DATED))} and user lists with an "
             "`enacted` column (docs/definitions.md)."
         )
-    if unit == "city":
-        places = load_definition(name, reasons=True, unit="city")
-        marked = places[places["status"] != OTHER]
+    marked = load_definition(name, reasons=True, unit=found)
+    marked = marked[marked["status"] != OTHER]
+    if "enacted" in marked.columns:  # a table that dates each unit itself (cities)
         return marked["enacted"].astype(object).rename(f"{name}_enacted")
-    marked = load_definition(name)
-    marked = marked.index[marked != OTHER]
     rows = _read(resolution_path())
     rows = rows[rows["source"].isin(definition.sources)]
     rows = rows[definition.counts(rows)].explode("fips").dropna(subset=["fips"])
     dated = rows.dropna(subset=["date"])
     dated = dated[dated["date"].astype(str).str.len() > 0]
     earliest = dated.groupby("fips")["date"].min()
-    return earliest.reindex(marked).rename(f"{name}_enacted")
+    return earliest.reindex(marked.index).rename(f"{name}_enacted")
+
+
+def definition_kinds() -> dict[str, str | None]:
+    """Definition ids with the kind of unit they mark ("sanctuary" or "cooperating")."""
+    found = list_definitions()
+    return {str(i): str(found.loc[i, "status"]) for i in found.index}
+
+
+def cooperating_definitions() -> list[str]:
+    """Definitions that mark cooperating (287(g)) units."""
+    return [
+        d
+        for d, kind in definition_kinds().items()
+        if kind == "cooperating" or (kind is None and d.startswith(COOPERATING_PREFIX))
+    ]
+
+
+def sanctuary_definitions() -> list[str]:
+    cooperating = cooperating_definitions()
+    return [d for d in definition_kinds() if d not in cooperating]
+
+
+def comparison_choices() -> list[str]:
+    return ["all", "cooperating", *cooperating_definitions()]
+
+
+def _year(name: str) -> int | None:
+    found = re.findall(r"(?<!\d)(\d{4})(?!\d)", name)
+    return int(found[-1]) if found else None
+
+
+def default_cooperating(definition: str) -> str:
+    """The 287(g) definition nearest in date to `definition`."""
+    candidates = cooperating_definitions()
+    if not candidates:
+        raise AnalysisError(
+            "no 287(g) definition (g287_*) is available for the cooperating comparison"
+        )
+    year = _year(definition)
+    if year is None:
+        return candidates[0]
+    return min(candidates, key=lambda c: (abs((_year(c) or 0) - year), c))

@@ -10,19 +10,24 @@ checking it against the sha256 its build recorded. `analysis.panels.county` and
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
 
-from ..core import paths
 from ..core.errors import UnknownChoice
 from ..sources.buildlog import verified_product
-from .city_schema import CITY_COLUMNS
 from .county_schema import COLUMNS, CRIME_COLUMNS  # noqa: F401  (the contract, for readers of the panel)
+from .units import CITY, COUNTY, DEFAULT_UNIT, Unit
+from .units import unit as lookup_unit
 
 
 def panel_path() -> Path:
-    return paths.processed_dir() / "county_panel.parquet"
+    return COUNTY.panel_path()
+
+
+def city_panel_path() -> Path:
+    return CITY.panel_path()
 
 
 def log_path(panel: Path | None = None) -> Path:
@@ -34,7 +39,7 @@ def load_panel(
     years: list[int] | None = None,
     columns: list[str] | None = None,
     path: Path | None = None,
-    unit: str = "county",
+    unit: str | Unit = DEFAULT_UNIT.name,
 ) -> pd.DataFrame:
     """A panel as a DataFrame (build it first with `make data`): the counties'
     (unit="county", keyed by `fips`) or the cities' (unit="city", keyed by `place`;
@@ -43,35 +48,16 @@ def load_panel(
     years: keep only these years; columns: keep only these columns (the key and
     year are always kept).
     """
-    if unit not in PANELS:
-        raise UnknownChoice("unit", unit, PANELS)
-    key, contract, default_path = PANELS[unit]
-    path = verified_product(path or default_path())
+    found = lookup_unit(unit)
+    path = verified_product(path or found.panel_path())
     if columns is not None:
-        unknown = [c for c in columns if c not in contract()]
+        unknown = [c for c in columns if c not in found.columns]
         if unknown:
-            raise UnknownChoice(f"{unit} panel column", unknown[0], contract())
-        columns = [key, "year", *[c for c in columns if c not in (key, "year")]]
+            raise UnknownChoice(f"{found.singular} panel column", unknown[0], found.columns)
+        columns = [found.key, "year", *[c for c in columns if c not in (found.key, "year")]]
     filters = [("year", "in", list(years))] if years is not None else None
     return pd.read_parquet(path, columns=columns, filters=filters)
 
 
-def _city_columns() -> dict[str, str]:
-    return CITY_COLUMNS
-
-
-def city_panel_path() -> Path:
-    return paths.processed_dir() / "city_panel.parquet"
-
-
-# unit -> (key column, its columns' contract, its product)
-PANELS = {
-    "county": ("fips", lambda: COLUMNS, lambda: panel_path()),
-    "city": ("place", _city_columns, lambda: city_panel_path()),
-}
-
-
 def load_build_log(path: Path | None = None) -> dict:
-    import json
-
     return json.loads(log_path(path).read_text())

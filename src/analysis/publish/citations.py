@@ -10,17 +10,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .. import sources
-from ..compare.definitions import default_cooperating
 from ..core import paths
 from ..core.errors import UnknownChoice
 from ..jurisdictions.definitions import USER_SOURCE_PREFIX
-from ..panels.years import CITY_YEARS, CONSTANT_FILES, YEARS, files_for
+from ..jurisdictions.tables import default_cooperating
+from ..panels.units import DEFAULT_UNIT, Unit
+from ..panels.units import unit as lookup_unit
 
 # Files that turn list rows naming cities or states into counties.
 RESOLUTION_FILES = ("places-2010", "place-index-2020", "county-codes-2010")
 MAP_FILES = ("counties-2015", "states-2015")
-# Files that make the city panel beside the FBI's tables: places, their counties.
-CITY_FILES = ["city-geocodes", "city-geocodes-manual", "geocorr-2018-county-place", "places-2010"]
 
 
 def _definition_files(definition: str) -> list[str]:
@@ -47,19 +46,16 @@ def sources_for(
     years: Iterable[int] = (),
     comparisons: Iterable[str] = (),
     maps: bool = False,
-    unit: str = "county",
+    unit: str | Unit = DEFAULT_UNIT.name,
 ) -> list[str]:
     """Registry source ids, in registry order, for a page that shows `columns` in
     `years` for `definitions` (and 287(g) `comparisons` such as "g287_2015";
-    "cooperating" means each definition's nearest 287(g) list), of the county panel or
-    (unit "city") the city panel: the FBI's city tables, the files that place each
-    city, and the county files its covariates come from."""
-    files: list[str] = []
-    if unit == "city":
-        files += CITY_FILES + [f"fbi-table8-{y}" for y in years or CITY_YEARS]
-        # The city panel's only county columns are its covariates (constant files); the
-        # loop below cites them.
-        columns = [c for c in columns if c in CONSTANT_FILES]
+    "cooperating" means each definition's nearest 287(g) list), of a unit's panel (the
+    unit's own files for each column and year, analysis.panels.units; for cities, the
+    FBI's city tables, the files that place each city, and the county files its
+    covariates come from)."""
+    found = lookup_unit(unit)
+    files: list[str] = list(found.page_files(years or found.years))
     for definition in definitions:
         files += _definition_files(definition)
     for comparison in comparisons:
@@ -71,8 +67,8 @@ def sources_for(
         else:
             files += _definition_files(comparison)
     for column in columns:
-        for year in years or YEARS:
-            files += files_for(column, year)
+        for year in years or found.years:
+            files += found.files_for(column, year)
     if maps:
         files += MAP_FILES
     wanted = {sources.source_file(f).source_id for f in files}

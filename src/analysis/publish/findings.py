@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 
 from ..compare.event import AFTER_AVERAGE, BREAKDOWN_MAX
+from ..panels.units import DEFAULT_UNIT
+from ..panels.units import unit as lookup_unit
 from . import labels
 
 
@@ -170,7 +172,7 @@ def sensitivity(row) -> str:
     """How strong a hidden confounder would have to be to explain a matched difference
     away: Rosenbaum's Gamma and the E-value, in words."""
     name = labels.short(row["outcome"])
-    one = {"county": "county", "city": "city"}.get(row.get("unit", "county"), "county")
+    one = lookup_unit(row.get("unit", DEFAULT_UNIT.name)).singular
     gamma = row.get("rosenbaum_gamma", np.nan)
     e_point, e_limit = row.get("e_value", np.nan), row.get("e_value_ci", np.nan)
     parts = []

@@ -1,15 +1,18 @@
 """The valid values of the notebooks' parameters, and the check a notebook (`check`)
 and the report runner make before anything runs: a value outside its parameter's set
-stops with an error naming the valid ones."""
+stops with an error naming the valid ones. The sets here are the units' and the
+lists'; the engine's own (methods, weights, controls) are added by the runner
+(analysis.reports.parameters), so that a page that compares nothing does not depend
+on the engine."""
 
 from __future__ import annotations
 
 import tomllib
 
-from .. import compare
 from ..core import paths
 from ..core.errors import AnalysisError, UnknownChoice
 from ..geo.regions import STATE_FIPS
+from ..panels.units import COVARIATE_SETS, OUTCOMES, UNITS
 
 
 def _valid_values() -> dict[str, object]:
@@ -30,39 +33,35 @@ def _valid_values() -> dict[str, object]:
         cooperating = [d["id"] for d in catalogue() if d.get("status") == "cooperating"]
         return ["all", "cooperating", *cooperating]
 
-    def compare_choices(attr):
-        def valid():
-            value = getattr(compare, attr)
-            return list(value() if callable(value) else value)
-
-        return valid
-
     return {
         "definition": definitions,
         "definitions": definitions,
         "comparison": comparisons,
-        "year": compare_choices("panel_years"),
-        "years": compare_choices("panel_years"),
-        "outcome": compare_choices("OUTCOMES"),
-        "outcomes": compare_choices("OUTCOMES"),
-        "method": compare_choices("METHODS"),
-        "methods": compare_choices("METHODS"),
-        "weights": compare_choices("WEIGHTS"),
-        "covariates": lambda: ["none", *compare_choices("COVARIATE_SETS")()],
-        "controls": compare_choices("EVENT_CONTROLS"),
+        "year": every_year,
+        "years": every_year,
+        "outcome": lambda: list(OUTCOMES),
+        "outcomes": lambda: list(OUTCOMES),
+        "covariates": lambda: ["none", *COVARIATE_SETS],
         "within": lambda: [None, "nchs"],
-        "unit": lambda: ["county", "city"],
+        "unit": lambda: list(UNITS),
         "states": _state_codes,
     }
+
+
+def every_year() -> list[int]:
+    return sorted({y for u in UNITS.values() for y in u.years})
 
 
 def _state_codes() -> list[str]:
     return sorted(STATE_FIPS)
 
 
-def check_values(values: dict, defaults: dict, where: str) -> None:
-    """Stop on a value of the wrong type or outside its parameter's valid set."""
-    valid = _valid_values()
+def check_values(values: dict, defaults: dict, where: str, more: dict | None = None) -> None:
+    """Stop on a value of the wrong type or outside its parameter's valid set: the sets
+    of the units and lists here, and `more` {name: function giving its set} (the
+    engine's own choices, which the report runner adds; in a notebook the engine checks
+    them itself when it runs)."""
+    valid = {**_valid_values(), **(more or {})}
     for name, value in values.items():
         default = defaults.get(name)
         if (

@@ -6,10 +6,22 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from ..compare.choices import WEIGHTS
+from ..compare.event import EVENT_CONTROLS
+from ..compare.methods import METHODS
 from ..core import paths
 from ..core.errors import AnalysisError, UnknownChoice
 from ..publish.parameters import check_values
 from .config import NAME_PARAMETER, ReportSpec
+
+# The engine's own choices, checked before a kernel starts (a notebook leaves them to
+# the engine, which checks them when it runs).
+ENGINE_CHOICES = {
+    "method": lambda: list(METHODS),
+    "methods": lambda: list(METHODS),
+    "weights": lambda: list(WEIGHTS),
+    "controls": lambda: list(EVENT_CONTROLS),
+}
 
 
 def notebook_parameters(notebook: Path) -> dict[str, object]:
@@ -47,5 +59,5 @@ def check_parameters(spec: ReportSpec) -> dict:
                 name,
                 [k for k in defaults if k != NAME_PARAMETER],
             )
-    check_values(given, defaults, where=f"report {spec.name!r}")
+    check_values(given, defaults, where=f"report {spec.name!r}", more=ENGINE_CHOICES)
     return {**given, NAME_PARAMETER: spec.name}

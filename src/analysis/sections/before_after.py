@@ -9,6 +9,7 @@ import pandas as pd
 
 from .. import compare as cmp
 from ..panels import availability
+from ..panels.units import unit as lookup_unit
 from ..panels.years import UCR_FILES
 from ..publish import findings, labels, plots
 from ..publish.replication import published_findings
@@ -107,14 +108,16 @@ def parallel_trends(
     trends, within urban-rural classes, conditional on covariates by year (the 2017
     report's and the demographic set for counties, the city set for cities) and, for a
     page on some states, the same with every state's focal units."""
-    sets = {"county": ["cap", "demographic"], "city": ["city"]}[unit]
-    names = {"cap": "2017 report's", "demographic": "demographic", "city": "city"}
+    # The unit's own covariate sets, the first two at most (counties: the 2017 report's and
+    # the demographic set; cities: the city set).
+    sets = lookup_unit(unit).covariate_sets[:2]
+    names = {"cap": "2017 report's"}
     variants = {"unconditional": {}}
     # The two-stage estimator's variance cannot take class-by-year effects.
     if controls != "not_yet":
         variants["within urban-rural classes"] = {"within": "nchs"}
     for name in sets:
-        variants[f"{names[name]} covariates x year"] = {"covariates": name}
+        variants[f"{names.get(name, name)} covariates x year"] = {"covariates": name}
     if not_yet and controls == "never":
         # Places adopting later are controls until they adopt (Gardner's two-stage estimator).
         variants["not-yet-adopting controls"] = {"controls": "not_yet"}

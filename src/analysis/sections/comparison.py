@@ -10,6 +10,8 @@ import pandas as pd
 from .. import compare as cmp
 from ..compare.design import MIN_PER_GROUP
 from ..core.errors import AnalysisError
+from ..panels.units import BORDER_PAIRS, DEFAULT_UNIT
+from ..panels.units import unit as lookup_unit
 from ..publish import findings, labels, plots
 from . import scope
 
@@ -131,9 +133,16 @@ def then_and_now(
     return both, fig
 
 
-def next_door(report, definition: str, year: int, outcomes: list[str], comparison: str, panel):
+def next_door(
+    report, definition: str, year: int, outcomes: list[str], comparison: str, panel, unit=None
+):
     """Neighbouring counties across the line: the pairs on a map, each outcome's mean
-    within-pair difference, and the first outcome's in words."""
+    within-pair difference, and the first outcome's in words. (None, None) for a unit
+    without boundaries to share (cities), which the page says."""
+    found = lookup_unit(unit or DEFAULT_UNIT)
+    if BORDER_PAIRS not in found.supports:
+        report.note(f"There are no neighbouring pairs of {found.plural}: they share no boundaries.")
+        return None, None
     pairs = cmp.border_pairs_of(definition, comparison)
     table = cmp.compare(definition, "border", year, outcomes, comparison=comparison, panel=panel)
     report.table(

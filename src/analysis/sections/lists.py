@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..compare import outcome_years
 from ..core.paths import list_file
 from ..jurisdictions import city_summary, list_definitions, load_definition
 from ..jurisdictions import overlap as shared_counties
 from ..panels import availability
 from ..panels.load import load_panel
+from ..panels.units import outcome_years
 from ..publish import labels, plots
 
 

@@ -7,6 +7,7 @@ import pandas as pd
 
 from .. import compare as cmp
 from ..jurisdictions import list_definitions
+from ..panels.units import DEFAULT_UNIT
 from ..publish import findings, labels, plots
 from ..publish.replication import cap_published
 
@@ -20,7 +21,7 @@ def glance(report, table: pd.DataFrame, outcomes: list[str], year: int):
     shown = pd.concat([table, published], ignore_index=True)
     fig = plots.forest(shown, label="label", published="published_estimate")
     crime = table[(table["outcome"] == outcomes[0]) & (table["year"] == year)]
-    crime = crime[crime["unit"] == "county"]
+    crime = crime[crime["unit"] == DEFAULT_UNIT.name]  # the figure's headline: counties
     sides = crime.apply(labels.direction, axis=1).value_counts()
     plots.headline(
         fig,

@@ -7,6 +7,7 @@ import pandas as pd
 
 from .. import compare as cmp
 from ..compare.curve import sign_agreement
+from ..panels.units import DEFAULT_UNIT
 from ..publish import labels, plots
 
 
@@ -56,7 +57,7 @@ def curves(report, curve: pd.DataFrame, shares: pd.DataFrame) -> list:
             width=150,
         )
         name = outcome.replace("_", "-")
-        report.figure(fig, f"curve-{name}" if unit == "county" else f"curve-{unit}-{name}")
+        report.figure(fig, f"curve-{name}" if unit == DEFAULT_UNIT.name else f"curve-{unit}-{name}")
         figs.append(fig)
     return figs
 
