@@ -42,7 +42,11 @@ RAW_OPTIONAL := $(addprefix data/raw/,$(shell awk -F'"' '/^\[\[source\]\]/ {o = 
 	/^optional = "/ {o = 1} o && /^ *path = "/ {print $$2}' data/sources.toml))
 RAW_REQUIRED := $(filter-out $(RAW_OPTIONAL),$(RAW))
 RAW_CITY_TABLES := $(filter data/raw/crime/fbi-cius-table8/%,$(RAW_REQUIRED))
-RAW_PANEL := $(filter-out $(RAW_CITY_TABLES),$(filter data/raw/crime/% data/raw/socio/%,$(RAW_REQUIRED)))
+RAW_STATE_CRIME := $(filter data/raw/crime/fbi-cde-state-estimates/%,$(RAW_REQUIRED))
+RAW_PANEL := $(filter-out $(RAW_CITY_TABLES) $(RAW_STATE_CRIME),$(filter data/raw/crime/% \
+	data/raw/socio/%,$(RAW_REQUIRED)))
+# The state panel: the FBI's state estimates, and the state rows of LAUS and SAIPE.
+RAW_STATE := $(RAW_STATE_CRIME) $(filter data/raw/socio/ers-2023/% data/raw/socio/saipe/est%,$(RAW_REQUIRED))
 RAW_GEOMETRY := $(filter data/raw/geo/census-cb-2015/%,$(RAW_REQUIRED))
 # The lists, and the Census names that resolve them to counties.
 RAW_DEFINITIONS := $(filter data/raw/jurisdictions/% data/raw/geo/census-places-2010/% \
@@ -65,14 +69,15 @@ PANEL := data/processed/county_panel.parquet
 GEOMETRY := $(addprefix data/processed/,counties.parquet states.parquet map_counties.parquet \
 	map_states.parquet neighbours.parquet)
 DEFINITIONS := data/processed/definitions.parquet data/processed/jurisdictions.parquet \
-	data/processed/city_definitions.parquet
+	data/processed/city_definitions.parquet data/processed/state_definitions.parquet
 CITY_PANEL := data/processed/city_panel.parquet
+STATE_PANEL := data/processed/state_panel.parquet
 # The FBI's city tables, the files that place each agency, and the Census names.
 RAW_CITY := $(RAW_CITY_TABLES) $(filter data/raw/geo/datacommons-city-geocodes/% \
 	data/raw/geo/geocorr-2018-county-place/% data/raw/geo/census-places-2010/% \
 	data/raw/geo/places-2020-index/% data/raw/socio/covariates/national_county.txt \
 	data/raw/geo/census-cb-2015/%,$(RAW_REQUIRED))
-DATA := $(PANEL) $(CITY_PANEL) $(GEOMETRY) $(DEFINITIONS)
+DATA := $(PANEL) $(CITY_PANEL) $(STATE_PANEL) $(GEOMETRY) $(DEFINITIONS)
 
 # Each build records its products' sha256 in its log (data/processed/*.log.json).
 # A product whose bytes no longer match (truncated, edited, or from an older
@@ -87,7 +92,8 @@ UNTRUSTED := $(filter-out $(addprefix data/processed/,$(PRODUCTS_OK)),$(wildcard
 LIB := src/analysis
 CORE_CODE := $(LIB)/__init__.py $(LIB)/__init__.pyi $(LIB)/__main__.py $(LIB)/cli/__init__.py \
 	$(LIB)/cli/data.py $(wildcard $(LIB)/core/*.py $(LIB)/sources/*.py $(LIB)/geo/*.py) \
-	$(addprefix $(LIB)/panels/,__init__.py load.py units.py years.py county_schema.py city_schema.py)
+	$(addprefix $(LIB)/panels/,__init__.py load.py units.py years.py county_schema.py \
+	city_schema.py state_schema.py)
 PANEL_CODE := $(CORE_CODE) $(LIB)/panels/county.py $(LIB)/panels/availability.py \
 	$(wildcard $(LIB)/readers/*.py)
 GEOMETRY_CODE := $(CORE_CODE) $(LIB)/panels/geometry.py $(LIB)/readers/__init__.py \
@@ -96,6 +102,8 @@ DEFINITIONS_CODE := $(CORE_CODE) $(wildcard $(LIB)/jurisdictions/*.py $(LIB)/nam
 	$(addprefix $(LIB)/readers/,__init__.py _common.py geo.py census_codes.py places.py)
 CITY_CODE := $(CORE_CODE) $(LIB)/panels/city.py $(wildcard $(LIB)/names/*.py) \
 	$(addprefix $(LIB)/readers/,__init__.py _common.py geo.py census_codes.py fbi_cities.py places.py)
+STATE_CODE := $(CORE_CODE) $(LIB)/panels/state.py $(addprefix $(LIB)/readers/,__init__.py \
+	_common.py fbi_states.py saipe.py ers.py laus.py)
 
 .PHONY: help setup lock fetch data reports report-pages test test-unit lint format lab bench clean clean-all FORCE
 
@@ -132,7 +140,7 @@ lock: | $(ENV_STAMP) ## resolve pyproject.toml's dependencies into uv.lock again
 fetch: | $(ENV_STAMP) ## fetch and verify the source files (keeps every verified file; a rerun fetches only what is missing)
 	$(RUN) fetch --record $(OPTIONAL_STAMP)
 
-data: $(DATA) ## fetch and verify the sources, build the county and city panels, maps' geometry and sanctuary definitions
+data: $(DATA) ## fetch and verify the sources, build the county, city and state panels, maps' geometry and sanctuary definitions
 
 # One fetch makes every missing file present and verified, a line per file;
 # files already here are checked, not fetched again. A failed fetch keeps every
@@ -147,6 +155,9 @@ $(PANEL): $(RAW_PANEL) $(OPTIONAL_STAMP) data/sources.toml $(PANEL_CODE) | $(ENV
 # Cities carry the covariates of their county, from the county panel.
 $(CITY_PANEL): $(RAW_CITY) $(PANEL) data/city_aliases.csv data/sources.toml $(CITY_CODE) | $(ENV_STAMP)
 	$(RUN) build city-panel
+
+$(STATE_PANEL): $(RAW_STATE) data/sources.toml $(STATE_CODE) | $(ENV_STAMP)
+	$(RUN) build state-panel
 
 $(GEOMETRY) &: $(RAW_GEOMETRY) data/sources.toml $(GEOMETRY_CODE) | $(ENV_STAMP)
 	$(RUN) build counties

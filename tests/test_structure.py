@@ -98,6 +98,7 @@ def test_loading_the_panel_imports_no_reader():
 BUILDS = {
     "PANEL_CODE": ["analysis.panels.county", "analysis.panels.availability"],
     "CITY_CODE": ["analysis.panels.city"],
+    "STATE_CODE": ["analysis.panels.state"],
     "GEOMETRY_CODE": ["analysis.panels.geometry"],
     "DEFINITIONS_CODE": ["analysis.jurisdictions.build"],
 }

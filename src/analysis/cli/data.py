@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from ..core import paths
+from ..panels.units import STATE
 
 
 def fetch(args) -> None:
@@ -77,6 +78,15 @@ def build(args) -> None:
             f"{frame['place'].nunique():,} places, {frame['year'].min()}-{frame['year'].max()}) "
             f"in {time.perf_counter() - started:.1f} s"
         )
+    elif args.product == "state-panel":
+        from ..panels.state import build_state_panel
+
+        frame = build_state_panel()
+        print(
+            f"wrote {paths.relative(STATE.panel_path())} ({len(frame):,} rows, "
+            f"{frame['state'].nunique()} states, {frame['year'].min()}-{frame['year'].max()}) "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
     elif args.product == "counties":
         from ..panels.geometry import build_geometry
 
@@ -122,7 +132,9 @@ def add_parsers(sub) -> None:
     f.set_defaults(run=fetch)
 
     b = sub.add_parser("build", help="build a processed data product from the raw files")
-    b.add_argument("product", choices=["panel", "city-panel", "counties", "definitions"])
+    b.add_argument(
+        "product", choices=["panel", "city-panel", "state-panel", "counties", "definitions"]
+    )
     b.set_defaults(run=build)
 
     s = sub.add_parser("sources", help="list the sources in the registry")

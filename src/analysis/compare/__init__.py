@@ -30,8 +30,10 @@ from .api import (
     permutation,
     raw,
     regression,
+    sdid,
     side_by_side,
     strata,
+    synth,
 )
 from .choices import (
     COVARIATE_SETS,
@@ -88,8 +90,10 @@ __all__ = [
     "permutation",
     "raw",
     "regression",
+    "sdid",
     "side_by_side",
     "specification_curve",
     "strata",
+    "synth",
     "unit_outcomes",
 ]

@@ -13,7 +13,7 @@ units; a 287(g) status Series compares with its cooperating units. `compare` doe
 the same by definition name.
 
 The per-method functions (`raw`, `permutation`, `match`, `regression`, `ipw`,
-`strata`, `did`, `border`, `event_study`) are made from the methods' specs
+`strata`, `did`, `border`, `event_study`, `synth`, `sdid`) are made from the methods' specs
 (analysis.compare.methods): each takes its method's options as keywords, with the
 defaults and help of its options dataclass (`help(match)` lists them).
 
@@ -109,6 +109,8 @@ strata = _function(METHOD_TABLE["strata"])
 did = _function(METHOD_TABLE["did"])
 border = _function(METHOD_TABLE["border"])
 event_study = _function(METHOD_TABLE["event"])
+synth = _function(METHOD_TABLE["synth"])
+sdid = _function(METHOD_TABLE["sdid"])
 
 
 def compare(
@@ -141,8 +143,13 @@ def compare(
         panel = load.load_panel(unit=found)
     status = by_name.definition_status(definition, found)
     other = by_name.comparison_status(definition, comparison, found)
-    if "adoption" in {o.name for o in spec.option_list()} and "adoption" not in options:
+    takes = {o.name for o in spec.option_list()}
+    if "adoption" in takes and "adoption" not in options:
         options["adoption"] = by_name.adoption_years(definition, found)  # a caller's own win
+    if "inference" in takes and options.get("inference") is None:
+        # One state made each law of such a list: the state is the unit of inference.
+        by_state = by_name.state_rows_only(definition)
+        options["inference"] = "placebo_states" if by_state else "cluster"
     return estimate(
         panel, status, method, year, outcomes, other, covariates, details, unit=found, **options
     )

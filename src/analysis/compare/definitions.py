@@ -17,6 +17,7 @@ from ..jurisdictions.tables import (  # noqa: F401  (the catalogue, as the engin
     cooperating_definitions,
     default_cooperating,
     sanctuary_definitions,
+    state_rows_only,
 )
 from ..panels.units import DEFAULT_UNIT, Unit
 from .event import adoption_years as years_from_dates
@@ -45,6 +46,17 @@ def comparison_status(
         raise UnknownChoice("comparison", comparison, valid)
     name = default_cooperating(definition) if comparison == "cooperating" else comparison
     return definition_status(name, unit)
+
+
+def never_listed(unit: str | Unit = DEFAULT_UNIT.name) -> list[str]:
+    """The units no sanctuary definition marks, at any date: every definition's `other`
+    (for states: the states no list names as a whole state)."""
+    never = None
+    for name in sanctuary_definitions():
+        status = definition_status(name, unit)
+        other = set(status.index[status == "other"])
+        never = other if never is None else never & other
+    return sorted(never or ())
 
 
 def adoption_years(name: str, unit: str | Unit = DEFAULT_UNIT.name) -> pd.Series:

@@ -144,6 +144,9 @@ def _data(design: EventDesign, outcome: str, columns: list[str]) -> pd.DataFrame
     city's region indicators by year give each region its own year effects."""
     rows = design.rows
     frame = rows[["unit_id", "year", "cohort", outcome]].rename(columns={outcome: "y"})
+    # Each unit's state, for inference by placebo states (a hand-made panel may lack it).
+    states = rows.get(design.groups.unit.state_column)
+    frame["state_code"] = states.astype(str) if states is not None else ""
     if columns:
         first = rows[rows["year"] == rows["year"].min()].set_index("unit_id")
         if "log_population" in columns:
@@ -292,6 +295,7 @@ def event_rows(
     controls: str = "never",
     within: str | None = None,
     level: float = 0.95,
+    inference: str | None = None,
     covariates: tuple[str, ...] = (),
     covariate_label: str = "none",
     details: list | None = None,
@@ -367,7 +371,7 @@ def event_rows(
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # pyfixest's beta notices, not the reader's concern
             try:
-                estimates, R_rows, coef, vcov, _ = estimator(frame, ref, terms, fe)
+                estimates, R_rows, coef, vcov, fit = estimator(frame, ref, terms, fe)
             except (ValueError, RuntimeError, np.linalg.LinAlgError) as exc:
                 raise EstimationError(f"pyfixest could not fit the model ({exc})") from None
         table = _relative_year_rows(estimates, frame, ref)
@@ -381,6 +385,11 @@ def event_rows(
             post_counts.get(r, 0) for r in post
         )
         average = _lincomb(R_post, coef, vcov)
+        by_state = (
+            placebo_states(frame, ref, terms, fe, average[0], R_post, fit, controls, level)
+            if inference == "placebo_states"
+            else {}
+        )
     except EstimationError as exc:
         return [
             {
@@ -430,6 +439,7 @@ def event_rows(
             }
         )
     low, high, p = interval(average[0], average[1], level, df)
+    placebo_note = by_state.pop("placebo_note", "")
     after = {
         **shared,
         "term": AFTER_AVERAGE,
@@ -442,7 +452,10 @@ def event_rows(
         "ci_high": high,
         "p_value": p,
         "n_sanctuary": n_focal,
+        **by_state,
     }
+    if placebo_note:
+        after["note"] = "; ".join(n for n in (after["note"], placebo_note) if n)
     if details is not None:
         intervals, breakdown, why = robust_intervals(R_rows, post_counts, ref, coef, vcov, level)
         after["breakdown_mbar"] = breakdown
@@ -457,6 +470,146 @@ def base_keys(row: dict) -> dict:
     return {k: row[k] for k in ("unit", "definition", "comparison", "outcome", "controls")}
 
 
+# --- inference by placebo states ------------------------------------------------------
+# When one state made the law, the state is the unit of inference: each donor state's
+# units are given the law in turn (the treated states' units left out), and the share
+# of all the estimates, the real one included, at least as large in absolute value as
+# the real one is its p-value. Errors clustered by state are reported beside it.
+
+MIN_PLACEBO_UNITS = 10  # a donor state needs this many units in the sample
+MAX_PLACEBO_DRAWS = 200  # with several treated states: random draws of donor states
+INFERENCE = (None, "cluster", "placebo_states")
+
+
+class TwoWay:
+    """Least squares with the unit effects swept out (exact, as pyfixest's feols) and the
+    year (or year-in-class) effects and covariate terms projected out, set up once for a
+    sample of unit-years: each Sun-Abraham fit on it then costs one small solve."""
+
+    def __init__(self, frame: pd.DataFrame, terms: list[str], fe: str):
+        self.frame = frame
+        self.codes = pd.factorize(frame["unit"])[0]
+        self.counts = np.bincount(self.codes).astype(float)
+        time = frame["year_in_class"] if fe.endswith("year_in_class") else frame["year"]
+        W = pd.get_dummies(time, drop_first=True, dtype=float).to_numpy()
+        if terms:
+            W = np.column_stack([frame[terms].to_numpy(float), W])
+        U, s, _ = np.linalg.svd(self.sweep(W), full_matrices=False)
+        self.Q = U[:, s > s.max() * 1e-10]  # a basis of what is projected out
+        self.y = self.project(self.sweep(frame["y"].to_numpy(float)))
+
+    def sweep(self, values: np.ndarray) -> np.ndarray:
+        """Each unit's mean subtracted from its rows."""
+        if values.ndim == 1:
+            return values - (np.bincount(self.codes, values) / self.counts)[self.codes]
+        means = (
+            np.column_stack(
+                [
+                    np.bincount(self.codes, values[:, j], self.counts.size)
+                    for j in range(values.shape[1])
+                ]
+            )
+            / self.counts[:, None]
+        )
+        return values - means[self.codes]
+
+    def project(self, values: np.ndarray) -> np.ndarray:
+        return values - self.Q @ (self.Q.T @ values)
+
+    def average(self, cohort: np.ndarray, ref: int) -> float:
+        """The average after adoption of the saturated event study with these cohorts (0:
+        never treated): every cohort x relative-year cell but `ref`, averaged over the
+        treated unit-years after adoption.
+
+        The cells are zero outside the treated units' rows, so the normal equations need
+        only those rows: with D the cells swept by unit, and Q the basis projected out,
+        (D'D - D'QQ'D) b = D'y (y already free of Q)."""
+        years = self.frame["year"].to_numpy()
+        rows = np.flatnonzero(cohort > 0)  # the treated units' rows, all their years
+        rel = years[rows] - cohort[rows]
+        cell = rel != ref
+        cells, which = np.unique(np.column_stack([cohort[rows][cell], rel[cell]]), axis=0,
+                                 return_inverse=True)  # fmt: skip
+        D = np.zeros((len(rows), len(cells)))
+        D[np.flatnonzero(cell), which.ravel()] = 1.0
+        codes = pd.factorize(self.codes[rows])[0]
+        counts = np.bincount(codes).astype(float)
+        means = np.column_stack([np.bincount(codes, D[:, j]) for j in range(D.shape[1])])
+        D -= (means / counts[:, None])[codes]
+        M = self.Q[rows].T @ D
+        beta = np.linalg.lstsq(D.T @ D - M.T @ M, D.T @ self.y[rows], rcond=None)[0]
+        n = np.bincount(which.ravel(), minlength=len(cells)) * (cells[:, 1] >= 0)
+        return float(n @ beta / n.sum())
+
+
+def sun_abraham_average(frame: pd.DataFrame, ref: int, terms: list[str], fe: str) -> float:
+    """The Sun-Abraham event study's average after adoption (the regression of
+    `_saturated`: cohort x relative-year cells against never-treated units, `terms`, year
+    or year-in-class effects), by least squares: fast enough to refit per placebo."""
+    return TwoWay(frame, terms, fe).average(frame["cohort"].to_numpy(), ref)
+
+
+def placebo_states(frame, ref, terms, fe, real, R_post, fit, controls, level) -> dict:
+    """The placebo-state p-value of the average after adoption, and its errors clustered
+    by state, as result columns."""
+    terms = [t.strip() for t in terms.split("+")] if terms else []
+    if (frame["state_code"] == "").any():
+        raise EstimationError(
+            "inference by placebo states needs each unit's state: the panel has no "
+            "state column"
+        )
+    treated_states = sorted(frame.loc[frame["treated_unit"], "state_code"].unique())
+    controls_only = frame[~frame["treated_unit"]]
+    sizes = controls_only.groupby("state_code")["unit_id"].nunique()
+    donors = sorted(sizes.index[sizes >= MIN_PLACEBO_UNITS])
+    found = {
+        "inference": "placebo_states",
+        "treated_states": ",".join(treated_states),
+        "n_placebo_states": len(donors),
+    }
+    if controls != "never":
+        found["placebo_note"] = (
+            "placebo-state p-value not computed: it refits the Sun-Abraham estimator "
+            "(controls never)"
+        )
+        return found
+    cohorts = frame.loc[frame["treated_unit"]].groupby("state_code")["cohort"].first()
+    rng = np.random.default_rng(0)
+    if len(cohorts) == 1:
+        draws = [dict(zip([d], cohorts.to_numpy())) for d in donors]
+    else:
+        draws = [
+            dict(zip(rng.choice(donors, len(cohorts), replace=False), cohorts.to_numpy()))
+            for _ in range(MAX_PLACEBO_DRAWS)
+        ]
+    sample = TwoWay(controls_only, terms, fe)  # the same units in every draw
+    index, states = pd.factorize(controls_only["state_code"])
+    estimates = []
+    for draw in draws:
+        year_of_state = np.array([draw.get(state, 0) for state in states], dtype=int)
+        estimates.append(sample.average(year_of_state[index], ref))
+    estimates = np.array(estimates)
+    found["placebo_p"] = float((1 + np.sum(np.abs(estimates) >= abs(real))) / (1 + len(estimates)))
+    found["n_placebos"] = len(estimates)
+    # Errors clustered by state, for comparison: few treated clusters make them too small.
+    n_states = frame["state_code"].nunique()
+    vcov = np.asarray(fit.vcov({"CRV1": "state_code"})._vcov)
+    se = float(np.sqrt(R_post @ vcov @ R_post))
+    low, high, p = interval(real, se, level, n_states - 1)
+    found.update(
+        std_error_state=se, ci_low_state=low, ci_high_state=high, p_value_state=p,
+        n_states=n_states,
+    )  # fmt: skip
+    found["placebo_note"] = (
+        f"placebo states: {len(donors)} donor states with {MIN_PLACEBO_UNITS} or more units "
+        f"each given the law in turn ({len(estimates)} estimates); errors clustered by state "
+        f"({n_states} clusters, {len(treated_states)} treated) are shown beside it but are "
+        "unreliable with so few treated clusters (Conley and Taber 2011; MacKinnon and Webb "
+        "2017)"
+    )
+    return found
+
+
 @dataclass(frozen=True)
 class EventOptions:
     controls: str = option(
@@ -469,6 +622,12 @@ class EventOptions:
         None, "year effects within NCHS urban-rural classes (nchs)", choices=WITHIN
     )
     level: float = level_option()
+    inference: str | None = option(
+        None,
+        "cluster (errors clustered by unit) or placebo_states (each donor state's units "
+        "given the law in turn; the default for a definition whose rows are states)",
+        choices=INFERENCE,
+    )
     adoption: object = option(
         None, "each focal unit's adoption year (a Series)", command_line=False, design=True
     )

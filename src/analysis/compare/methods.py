@@ -18,10 +18,11 @@ from .event import EVENT
 from .matching import MATCH
 from .spec import MethodSpec
 from .strata import STRATA
+from .synth import SDID, SYNTH
 
 METHOD_TABLE: dict[str, MethodSpec] = {
     spec.name: spec
-    for spec in [RAW, PERMUTATION, MATCH, REGRESSION, IPW, STRATA, DID, BORDER, EVENT]
+    for spec in [RAW, PERMUTATION, MATCH, REGRESSION, IPW, STRATA, DID, BORDER, EVENT, SYNTH, SDID]
 }
 
 METHODS: dict[str, str] = {name: m.description for name, m in METHOD_TABLE.items()}

@@ -91,8 +91,8 @@ def outside_states(
     """The definition's marked units (not `other`) outside `states`."""
     if not states:
         return set()
-    state_of = panel.drop_duplicates(unit.key).set_index(unit.key)[unit.state_column]
-    state_of.index = state_of.index.astype(str)
+    first = panel.drop_duplicates(unit.key)  # the key may be the state itself (states)
+    state_of = pd.Series(first[unit.state_column].to_numpy(), index=first[unit.key].astype(str))
     marked = status.index[status != "other"].astype(str)
     unknown = sorted(set(states) - set(state_of.unique()))
     if unknown:

@@ -28,6 +28,7 @@ from ..core.errors import ValidationError
 from ..names import gazetteer
 from ..names.places import Placer
 from ..panels.load import city_panel_path, load_panel
+from ..panels.units import STATE
 from ..readers.places import read_place_counties
 from ..sources.buildlog import BuildLog, FileAccount
 from . import user_lists
@@ -37,6 +38,7 @@ from .definitions import (
     check_table,
     classify,
     classify_places,
+    classify_states,
     definitions_file,
     load_definitions,
 )
@@ -61,6 +63,7 @@ class Built:
     seconds: float
     warnings: list[str] = field(default_factory=list)  # for the person running the build
     city_definitions: pd.DataFrame | None = None  # when the city panel is built
+    state_definitions: pd.DataFrame | None = None
 
 
 def build_definitions(
@@ -118,13 +121,15 @@ def build_definitions(
     if cities is not None:
         _name_places(resolved, log, gaz)
         city_table = classify_places(resolved, specs, cities)
+    state_table = classify_states(resolved, specs, gaz.universe)
     warnings = [f"{a.path}: {note}" for a in accounts.values() for note in a.notes]
     warnings += user_lists.unresolved_warnings(resolved, files)
     seconds = time.perf_counter() - started
     if write:
         write_parquet(resolution_path(), resolved)
         write_parquet(definitions_path(), table)
-        outputs = [resolution_path(), definitions_path()]
+        write_parquet(STATE.definitions_path(), state_table)
+        outputs = [resolution_path(), definitions_path(), STATE.definitions_path()]
         if city_table is not None:
             write_parquet(city_definitions_path(), city_table)
             outputs.append(city_definitions_path())
@@ -153,11 +158,15 @@ def build_definitions(
                 for r in resolved[resolved["kind"] == "city"].itertuples()
                 if not set(r.places) & cities
             ]
+        marked = state_table[state_table["status"] != OTHER]
+        doc["state_definitions"] = {
+            d: sorted(part["state"]) for d, part in marked.groupby("definition")
+        }
         doc["user_lists"] = [
             _user_list_entry(d, accounts[d.sources[0]], resolved, closest) for d in own
         ]
         write_json(log_path(), doc)
-    return Built(table, resolved, seconds, warnings, city_table)
+    return Built(table, resolved, seconds, warnings, city_table, state_table)
 
 
 def _city_universe() -> pd.DataFrame | None:

@@ -21,6 +21,7 @@ import pandas as pd
 
 from ..core import paths
 from ..core.errors import SourceFormatError, ValidationError
+from ..geo.regions import STATE_FIPS
 from .readers import KINDS, LISTS
 from .resolve import METHODS
 
@@ -410,3 +411,63 @@ def classify_places(
         )
     table = pd.concat(frames, ignore_index=True)
     return table.astype({c: "string" for c in table.columns})
+
+
+def classify_states(
+    resolved: pd.DataFrame, definitions: list[Definition], counties: pd.Index
+) -> pd.DataFrame:
+    """One row per state (the 50 and DC) and definition: state, definition, status,
+    reason, enacted.
+
+    A definition marks a state as a whole when a row that speaks for it (its sources,
+    kinds and year) names every county of the state: a state law, a statewide jail
+    policy, a state on the DOJ's or DHS's list, the District of Columbia however named.
+    A state with only some of its counties or cities listed is `other` in this reading.
+    `enacted` is the earliest date of those rows. `counties`: every county's FIPS.
+    """
+    by_state = pd.Series(counties, index=counties).groupby(lambda f: f[:2]).agg(frozenset)
+    postal = {fips: code for code, fips in STATE_FIPS.items()}
+    rows = resolved[resolved["method"] != "unresolved"].copy()
+    whole = rows["fips"].map(lambda codes: _whole_state(codes, by_state))
+    rows = rows.assign(whole_state=whole.map(lambda f: postal.get(f) if f else None))
+    rows = rows.dropna(subset=["whole_state"])
+    rows["label"] = rows["source"] + " " + rows["location"] + " " + rows["raw"].map(repr)
+    universe = pd.Index(sorted(STATE_FIPS))
+    frames = []
+    for definition in definitions:
+        part = rows[definition.marks_rows(rows)]
+        part = part.assign(date=part["date"].where(part["date"].astype(str).str.len() > 0))
+        grouped = part.groupby("whole_state").agg(
+            reason=("label", lambda s: "listed as a whole state: " + "; ".join(dict.fromkeys(s))),
+            enacted=("date", "min"),
+        )
+        status = pd.Series(OTHER, index=universe, dtype=object)
+        status[grouped.index] = definition.status
+        reason = pd.Series(
+            f"no row of {', '.join(definition.sources)} names the whole state",
+            index=universe,
+            dtype=object,
+        )
+        reason[grouped.index] = grouped["reason"]
+        frames.append(
+            pd.DataFrame(
+                {
+                    "state": universe.to_numpy(),
+                    "definition": definition.id,
+                    "status": status.to_numpy(),
+                    "reason": reason.to_numpy(),
+                    "enacted": grouped["enacted"].reindex(universe).to_numpy(),
+                }
+            )
+        )
+    table = pd.concat(frames, ignore_index=True)
+    return table.astype({c: "string" for c in table.columns})
+
+
+def _whole_state(codes, by_state: pd.Series) -> str | None:
+    """The state FIPS of a row whose counties are every county of one state, else None."""
+    codes = frozenset(codes if codes is not None else ())
+    if not codes:
+        return None
+    state = next(iter(codes))[:2]
+    return state if by_state.get(state) == codes else None

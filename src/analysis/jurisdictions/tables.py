@@ -309,3 +309,13 @@ def default_cooperating(definition: str) -> str:
     if year is None:
         return candidates[0]
     return min(candidates, key=lambda c: (abs((_year(c) or 0) - year), c))
+
+
+def state_rows_only(name: str) -> bool:
+    """Whether every row a definition counts names a whole state (a list of state laws):
+    one state made each policy, so the state is the unit of inference."""
+    (definition,) = _definitions([name])
+    rows = _read(resolution_path())
+    rows = rows[rows["source"].isin(definition.sources)]
+    counted = rows[definition.counts(rows)]
+    return bool(len(counted)) and bool((counted["method"] == "state").all())

@@ -1,5 +1,5 @@
-"""The units the comparisons run on, in one registry: counties and cities (Census
-places). Everything above the panels takes a `Unit` from here, resolved once at the
+"""The units the comparisons run on, in one registry: counties, cities (Census places)
+and states. Everything above the panels takes a `Unit` from here, resolved once at the
 edge (the API and the command line), so no method has a second copy for a unit and
 nothing below asks a unit's name.
 
@@ -29,6 +29,7 @@ from pathlib import Path
 
 from ..core import paths
 from ..core.errors import AnalysisError, OutcomeUnavailable, UnknownChoice
+from . import state_schema
 from . import years as source_years
 from .city_schema import CITY_COLUMNS, CITY_YEARS
 from .county_schema import COLUMNS
@@ -45,6 +46,10 @@ OUTCOMES: dict[str, str] = {
     "the same value whatever the year)",
     "violent_no_rape_per_10k": "murder, robbery and aggravated assault per 10,000 residents: "
     "violent crime without rape, whose definition changed in 2013",
+    "unemployment_rate": "unemployment rate, annual average, percent (LAUS; the state panel's "
+    "name for unemployment_pct)",
+    "median_income": "median household income, current US dollars (SAIPE; the state panel's "
+    "name for median_household_income)",
 }
 CRIME_OUTCOMES = (
     "total_crime_per_10k",
@@ -72,6 +77,9 @@ COVARIATES: dict[str, str] = {
     "region_midwest": "1 for a city in the Census Midwest region (Northeast the reference)",
     "region_south": "1 for a city in the Census South region",
     "region_west": "1 for a city in the Census West region",
+    "unemployment_rate": "unemployment rate, percent (LAUS; states)",
+    "poverty_pct": "share of people in poverty, percent (SAIPE)",
+    "median_income": "median household income, US dollars (SAIPE; states)",
 }
 
 COVARIATE_SETS: dict[str, tuple[str, ...]] = {
@@ -92,6 +100,8 @@ COVARIATE_SETS: dict[str, tuple[str, ...]] = {
         "nchs_urban_rural_2013",
         "trump_share_2016",
     ),
+    # For states: the economy (a synthetic control's predictors beside the outcome's years).
+    "state economy": ("unemployment_rate", "poverty_pct", "median_income"),
     # For cities: the city's own size and region, and its county's make-up and politics.
     "city": (
         "log_population",
@@ -110,6 +120,7 @@ CROSS_SECTION = "cross-section"  # one year's comparison of many units
 PANEL = "panel"  # a panel of many units over years (difference-in-differences, event study)
 COVERAGE_CUT = "coverage cut"  # the county crime files' coverage indicator
 BORDER_PAIRS = "border pairs"  # units whose boundaries touch
+SYNTHETIC_CONTROL = "synthetic control"  # a few treated units, each against its donors
 
 
 @dataclass(frozen=True)
@@ -200,7 +211,15 @@ COUNTY = Unit(
     definitions_file="definitions.parquet",
     columns=COLUMNS,
     years=tuple(source_years.YEARS),
-    outcomes=tuple(o for o in OUTCOMES if o != "violent_no_rape_per_10k"),
+    outcomes=(
+        "total_crime_per_10k",
+        "violent_per_10k",
+        "property_per_10k",
+        "poverty_pct",
+        "unemployment_pct",
+        "median_household_income",
+        "labor_force_participation_pct",
+    ),
     years_of=_county_years,
     covariate_sets=("cap", "demographic", "political"),
     files_for=source_years.files_for,
@@ -233,7 +252,40 @@ CITY = Unit(
     "definition's broad reading; each page says which reading it uses.",
 )
 
-UNITS: dict[str, Unit] = {u.name: u for u in (COUNTY, CITY)}
+STATE = Unit(
+    name="state",
+    key="state",
+    singular="state",
+    plural="states",
+    panel_file="state_panel.parquet",
+    definitions_file="state_definitions.parquet",
+    columns=state_schema.STATE_COLUMNS,
+    years=tuple(state_schema.STATE_YEARS),
+    outcomes=(
+        "violent_no_rape_per_10k",
+        "violent_per_10k",
+        "property_per_10k",
+        "total_crime_per_10k",
+        "unemployment_rate",
+        "poverty_pct",
+        "median_income",
+    ),
+    years_of=state_schema.outcome_years,
+    covariate_sets=("state economy",),
+    files_for=state_schema.files_for,
+    supports=frozenset({SYNTHETIC_CONTROL}),
+    state_column="state",
+    about="What the FBI's state estimates measure: offences known to police across a "
+    "whole state, with the FBI's estimates for the agencies that did not report. Rape "
+    "counts its broader, revised definition from 2013, so violent crime without rape is "
+    "the series comparable across the change. 2021 was the first year of NIBRS-only "
+    "reporting, with estimates resting on agencies covering about 65 % of the "
+    "population: it is marked, and the default window stops in 2019. A state law covers "
+    "every county and city of its state; one state made each law, so each is judged as "
+    "one state against the others.",
+)
+
+UNITS: dict[str, Unit] = {u.name: u for u in (COUNTY, CITY, STATE)}
 DEFAULT_UNIT = COUNTY
 
 

@@ -30,8 +30,9 @@ from .laus import rate_from_counts
 from .saipe import pooled_poverty_rate
 
 
-def _table(path: Path, account: FileAccount) -> pd.DataFrame:
-    """The sheet under its FIPS_Code header row, county rows only."""
+def _table(path: Path, account: FileAccount, states: bool = False) -> pd.DataFrame:
+    """The sheet under its FIPS_Code header row, county rows only (or, with `states`,
+    the state rows only: county code 000, the national row set aside)."""
     sheet = read_sheet(path)
     starts = sheet.index[sheet[0].fillna("").str.strip().eq("FIPS_Code")]
     if len(starts) == 0:
@@ -45,9 +46,13 @@ def _table(path: Path, account: FileAccount) -> pd.DataFrame:
     raw = account.drop(
         raw, ~raw["fips"].str.fullmatch(r"\d{5}"), "blank or note row (no FIPS code)", key="_row"
     )
-    raw = account.drop(
-        raw, raw["fips"].str.endswith("000"), "national or state total (county code 000)"
-    )
+    total = raw["fips"].str.endswith("000")
+    if states:
+        raw = account.drop(raw, ~total, "a county row (the state panel reads states)",
+                           list_rows=False)  # fmt: skip
+        raw = account.drop(raw, raw["fips"] == "00000", "national total (FIPS 00000)")
+    else:
+        raw = account.drop(raw, total, "national or state total (county code 000)")
     return drop_territories(raw.assign(state=raw["fips"].str[:2]), account, "state")
 
 
@@ -109,3 +114,55 @@ def _only_filled(frame: pd.DataFrame, account: FileAccount, year: int) -> pd.Dat
         values.isna().all(axis=1),
         f"no value for {year} (an area of another year's geography, or suppressed)",
     )
+
+
+# --- state rows, for the state panel ------------------------------------------------
+
+
+def read_state_unemployment(path: Path, account: FileAccount, years) -> pd.DataFrame:
+    """State FIPS, year, unemployment_rate: the state rows' LAUS rates for `years`."""
+    raw = _table(path, account, states=True)
+    columns = [f"Unemployment_rate_{y}" for y in years]
+    require_columns(raw, columns, path)
+    frame = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "state_fips": raw["state"],
+                    "year": y,
+                    "unemployment_rate": numeric(raw, f"Unemployment_rate_{y}", path).round(1),
+                }
+            )
+            for y in years
+        ],
+        ignore_index=True,
+    )
+    account.keep(raw)
+    return frame
+
+
+def read_state_poverty(path: Path, account: FileAccount, year: int) -> pd.DataFrame:
+    """State FIPS, year, poverty_pct, median_income from the state rows."""
+    raw = _table(path, account, states=True)
+    wanted = [f"PCTPOVALL_{year}", f"MEDHHINC_{year}"]
+    require_columns(raw, wanted, path)
+    frame = pd.DataFrame(
+        {
+            "state_fips": raw["state"],
+            "year": year,
+            "poverty_pct": numeric(raw, wanted[0], path).round(1),
+            "median_income": numeric(raw, wanted[1], path),
+        }
+    )
+    return account.keep(frame)
+
+
+def read_state_income(path: Path, account: FileAccount, year: int) -> pd.DataFrame:
+    """State FIPS, year, median_income from the state rows."""
+    raw = _table(path, account, states=True)
+    column = f"Median_Household_Income_{year}"
+    require_columns(raw, [column], path)
+    frame = pd.DataFrame(
+        {"state_fips": raw["state"], "year": year, "median_income": numeric(raw, column, path)}
+    )
+    return account.keep(frame)

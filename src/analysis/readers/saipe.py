@@ -43,7 +43,8 @@ def _key(label: object) -> str:
     return key.removesuffix("code")
 
 
-def read_year(path: Path, account: FileAccount, year: int) -> pd.DataFrame:
+def _rows(path: Path, account: FileAccount) -> pd.DataFrame:
+    """The table under its 'State FIPS' header, every national, state and county row."""
     sheet = read_sheet(path)
     starts = sheet.index[sheet[0].fillna("").str.strip().str.startswith("State FIPS")]
     if len(starts) == 0:
@@ -56,12 +57,16 @@ def read_year(path: Path, account: FileAccount, year: int) -> pd.DataFrame:
     account.read(raw)
     require_columns(raw, WANTED, path)
     frame = raw.rename(columns=WANTED)
-    frame = account.drop(
+    return account.drop(
         frame,
         ~frame["state"].fillna("").str.fullmatch(r"\d{2}"),
         "note or blank line below the table",
         key="_row",
     )
+
+
+def read_year(path: Path, account: FileAccount, year: int) -> pd.DataFrame:
+    frame = _rows(path, account)
     county = numeric(frame, "county", path, required=True)
     frame = account.drop(frame, county == 0, "national or state total (county code 0)", key="state")
     frame = pd.DataFrame(
@@ -85,6 +90,27 @@ def read_year(path: Path, account: FileAccount, year: int) -> pd.DataFrame:
         },
     )
     return account.keep(frame).drop(columns="poverty_count")
+
+
+def read_states(path: Path, account: FileAccount, year: int) -> pd.DataFrame:
+    """The state rows (county code 0): state FIPS, year, poverty_pct, median_income."""
+    frame = _rows(path, account)
+    county = numeric(frame, "county", path, required=True)
+    frame = account.drop(frame, county != 0, "a county row (the state panel reads states)",
+                         list_rows=False)  # fmt: skip
+    frame = account.drop(frame, frame["state"] == "00", "national total (state code 00)",
+                         key="state")  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "state_fips": frame["state"],
+            "year": year,
+            "poverty_pct": numeric(frame, "poverty_pct", path, missing_tokens=SUPPRESSED),
+            "median_income": numeric(
+                frame, "median_household_income", path, missing_tokens=SUPPRESSED
+            ),
+        }
+    )
+    return account.keep(frame)
 
 
 def pooled_poverty_rate(new: pd.Series, old: pd.Series) -> float:
