@@ -96,3 +96,36 @@ def test_border_says_a_year_or_a_change():
         row(n_pairs=507, year=math.nan, years_before="2013", years_after="2016")
     )
     assert "the change in" in change and "from 2013 to 2016" in change
+
+
+def event_table(placebo_p: float) -> pd.DataFrame:
+    """An event study's rows as event_rows writes them: the reference year and the
+    average after adoption, whose interval excludes zero."""
+    shared = {
+        "outcome": "total_crime_per_10k",
+        "unit": "city",
+        "pretrend_p_value": 0.4,
+        "level_gap_at_reference": 30.0,
+        "reference_relative_year": -1,
+        "note": "",
+        "n_focal": 356,
+        "n_comparison": 1379,
+    }
+    after = {"term": "after (average)", "estimate": 5.2, "ci_low": 0.4, "ci_high": 10.0}
+    return pd.DataFrame(
+        [
+            {**shared, "term": "reference", "estimate": 0.0, "ci_low": 0.0, "ci_high": 0.0},
+            {**shared, **after, "placebo_p": placebo_p, "breakdown_mbar": 0.03},
+        ]
+    )
+
+
+def test_a_change_placebo_states_show_to_be_ordinary_neither_rose_nor_fell():
+    said = findings.event_summary(event_table(placebo_p=0.72))["verdict"].iloc[0]
+    assert "rose" not in said and "fell" not in said and "breakdown" not in said
+    assert "placebo-state p = 0.72" in said
+
+
+def test_a_change_beyond_the_placebo_states_is_said_to_rise():
+    said = findings.event_summary(event_table(placebo_p=0.04))["verdict"].iloc[0]
+    assert "rose by a further 5.2" in said and "placebo-state p = 0.04" in said

@@ -555,8 +555,7 @@ def placebo_states(frame, ref, terms, fe, real, R_post, fit, controls, level) ->
     terms = [t.strip() for t in terms.split("+")] if terms else []
     if (frame["state_code"] == "").any():
         raise EstimationError(
-            "inference by placebo states needs each unit's state: the panel has no "
-            "state column"
+            "inference by placebo states needs each unit's state: the panel has no state column"
         )
     treated_states = sorted(frame.loc[frame["treated_unit"], "state_code"].unique())
     controls_only = frame[~frame["treated_unit"]]

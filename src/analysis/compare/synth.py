@@ -264,7 +264,7 @@ def synth_rows(
             real = fit_synthetic_control(table, state, donors, adoption, cov)
             key = (outcome, adoption, donors, covariates)
             if key not in design.memo:  # laws of the same year share their placebos
-                design.memo[key] = _placebos(table, donors, adoption, cov)
+                design.memo[key] = placebo_fits(table, donors, adoption, cov)
             placebos = design.memo[key]
             ratios = [p.ratio for p in placebos.values()]
             placebo_p = (1 + sum(r >= real.ratio for r in ratios)) / (1 + len(ratios))
@@ -305,7 +305,7 @@ def synth_rows(
     return rows
 
 
-def _placebos(table, donors, adoption, covariates) -> dict[str, Fit]:
+def placebo_fits(table, donors, adoption, covariates) -> dict[str, Fit]:
     """Each donor treated in `adoption` in turn, the other donors its donors: the fits
     depend on the donors, the outcome and the year, not on the treated state."""
     fits = {}

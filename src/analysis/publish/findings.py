@@ -22,6 +22,9 @@ from ..panels.units import DEFAULT_UNIT
 from ..panels.units import unit as lookup_unit
 from . import labels
 
+# Above this placebo-state p-value a change is not called a rise or a fall.
+PLACEBO_LEVEL = 0.10
+
 
 def event_summary(table: pd.DataFrame, level: float = 0.05) -> pd.DataFrame:
     """One row per outcome (and specification): the gap in the reference year, the
@@ -63,7 +66,24 @@ def event_summary(table: pd.DataFrame, level: float = 0.05) -> pd.DataFrame:
             f"95 % interval {labels.signed(after['ci_low'], 2, outcome)} to "
             f"{labels.signed(after['ci_high'], 2, outcome)}"
         )
-        if after["ci_low"] <= 0 <= after["ci_high"]:
+        placebo = after.get("placebo_p", np.nan)
+        if pd.notna(placebo):
+            # One state made the law: the placebo states, not the interval, say whether the
+            # change is out of the ordinary.
+            said = f"placebo-state p = {placebo:.2f}"
+            if placebo > PLACEBO_LEVEL:
+                sentences.append(
+                    f"after adoption it changed by {labels.signed(after['estimate'], 2, outcome)}"
+                    f", no more than other states given the law in its place ({said}: "
+                    f"{placebo:.0%} of the estimates are at least as large)"
+                )
+            else:
+                way = "fell" if after["estimate"] < 0 else "rose"
+                sentences.append(
+                    f"after adoption it {way} by a further {_amount(after['estimate'], outcome)} "
+                    f"relative to the controls, more than in all but a few placebo states ({said})"
+                )
+        elif after["ci_low"] <= 0 <= after["ci_high"]:
             sentences.append(
                 "after adoption it did not clearly change "
                 f"({labels.signed(after['estimate'], 2, outcome)}, {bounds})"
@@ -74,7 +94,9 @@ def event_summary(table: pd.DataFrame, level: float = 0.05) -> pd.DataFrame:
                 f"after adoption it {way} by a further {_amount(after['estimate'], outcome)} "
                 f"relative to the controls ({bounds})"
             )
-        survives = breakdown(after)
+        # A change the placebo states show to be ordinary has nothing to survive.
+        ordinary = pd.notna(after.get("placebo_p", np.nan)) and after["placebo_p"] > PLACEBO_LEVEL
+        survives = "" if ordinary else breakdown(after)
         if survives:
             sentences.append(survives)
         rows.append(
@@ -89,6 +111,7 @@ def event_summary(table: pd.DataFrame, level: float = 0.05) -> pd.DataFrame:
                 "n_focal": after["n_focal"],
                 "n_comparison": after["n_comparison"],
                 "breakdown_mbar": after.get("breakdown_mbar", np.nan),
+                "placebo_p": after.get("placebo_p", np.nan),
                 "verdict": "; ".join(sentences),
             }
         )

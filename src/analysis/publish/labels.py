@@ -40,6 +40,8 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "region_midwest": ("Midwest", "1 for the Census Midwest region"),
     "region_south": ("South", "1 for the Census South region"),
     "region_west": ("West", "1 for the Census West region"),
+    "unemployment_rate": ("Unemployment", "% of the labour force"),
+    "median_income": ("Median household income", "US dollars"),
 }
 
 METHODS: dict[str, str] = {
@@ -200,6 +202,44 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "agency": ("Agency", "the agency as the FBI's table names it"),
     "reason": ("Reason", "why the row was left out"),
     "Mbar": ("M", "post-adoption violations up to M times the largest pre-adoption one"),
+    "placebo_p": (
+        "Placebo-state p",
+        "share of the estimates, the real one and each placebo state's, at least as large "
+        "(in absolute value; synthetic control: in post/pre RMSPE ratio) as the real one",
+    ),
+    "n_placebos": ("Placebos", "placebo estimates behind placebo_p"),
+    "n_placebo_states": ("Placebo states", "donor states with enough units to be placebos"),
+    "inference": ("Inference", "cluster: errors clustered by unit; placebo_states"),
+    "treated_states": ("Treated states", "the states whose law is studied"),
+    "std_error_state": (
+        "Std. error, by state",
+        "errors clustered by state (few treated clusters make them too small)",
+    ),
+    "ci_low_state": ("95 % CI by state, low", "interval with errors clustered by state"),
+    "ci_high_state": ("95 % CI by state, high", "interval with errors clustered by state"),
+    "p_value_state": ("p-value, by state", "p-value with errors clustered by state"),
+    "n_states": ("States", "states in the sample (clusters)"),
+    "window": ("Window", "the calendar years studied"),
+    "treated_state": ("State", "the state whose law is studied"),
+    "adoption_year": ("Law in effect", "the calendar year the law took effect (year 0)"),
+    "n_donors": ("Donor states", "states the synthetic state is made of"),
+    "pre_rmspe": (
+        "Fit before (RMSPE)",
+        "root mean squared gap before adoption, in the outcome's unit",
+    ),
+    "post_rmspe": ("Gap after (RMSPE)", "root mean squared gap after adoption"),
+    "rmspe_ratio": ("RMSPE ratio", "gap after over fit before: the placebo test's statistic"),
+    "donor_weights": ("Weights", "the donor states and their weights"),
+    "in_time_year": ("In-time placebo year", "the law moved this many years earlier"),
+    "in_time_gap": ("In-time placebo gap", "mean gap between the moved law and the real one"),
+    "loo_low": ("Leave-one-out, low", "lowest estimate with one donor left out"),
+    "loo_high": ("Leave-one-out, high", "highest estimate with one donor left out"),
+    "n_loo": ("Donors left out", "donors with weight, each left out in turn"),
+    "role": ("Role", "treated, placebo or weight"),
+    "synthetic": ("Synthetic", "the synthetic control's value"),
+    "gap": ("Gap", "the state minus its synthetic control"),
+    "value": ("Value", "the state's own value"),
+    "weight": ("Weight", "a donor's weight in the synthetic control"),
     "lb": ("Robust interval, low", "lower end of the robust 95 % interval"),
     "ub": ("Robust interval, high", "upper end of the robust 95 % interval"),
 }
