@@ -26,12 +26,14 @@ earlier, the synthetic control fitted on the years before that: a gap there is n
 law's) and leave-one-out (each donor with positive weight dropped in turn).
 
 Synthetic difference-in-differences (`method="sdid"`): diff-diff's SyntheticDiD, unit
-and time weights with the package's regularisation (as R's synthdid), placebo variance
-(Arkhangelsky et al.'s Algorithm 4, `n_placebo` draws, `seed`). Laws that took effect
-in different years are estimated cohort by cohort, each cohort's states against the
-donors, and averaged with weights proportional to their treated state-years, as the
-paper averages; each cohort's row is kept. `placebo_p` is the package's placebo
-p-value.
+and time weights with the package's regularisation (as R's synthdid), and the placebo
+variance of Arkhangelsky et al.'s Algorithm 4 with every donor placebo once (the exact
+variance, with no random draw; `n_placebo` and `seed` serve a design with several
+treated units at once). Each treated state is estimated on its own against the donors,
+a cohort of one (the finest form of the paper's cohort-by-cohort estimate), and with
+several states their estimates are averaged, weighted by their years after adoption;
+each state's row is kept. `placebo_p`: the share of placebo estimates, the real one included, at
+least as large in absolute value.
 """
 
 from __future__ import annotations
@@ -385,16 +387,20 @@ def _covariate_means(design: StateDesign, covariates: tuple[str, ...]) -> pd.Dat
 # --- synthetic difference-in-differences ---------------------------------------------
 
 
-def fit_sdid(
-    table: pd.DataFrame,
-    treated: list[str],
-    post: list[int],
-    n_placebo: int = 200,
-    seed: int = 0,
-    level: float = 0.95,
-):
-    """diff-diff's synthetic difference-in-differences of the `treated` rows of `table`
-    (units by years) against the others, treated in the `post` years."""
+@dataclass
+class SdidFit:
+    estimate: float
+    std_error: float
+    placebo_p: float
+    pre_rmspe: float
+    n_placebos: int
+    draws: str  # how the placebo variance was drawn
+
+
+def _sdid_point(table: pd.DataFrame, treated: list[str], post: list[int]):
+    """diff-diff's synthetic DiD of the `treated` rows of `table` (units by years) against
+    the others, treated in the `post` years: its estimate and fit (the package's own
+    variance, from two draws here, is not used)."""
     from diff_diff import SyntheticDiD
 
     frame = table.stack().rename("y").reset_index()
@@ -404,9 +410,59 @@ def fit_sdid(
     frame["ever"] = frame["name"].isin(treated).astype(int)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the package's notes on its own conventions
-        return SyntheticDiD(
-            variance_method="placebo", n_bootstrap=n_placebo, seed=seed, alpha=1 - level
-        ).fit(frame, outcome="y", treatment="ever", unit="unit", time="year", post_periods=post)
+        return SyntheticDiD(variance_method="placebo", n_bootstrap=2, seed=0).fit(
+            frame, outcome="y", treatment="ever", unit="unit", time="year", post_periods=post
+        )
+
+
+def fit_sdid(
+    table: pd.DataFrame,
+    treated: list[str],
+    post: list[int],
+    n_placebo: int = 200,
+    seed: int = 0,
+    memo: dict | None = None,
+    memo_key: object = None,
+) -> SdidFit:
+    """The synthetic DiD of the `treated` rows of `table` against the others, with the
+    placebo variance of Arkhangelsky et al. (2021, Algorithm 4): the estimate refitted with
+    controls in the treated rows' place. With one treated row every control is placebo
+    once (the exact variance, no random draw); with several, diff-diff draws `n_placebo`
+    of them (`seed`). `memo` keeps the exact placebo estimates, which depend on the
+    controls, the years and the outcome (`memo_key` names it), not on the treated row."""
+    from diff_diff import SyntheticDiD
+
+    controls = [u for u in table.index if u not in treated]
+    if len(treated) == 1:
+        real = _sdid_point(table, treated, post)
+        key = (
+            tuple(controls),
+            tuple(post),
+            tuple(table.columns),
+            float(table.loc[controls].sum().sum()),
+        )
+        if memo is None or key not in memo:
+            placebos = np.array([_sdid_point(table.loc[controls], [c], post).att for c in controls])
+            if memo is not None:
+                memo[key] = placebos
+        placebos = memo[key] if memo is not None else placebos
+        se = float(np.sqrt(np.mean((placebos - placebos.mean()) ** 2)))
+        p = float((1 + np.sum(np.abs(placebos) >= abs(real.att))) / (1 + len(placebos)))
+        return SdidFit(float(real.att), se, p, float(real.pre_treatment_fit), len(placebos),
+                       f"every control once ({len(placebos)} placebos)")  # fmt: skip
+    frame = table.stack().rename("y").reset_index()
+    frame.columns = ["name", "year", "y"]
+    codes = {s: i for i, s in enumerate(table.index)}
+    frame["unit"] = frame["name"].map(codes)
+    frame["ever"] = frame["name"].isin(treated).astype(int)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = SyntheticDiD(variance_method="placebo", n_bootstrap=n_placebo, seed=seed).fit(
+            frame, outcome="y", treatment="ever", unit="unit", time="year", post_periods=post
+        )
+    return SdidFit(float(result.att), float(result.se), float(result.p_value),
+                   float(result.pre_treatment_fit), n_placebo,
+                   f"{n_placebo} random draws, seed {seed} (diff-diff)")  # fmt: skip
 
 
 def sdid_rows(
@@ -418,7 +474,8 @@ def sdid_rows(
     covariates: tuple[str, ...] = (),
     covariate_label: str = "none",
 ) -> list[dict]:
-    """One row per adoption cohort, and with several cohorts their average."""
+    """One row per treated state (each its own cohort against the donors), and with
+    several states their average."""
     table = design.outcome_table(outcome)
     donors, incomplete = _complete(table, design.donors)
     notes = list(design.notes)
@@ -427,46 +484,45 @@ def sdid_rows(
             f"{len(incomplete)} donor {design.groups.unit.plural} without {outcome} in every "
             f"year of the window left out: {', '.join(incomplete)}"
         )
-    cohorts: dict[int, list[str]] = {}
-    for state, adoption in sorted(design.treated.items()):
-        cohorts.setdefault(adoption, []).append(state)
     rows, parts = [], []
-    for adoption, states in sorted(cohorts.items()):
+    for state, adoption in sorted(design.treated.items()):
         post = [y for y in design.years if y >= adoption]
         base = {
             **_base(design, outcome, "sdid", covariate_label),
             "estimand": "synthetic difference-in-differences: the change after adoption, "
             "treated minus synthetic, relative to the weighted years before",
-            "treated_state": ",".join(states),
+            "treated_state": state,
             "adoption_year": adoption,
             "years_after": ",".join(map(str, post)),
-            "n_focal": len(states),
+            "n_focal": 1,
             "n_comparison": len(donors),
             "n_donors": len(donors),
         }
-        part = table.loc[[*states, *donors]]
+        part = table.loc[[state, *donors]]
         if part.isna().any().any():
-            rows.append({**base, **not_estimated(f"{', '.join(states)} lack {outcome} in some "
-                                                 "year of the window", *notes)})  # fmt: skip
+            reason = f"{state} lacks {outcome} in some year of the window"
+            rows.append({**base, **not_estimated(reason, *notes)})
             continue
-        result = fit_sdid(part, states, post, n_placebo, seed, level)
-        low, high, p = interval(result.att, result.se, level)
+        result = fit_sdid(part, [state], post, n_placebo, seed, design.memo, outcome)
+        low, high, _ = interval(result.estimate, result.std_error, level)
         rows.append(
             {
                 **base,
-                "estimate": float(result.att),
-                "std_error": float(result.se),
+                "estimate": result.estimate,
+                "std_error": result.std_error,
                 "ci_low": low,
                 "ci_high": high,
-                "p_value": float(result.p_value),
-                "placebo_p": float(result.p_value),
-                "pre_rmspe": float(result.pre_treatment_fit),
-                "se_method": f"placebo variance (Arkhangelsky et al. 2021, Algorithm 4), "
-                f"{n_placebo} draws, seed {seed}; normal interval",
+                "p_value": result.placebo_p,
+                "placebo_p": result.placebo_p,
+                "pre_rmspe": result.pre_rmspe,
+                "n_placebos": result.n_placebos,
+                "se_method": "placebo variance (Arkhangelsky et al. 2021, Algorithm 4): "
+                f"{result.draws}; normal interval; placebo_p: the share of placebo estimates "
+                "at least as large in absolute value, the real one included",
                 "note": "; ".join(notes),
             }
         )
-        parts.append((result.att, result.se, len(states) * len(post)))
+        parts.append((result.estimate, result.std_error, len(post)))
     if len(parts) > 1:
         weights = np.array([n for _, _, n in parts], dtype=float)
         weights /= weights.sum()
@@ -476,8 +532,8 @@ def sdid_rows(
         rows.append(
             {
                 **_base(design, outcome, "sdid", covariate_label),
-                "estimand": "average over the adoption cohorts, weighted by their treated "
-                "state-years",
+                "estimand": "average over the treated states, weighted by their years after "
+                "adoption",
                 "treated_state": ",".join(sorted(design.treated)),
                 "adoption_year": None,
                 "n_focal": len(design.treated),
@@ -488,7 +544,7 @@ def sdid_rows(
                 "ci_low": low,
                 "ci_high": high,
                 "p_value": p,
-                "se_method": "the cohorts' placebo variances combined as if independent (they "
+                "se_method": "the states' placebo variances combined as if independent (they "
                 "share their donors); normal interval",
                 "note": "; ".join(notes),
             }

@@ -637,3 +637,54 @@ def coverage_grid(table: pd.DataFrame, title_text: str = ""):
         title(ax, title_text)
     fig.tight_layout()  # room for long row labels ("Median household income")
     return fig, ax
+
+
+def synthetic_gaps(details: pd.DataFrame, outcome: str, columns: int = 4):
+    """One panel per treated state: its gap from its synthetic control by year (the
+    state minus its synthetic self, in the outcome's unit), every placebo state's gap in
+    grey behind it (the figure of Abadie, Diamond and Hainmueller 2010), the years
+    from the law on shaded."""
+    rows = details[(details["outcome"] == outcome) & details["role"].isin(["treated", "placebo"])]
+    states = list(dict.fromkeys(rows.loc[rows["role"] == "treated", "treated_state"]))
+    fig, axes = _grid(len(states), 2.9, 2.5, columns)
+    for ax, state in zip(axes, states):
+        part = rows[rows["treated_state"] == state]
+        treated = part[part["role"] == "treated"].sort_values("year")
+        adoption = int(treated["year"].iloc[0] - treated["relative_year"].iloc[0])
+        ax.axvspan(adoption - 0.5, treated["year"].max() + 0.5, color="#f2f2f2", zorder=0)
+        for _, placebo in part[part["role"] == "placebo"].groupby("state"):
+            placebo = placebo.sort_values("year")
+            ax.plot(placebo["year"], placebo["gap"], color="#c7c7c7", linewidth=0.7, zorder=1)
+        ax.plot(treated["year"], treated["gap"], color="#1f2328", linewidth=2, zorder=3)
+        ax.axhline(0, color="#1f2328", linewidth=0.6, linestyle=":")
+        ax.set_title(f"{state} (law {adoption})", fontsize=10)
+        ax.tick_params(labelsize=8)
+        ax.set_xlim(treated["year"].min() - 0.5, treated["year"].max() + 0.5)
+        if ax.get_subplotspec().is_first_col():
+            ax.set_ylabel(f"gap\n({labels.unit(outcome)})", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def synthetic_paths(details: pd.DataFrame, outcome: str, columns: int = 4):
+    """One panel per treated state: the state's outcome by year and its synthetic
+    control's, the years from the law on shaded."""
+    rows = details[(details["outcome"] == outcome) & (details["role"] == "treated")]
+    states = list(dict.fromkeys(rows["treated_state"]))
+    fig, axes = _grid(len(states), 2.9, 2.5, columns)
+    for ax, state in zip(axes, states):
+        part = rows[rows["treated_state"] == state].sort_values("year")
+        adoption = int(part["year"].iloc[0] - part["relative_year"].iloc[0])
+        ax.axvspan(adoption - 0.5, part["year"].max() + 0.5, color="#f2f2f2", zorder=0)
+        ax.plot(part["year"], part["value"], color="#1f2328", linewidth=2, label=state)
+        ax.plot(
+            part["year"], part["synthetic"], color=GROUP_COLOURS["sanctuary"], linestyle="--",
+            linewidth=1.6, label=f"synthetic {state}",
+        )  # fmt: skip
+        ax.set_title(f"{state} (law {adoption})", fontsize=10)
+        ax.tick_params(labelsize=8)
+        ax.legend(fontsize=7, loc="best")
+        if ax.get_subplotspec().is_first_col():
+            ax.set_ylabel(labels.unit(outcome), fontsize=8)
+    fig.tight_layout()
+    return fig

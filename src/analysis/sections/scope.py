@@ -9,6 +9,7 @@ from .. import compare as cmp
 from ..jurisdictions import list_definitions
 from ..panels import availability
 from ..panels import years as years_module
+from ..panels.units import CITY
 from ..panels.units import unit as lookup_unit
 from ..publish import labels
 
@@ -28,12 +29,14 @@ def studied_outcomes(report, panel, outcomes: list[str], years, unit: str = "cou
 
 
 def about(report, unit: str, definitions: list[str]) -> None:
-    """What a reader must know of the unit's data (the FBI's city table) and, for
-    cities, which reading of each definition the page uses."""
+    """What a reader must know of the unit's data (the FBI's city table, the state
+    estimates) and, for cities, which reading of each definition the page uses."""
     found = lookup_unit(unit)
     if not found.about:
         return
-
+    if found is not CITY:  # only cities have readings, strict or broad
+        report.note(found.about)
+        return
     readings = list_definitions()["city_reading"]
     said = "; ".join(
         f"{labels.definition(d)}: {_reading(readings.get(d, 'strict'))}" for d in definitions
