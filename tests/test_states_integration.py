@@ -135,3 +135,21 @@ def test_a_list_of_state_laws_is_judged_by_placebo_states_by_default():
     assert after["inference"] == "placebo_states" and pd.notna(after["placebo_p"])
     other = compare("ice2014", "event", None, "poverty_pct")
     assert "placebo_p" not in other.columns
+
+
+def test_the_place_finders_state_line_is_the_states_own(states):
+    """Illinois's line beside Chicago is the FBI's estimate for Illinois, year by year: it
+    does not jump in 2014, when Chicago's rows enter the FBI's city table."""
+    from analysis.publish.lookup import profiles
+
+    data = profiles()
+    city = data["units"]["city"]
+    line = pd.Series(city["reference"]["states"]["IL"]["violent_per_10k"], index=city["years"])
+    own = states[states["state"] == "IL"].set_index("year")["violent_per_10k"].round(1)
+    assert (line == own.reindex(city["years"])).all()
+    # The average of the cities in the table would jump where Chicago's rows enter.
+    cities = load_panel(unit="city")
+    il = cities[(cities["state"] == "IL") & cities["violent_per_10k"].notna()]
+    mean = (il["violent_crimes"].groupby(il["year"]).sum() * 10_000
+            / il["population"].groupby(il["year"]).sum())  # fmt: skip
+    assert abs(mean[2014] - mean[2013]) > 3 * abs(line[2014] - line[2013])

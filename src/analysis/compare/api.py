@@ -124,6 +124,7 @@ def compare(
     covariates=None,
     details: bool = False,
     unit: str | Unit = DEFAULT_UNIT.name,
+    without: Iterable[str] = (),
     **options,
 ):
     """Any method by definition name, e.g.
@@ -133,7 +134,9 @@ def compare(
     date) or a g287_* id. unit: a unit of analysis.panels.units (county, city; the
     city panel is the FBI's city table, crime 2010-2019, and cities of under 10,000
     people are left out unless `min_population` says otherwise). The panel is loaded
-    when not given. A method's options are keywords (see its function, e.g.
+    when not given. `without`: definitions whose marked units are left out of the
+    comparison group (cleaner controls for a state law: places with a local policy of
+    their own). A method's options are keywords (see its function, e.g.
     help(analysis.compare.match)).
     """
     spec = METHOD_TABLE[check_method(method)]
@@ -143,6 +146,8 @@ def compare(
         panel = load.load_panel(unit=found)
     status = by_name.definition_status(definition, found)
     other = by_name.comparison_status(definition, comparison, found)
+    left = _marked_elsewhere(status, tuple(without), found)
+    status = status[~status.index.isin(left)]
     takes = {o.name for o in spec.option_list()}
     if "adoption" in takes and "adoption" not in options:
         options["adoption"] = by_name.adoption_years(definition, found)  # a caller's own win
@@ -150,9 +155,30 @@ def compare(
         # One state made each law of such a list: the state is the unit of inference.
         by_state = by_name.state_rows_only(definition)
         options["inference"] = "placebo_states" if by_state else "cluster"
-    return estimate(
+    result = estimate(
         panel, status, method, year, outcomes, other, covariates, details, unit=found, **options
     )
+    if without:
+        table = result[0] if details else result
+        table["n_left_out_listed"] = len(left)
+        said = (
+            f"{len(left):,} {found.plural} that {', '.join(without)} mark left out of the "
+            "comparison group"
+        )
+        table["note"] = [f"{n}; {said}" if n else said for n in table["note"].fillna("")]
+    return result
+
+
+def _marked_elsewhere(status: pd.Series, without: tuple[str, ...], unit: Unit) -> set[str]:
+    """The units of the comparison group (`other` in `status`) that any of `without`
+    marks."""
+    if not without:
+        return set()
+    marked: set[str] = set()
+    for name in without:
+        other = by_name.definition_status(name, unit)
+        marked |= set(other.index[other != "other"])
+    return marked & set(status.index[status == "other"])
 
 
 def matched_sets(

@@ -149,6 +149,30 @@ def across_specifications(checks: pd.DataFrame) -> list[str]:
     return sentences
 
 
+def cleaner_controls(checks: pd.DataFrame, base: str, cleaner: str) -> list[str]:
+    """Per outcome: whether leaving out of the controls the places local lists mark moves
+    the average change after adoption (the `base` and `cleaner` specifications)."""
+    sentences = []
+    for outcome, rows in checks.dropna(subset=["estimate"]).groupby("outcome", sort=False):
+        rows = rows.set_index("specification")
+        if base not in rows.index or cleaner not in rows.index:
+            continue
+        before, after = rows.loc[base], rows.loc[cleaner]
+        moved = abs(after["estimate"] - before["estimate"])
+        spread = max(before["ci_high"] - before["ci_low"], 1e-12) / 2
+        said = "barely moves" if moved < spread / 2 else "moves"
+        p = ""
+        if pd.notna(before.get("placebo_p", np.nan)) and pd.notna(after.get("placebo_p", np.nan)):
+            p = f"; placebo-state p {before['placebo_p']:.2f} and {after['placebo_p']:.2f}"
+        sentences.append(
+            f"{labels.short(outcome)}: leaving out of the controls the places a local list "
+            f"marks {said} the average change after adoption, from "
+            f"{labels.signed(before['estimate'], 2, outcome)} to "
+            f"{labels.signed(after['estimate'], 2, outcome)} ({labels.unit(outcome)}{p})"
+        )
+    return sentences
+
+
 def breakdown(after) -> str:
     """The breakdown value of an event study's average after adoption, in words: how
     large a violation of parallel trends after adoption, relative to the largest one

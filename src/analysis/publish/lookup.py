@@ -67,11 +67,24 @@ def _by_unit(panel: pd.DataFrame, key: str, outcomes: list[str], years: list[int
     return {code: {o: rows[o][i] for o in outcomes} for i, code in enumerate(codes)}
 
 
-def references(panel, outcomes: list[str], state: str, years: list[int]) -> dict:
-    """The nation's and each state's figures: {"nation": {outcome: [...]}, "states":
-    {state: {outcome: [...]}}}."""
-    nation = weighted(panel.assign(all=1), outcomes, ["all", "year"]).droplevel(0)
-    by_state = weighted(panel, outcomes, [state, "year"])
+# A place's outcome -> the state panel's column for it (the state rows of the same
+# sources; the FBI's state estimates for crime).
+STATE_COLUMN = {
+    "unemployment_pct": "unemployment_rate",
+    "median_household_income": "median_income",
+}
+
+
+def references(states: pd.DataFrame, outcomes: list[str], years: list[int]) -> dict:
+    """The nation's and each state's figures from the state panel: {"nation": {outcome:
+    [...]}, "states": {state: {outcome: [...]}}}. A state's line is the state's own (the
+    FBI's state estimates, the state rows of LAUS and SAIPE), so it does not move when a
+    city of the state enters or leaves the FBI's city table; the nation's is the states',
+    weighted by population (for a rate per resident, the nation's rate)."""
+    columns = {o: STATE_COLUMN.get(o, o) for o in outcomes}
+    frame = states.rename(columns={v: k for k, v in columns.items()})
+    nation = weighted(frame.assign(all=1), outcomes, ["all", "year"]).droplevel(0)
+    by_state = frame.set_index(["state", "year"])[outcomes]
     return {
         "nation": _series(nation, outcomes, years),
         "states": {
@@ -109,6 +122,7 @@ def profiles(definitions: list[str] | None = None) -> dict:
     definitions = definitions or list(catalogue.index)
     counties = load_panel()
     cities = load_panel(unit="city")
+    states = load_panel(unit="state")
     county_years = sorted(int(y) for y in counties["year"].unique())
     city_years = sorted(int(y) for y in cities["year"].unique())
     pairs = cap_matches(counties)
@@ -163,12 +177,12 @@ def profiles(definitions: list[str] | None = None) -> dict:
             "county": {
                 "years": county_years,
                 "outcomes": _outcomes(COUNTY_OUTCOMES),
-                "reference": references(counties, COUNTY_OUTCOMES, "state_abbr", county_years),
+                "reference": references(states, COUNTY_OUTCOMES, county_years),
             },
             "city": {
                 "years": city_years,
                 "outcomes": _outcomes(CITY_OUTCOMES),
-                "reference": references(cities, CITY_OUTCOMES, "state", city_years),
+                "reference": references(states, CITY_OUTCOMES, city_years),
             },
         },
         "cap": {

@@ -118,8 +118,9 @@ td.status-none {{ color: #57606a; }}
 <p class="lede">Type the name of a county ({n_counties}, on 2015 boundaries) or a city
 ({n_cities}, those in the FBI's city table {city_years}). The page shows whether each public
 list marks it, with the list row that did; its outcomes year by year beside its state's
-and the nation's (population-weighted averages of their counties, or of the cities in each
-year's FBI table); and, for a county, its match in the 2017 CAP report's design ({cap}).</p>
+(the FBI's state estimates of crime, the state rows of LAUS and SAIPE) and the nation's
+(the states', weighted by population); and, for a county, its match in the 2017 CAP
+report's design ({cap}).</p>
 <div class="finder-search"><label for="place-search"><strong>County or city</strong></label>
 <input id="place-search" type="search" placeholder="e.g. Multnomah, or Chicago"
  autocomplete="off" aria-describedby="match-count"></div>
@@ -135,7 +136,8 @@ year's FBI table); and, for a county, its match in the 2017 CAP report's design 
 <div id="chart"></div>
 <p class="meta"><a id="download" download>This place's figures (CSV)</a> · Sources: Census
 SAIPE (poverty, income), BLS LAUS (unemployment), FBI UCR (crime); each report lists its
-files. A county's state and national lines average the counties with a value that year.</p>
+files. A state's line is the state's own figure (the FBI's state estimates for crime);
+the nation's weighs the states by population.</p>
 </section>
 <script>{bundle}</script>
 <script type="application/json" id="chart-spec">{spec}</script>

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import compare as cmp
+from ..compare.definitions import state_rows_only
 from ..panels import availability
 from ..panels.units import unit as lookup_unit
 from ..panels.years import UCR_FILES
@@ -39,7 +40,9 @@ def event_study(report, events: pd.DataFrame, definition: str, caption: str, sen
         for sentence in summary["verdict"]:
             report.finding(f"{_named(definition, events)}: {sentence}.")
     shown = ["outcome", "level_gap_at_reference", "gaps_before", "pretrend_p_value"]
-    shown += ["estimate", "ci_low", "ci_high", "breakdown_mbar", "n_focal", "n_comparison"]
+    shown += ["estimate", "ci_low", "ci_high", "placebo_p", "breakdown_mbar", "n_focal"]
+    shown += ["n_comparison"]
+    summary = summary.dropna(axis=1, how="all")  # placebo_p only where states were placebos
     report.table(
         summary[[c for c in shown if c in summary]],
         "event-summary",
@@ -101,13 +104,20 @@ def robust_intervals(report, intervals: pd.DataFrame) -> None:
     report.figure(fig, "robust-intervals")
 
 
+# The local lists (strict readings) whose places a state law's cleaner controls leave out.
+LOCAL_LISTS = ("ice2014", "dhs2025", "doj2025")
+CLEANER = "controls without locally listed places"
+
+
 def parallel_trends(
-    unit: str, controls: str = "never", states=None, not_yet: bool = False
-) -> dict[str, dict]:
+    unit: str, controls: str = "never", states=None, not_yet: bool = False,
+    definition: str | None = None,
+) -> dict[str, dict]:  # fmt: skip
     """The event study's variants a page sets side by side: unconditional parallel
     trends, within urban-rural classes, conditional on covariates by year (the 2017
-    report's and the demographic set for counties, the city set for cities) and, for a
-    page on some states, the same with every state's focal units."""
+    report's and the demographic set for counties, the city set for cities); for a page
+    on some states, the same with every state's focal units; and for a list of state
+    laws (`definition`), the controls without the places a local list marks."""
     # The unit's own covariate sets, the first two at most (counties: the 2017 report's and
     # the demographic set; cities: the city set).
     sets = lookup_unit(unit).covariate_sets[:2]
@@ -123,6 +133,10 @@ def parallel_trends(
         variants["not-yet-adopting controls"] = {"controls": "not_yet"}
     if states:
         variants["every state, unconditional"] = {"states": None}
+    if definition is not None and state_rows_only(definition):
+        # A state law's controls may hold places with a policy of their own (New York,
+        # Boston, Baltimore among SB 54's): the same without the places local lists mark.
+        variants[CLEANER] = {"without": LOCAL_LISTS}
     return variants
 
 
@@ -134,11 +148,15 @@ def conditioning(report, definition: str, outcomes: list[str], variants: dict, *
     checks = event_variants(definition, outcomes, variants, **options)
     for sentence in findings.across_specifications(checks):
         report.finding(f"{_named(definition, checks)}: {sentence}.")
+    if CLEANER in set(checks["specification"]):
+        for sentence in findings.cleaner_controls(checks, "unconditional", CLEANER):
+            report.finding(f"{_named(definition, checks)}: {sentence}.")
     fig = plots.forest(checks, label="specification", width=4.2)
     plots.headline(fig, "The average change after adoption, specification by specification")
     plots.caption(fig, "Average over the years from adoption on; 95 % intervals.", width=150)
     report.figure(fig, "event-study-conditioning")
     shown = ["outcome", "specification", "pretrend_p_value", "estimate", "ci_low", "ci_high"]
+    shown += ["placebo_p"] if checks.get("placebo_p", pd.Series()).notna().any() else []
     report.table(checks[shown], "event-study-conditioning", "Average change, by specification")
     return checks
 

@@ -7,7 +7,7 @@ import pandas as pd
 
 from .. import compare as cmp
 from ..jurisdictions import list_definitions
-from ..panels.units import DEFAULT_UNIT
+from ..panels.units import DEFAULT_UNIT, STATE
 from ..publish import findings, labels, plots
 from ..publish.replication import cap_published
 
@@ -22,6 +22,7 @@ def glance(report, table: pd.DataFrame, outcomes: list[str], year: int):
     fig = plots.forest(shown, label="label", published="published_estimate")
     crime = table[(table["outcome"] == outcomes[0]) & (table["year"] == year)]
     crime = crime[crime["unit"] == DEFAULT_UNIT.name]  # the figure's headline: counties
+    laws = table[(table["outcome"] == outcomes[0]) & (table["unit"] == STATE.name)]
     sides = crime.apply(labels.direction, axis=1).value_counts()
     plots.headline(
         fig,
@@ -34,8 +35,9 @@ def glance(report, table: pd.DataFrame, outcomes: list[str], year: int):
         "shares; cities: size, region and their county's make-up). Points: this project, "
         "with 95 % intervals; squares: published in Wong (2017), Center for American "
         f"Progress, for its own {cap_counties} counties (list not public). Later years: the "
-        "2025 lists "
-        "against their own time; cities: the FBI's city table.",
+        "2025 lists against their own time; cities: the FBI's city table; state laws: each "
+        "state against the never-listed states (synthetic DiD, FBI state estimates, "
+        "2000-2019, placebo intervals).",
         150,
     )
     report.figure(fig, "at-a-glance")
@@ -57,6 +59,13 @@ def glance(report, table: pd.DataFrame, outcomes: list[str], year: int):
         f"{len(crime)} public definitions and clearly lower under {sides.get('lower', 0)}; "
         f"the report published {labels.signed(published_crime)}."
     )
+    if len(laws):
+        clear = int(((laws["ci_low"] > 0) | (laws["ci_high"] < 0)).sum())
+        report.finding(
+            f"Judged as states, {clear} of the {len(laws)} state laws changed "
+            f"{labels.short(outcomes[0]).lower()} clearly (synthetic DiD, 95 % placebo "
+            "interval); the state-laws report judges each against every placebo state."
+        )
     return shown, fig
 
 
@@ -116,13 +125,16 @@ def at_a_glance(
     covariates: str = "cap",
     recent: dict[str, int] | None = None,
     cities: dict[str, int] | None = None,
+    state_laws: str | None = None,
     panels: dict | None = None,
 ) -> pd.DataFrame:
     """Each definition's matched estimate, as the 2017 CAP report matched, in one table
     with a reader's `label` per row: the counties in `year`; for the definitions in
     `recent` ({definition: year}) the economic outcomes in that later year too (the 2025
-    lists against their own time); and for those in `cities` ({definition: year}) the
-    cities' crime in that year."""
+    lists against their own time); for those in `cities` ({definition: year}) the
+    cities' crime in that year; and for `state_laws` (a definition whose rows are states)
+    each law's synthetic DiD of crime, its state against the never-listed states
+    (2000-2019; the year is the law's)."""
     panels = panels or {}
 
     def run(definition, when, names, unit, cov):
@@ -143,4 +155,17 @@ def at_a_glance(
         crime = [o for o in outcomes if o in cmp.CRIME_OUTCOMES]
         if crime:
             tables.append(run(definition, when, crime, "city", None))
+    crime = [o for o in outcomes if o in STATE.outcomes]
+    if state_laws and crime:
+        laws = cmp.compare(state_laws, "sdid", None, crime, unit=STATE, panel=panels.get("state"))
+        laws = laws.dropna(subset=["adoption_year"])  # each law, not their average
+        tables.append(
+            laws.assign(
+                year=laws["adoption_year"].astype(int),
+                label=[
+                    f"State law, {s} ({int(y)}): synthetic DiD"
+                    for s, y in zip(laws["treated_state"], laws["adoption_year"])
+                ],
+            )
+        )
     return pd.concat(tables, ignore_index=True)
