@@ -8,6 +8,7 @@ data/raw and the products in data/processed, which `make test` builds first.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import time
 from pathlib import Path
@@ -16,6 +17,10 @@ import pytest
 
 from analysis import sources
 from analysis.core import paths
+
+# Every estimate is computed afresh under test (the estimate cache has its own tests, in
+# test_estimate_cache.py), and no entry is left behind.
+os.environ.setdefault("ANALYSIS_ESTIMATE_CACHE", "off")
 
 REPO = paths.REPO_DIR
 _STARTED = pytest.StashKey[float]()

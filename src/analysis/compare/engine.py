@@ -35,7 +35,7 @@ from ..panels.units import (
     resolve_outcomes,
 )
 from ..panels.units import unit as lookup_unit
-from . import population
+from . import cache, population
 from .coverage import annotate, apply_min_coverage, check_min_coverage, flag_only_years
 from .design import result_table
 from .groups import make_groups
@@ -170,7 +170,40 @@ def estimate(
 
     Returns the result table, or (table, details) with details=True: the
     balance table for match and strata, the year-by-year gaps for did.
+
+    An estimate already made from the same inputs and code is read from the estimate
+    cache (analysis.compare.cache) instead.
     """
+    if not cache.enabled():
+        return _estimate(
+            panel, status, method, year, outcomes, comparison, covariates, details, unit, **options
+        )
+    name = cache.key(
+        panel=panel, status=status, method=method, year=year, outcomes=outcomes,
+        comparison=comparison, covariates=covariates, details=details,
+        unit=lookup_unit(unit).name, options=options,
+    )  # fmt: skip
+    found = cache.load(name)
+    if found is None:
+        found = _estimate(
+            panel, status, method, year, outcomes, comparison, covariates, details, unit, **options
+        )
+        cache.store(name, found)
+    return found
+
+
+def _estimate(
+    panel: pd.DataFrame,
+    status: pd.Series,
+    method: str = "raw",
+    year: int | None = 2015,
+    outcomes: str | Iterable[str] | None = None,
+    comparison: pd.Series | None = None,
+    covariates=None,
+    details: bool = False,
+    unit: str | Unit = DEFAULT_UNIT,
+    **options,
+):
     the_unit, min_coverage, cut, states, plan = check_request(method, covariates, options, unit)
     if details and not plan.method.details:
         with_details = {m.name: m.details for m in METHOD_TABLE.values() if m.details}

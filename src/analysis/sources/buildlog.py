@@ -168,6 +168,11 @@ def verified_product(path: Path) -> Path:
     return path
 
 
+def recorded_outputs(folder: Path) -> dict[str, str]:
+    """Every product's sha256, as the build logs in `folder` record them."""
+    return _recorded_outputs(folder)
+
+
 def _recorded_outputs(folder: Path) -> dict[str, str]:
     recorded: dict[str, str] = {}
     for log in sorted(folder.glob("*.log.json")):
