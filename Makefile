@@ -224,7 +224,7 @@ test: lint reports | $(ENV_STAMP) $(CHROMIUM_STAMP) ## lint, then every test: un
 	"$(PYTHON)" -m pytest --numprocesses=$(JOBS) --dist=loadfile
 
 test-unit: | $(ENV_STAMP) ## the unit tests alone: no data build, notebooks or browser (seconds)
-	"$(PYTHON)" -m pytest -m "not integration"
+	"$(PYTHON)" -m pytest -m "not integration" --numprocesses=$(JOBS) --dist=loadfile
 
 lint: | $(ENV_STAMP) ## ruff: lint and format check, notebooks included
 	"$(PYTHON)" -m ruff check .

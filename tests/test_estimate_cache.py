@@ -57,6 +57,17 @@ def test_other_data_other_options_or_other_code_are_new_entries(on, monkeypatch)
     assert lookups(on) == ["miss", "miss", "hit", "miss", "miss"]
 
 
+def test_a_request_without_its_details_reads_the_entry_made_with_them(on):
+    panel, status = toy()
+    request = (panel, status, "match", 2015, "poverty_pct", None, ["log_population"])
+    table, balance = estimate(*request, details=True)
+    alone = estimate(*request)
+    again, balance_again = estimate(*request, details=True)
+    assert lookups(on) == ["miss", "hit", "hit"]
+    pd.testing.assert_frame_equal(table, alone)
+    pd.testing.assert_frame_equal(balance, balance_again)
+
+
 def test_switched_off_nothing_is_read_or_written(tmp_path, monkeypatch):
     monkeypatch.setenv("ANALYSIS_ROOT", str(tmp_path))
     monkeypatch.setenv(cache.SWITCH, "off")

@@ -178,18 +178,21 @@ def estimate(
         return _estimate(
             panel, status, method, year, outcomes, comparison, covariates, details, unit, **options
         )
+    # One entry for a request with or without its details: the table is the same.
     name = cache.key(
         panel=panel, status=status, method=method, year=year, outcomes=outcomes,
-        comparison=comparison, covariates=covariates, details=details,
-        unit=lookup_unit(unit).name, options=options,
+        comparison=comparison, covariates=covariates, unit=lookup_unit(unit).name,
+        options=options,
     )  # fmt: skip
     found = cache.load(name)
-    if found is None:
-        found = _estimate(
+    if found is None or (details and found["details"] is None):
+        result = _estimate(
             panel, status, method, year, outcomes, comparison, covariates, details, unit, **options
         )
+        table, extra = result if details else (result, None)
+        found = {"table": table, "details": extra}
         cache.store(name, found)
-    return found
+    return (found["table"], found["details"]) if details else found["table"]
 
 
 def _estimate(
