@@ -11,6 +11,7 @@ import yaml
 from analysis import reports
 from analysis.core import paths
 from analysis.core.errors import AnalysisError, UnknownChoice
+from analysis.reports.run import queue_order
 
 SITE = Path(__file__).parent / "fixtures" / "site"
 
@@ -172,3 +173,9 @@ def test_a_page_cites_each_source_once_in_the_order_given():
     assert citations.check(["saipe", "laus", "saipe"]) == ["saipe", "laus"]
     with pytest.raises(UnknownChoice):
         citations.check(["saipe", "no-such-source"])
+
+
+def test_the_longest_report_runs_first_and_a_new_one_before_them_all():
+    took = {"robustness": 17.0, "overview": 4.6, "state-laws": 25.0}
+    names = ["overview", "robustness", "brand-new", "state-laws"]
+    assert queue_order(names, took) == ["brand-new", "state-laws", "robustness", "overview"]

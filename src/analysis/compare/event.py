@@ -527,18 +527,24 @@ class TwoWay:
         years = self.frame["year"].to_numpy()
         rows = np.flatnonzero(cohort > 0)  # the treated units' rows, all their years
         rel = years[rows] - cohort[rows]
-        cell = rel != ref
-        cells, which = np.unique(np.column_stack([cohort[rows][cell], rel[cell]]), axis=0,
-                                 return_inverse=True)  # fmt: skip
-        D = np.zeros((len(rows), len(cells)))
-        D[np.flatnonzero(cell), which.ravel()] = 1.0
+        cell = np.flatnonzero(rel != ref)
+        # One integer per cohort x relative-year cell (a 1-d unique is far faster than rows').
+        span = int(rel.max() - rel.min()) + 1
+        keys, which = np.unique(cohort[rows][cell] * span + (rel[cell] - rel.min()),
+                                return_inverse=True)  # fmt: skip
+        which = which.ravel()
+        cells_rel = keys % span + rel.min()
         codes = pd.factorize(self.codes[rows])[0]
         counts = np.bincount(codes).astype(float)
-        means = np.column_stack([np.bincount(codes, D[:, j]) for j in range(D.shape[1])])
-        D -= (means / counts[:, None])[codes]
+        # Each unit's mean of each cell's indicator, subtracted from its rows.
+        means = np.bincount(
+            codes[cell] * len(keys) + which, minlength=counts.size * len(keys)
+        ).reshape(counts.size, len(keys))
+        D = -(means / counts[:, None])[codes]
+        D[cell, which] += 1.0
         M = self.Q[rows].T @ D
         beta = np.linalg.lstsq(D.T @ D - M.T @ M, D.T @ self.y[rows], rcond=None)[0]
-        n = np.bincount(which.ravel(), minlength=len(cells)) * (cells[:, 1] >= 0)
+        n = np.bincount(which, minlength=len(keys)) * (cells_rel >= 0)
         return float(n @ beta / n.sum())
 
 

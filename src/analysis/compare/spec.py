@@ -22,6 +22,7 @@ options or values.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
 from collections.abc import Callable, Iterable
@@ -75,7 +76,8 @@ class Option:
     design: bool
 
 
-def options_of(cls: type) -> list[Option]:
+@functools.cache  # a class's fields do not change; every call of a method reads them
+def options_of(cls: type) -> tuple[Option, ...]:
     hints = typing.get_type_hints(cls)
     found = []
     for f in dataclasses.fields(cls):
@@ -93,7 +95,7 @@ def options_of(cls: type) -> list[Option]:
                 design=meta.get("design", False),
             )
         )
-    return found
+    return tuple(found)
 
 
 def _coerce(name: str, value, kind):
@@ -178,7 +180,7 @@ class MethodSpec:
     def function_name(self) -> str:
         return self.api_name or self.name
 
-    def option_list(self) -> list[Option]:
+    def option_list(self) -> tuple[Option, ...]:
         return options_of(self.options)
 
     def parse(self, given: dict, extra: Iterable[str] = ()) -> object:

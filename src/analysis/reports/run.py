@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import math
 import os
 import shutil
 import tempfile
@@ -166,8 +167,9 @@ def run_reports(names: list[str], jobs: int = 2, config: Path | None = None, rep
     specs = [find(n, config) for n in names]  # an unknown name stops before anything runs
     context = multiprocessing.get_context("spawn")  # kernels and zmq do not survive fork
     queue, results = context.Queue(), context.Queue()
-    for spec in specs:
-        queue.put(spec.name)
+    took = _last_durations()
+    for name in queue_order([spec.name for spec in specs], took):
+        queue.put(name)
     n = max(1, min(jobs, len(specs)))
     threads = max(1, (os.cpu_count() or 1) // n)  # each kernel its share of the cores
     workers = [
@@ -182,13 +184,33 @@ def run_reports(names: list[str], jobs: int = 2, config: Path | None = None, rep
         if error:
             failures.append(f"report {name!r}: {error}")
         else:
+            took[name] = round(seconds, 1)
             report(f"wrote {paths.relative(find(name, config).html)} in {seconds:.1f} s")
     for worker in workers:
         worker.join()
+    write_json(_durations_path(), took)
     if failures:
         raise AnalysisError(
             f"{len(failures)} of {len(specs)} reports failed:\n" + "\n".join(failures)
         )
+
+
+def queue_order(names: list[str], took: dict[str, float]) -> list[str]:
+    """The longest report first, as the last build timed them, and reports never timed
+    before them all: a long report started last leaves the other kernels idle."""
+    return sorted(names, key=lambda name: -took.get(name, math.inf))
+
+
+def _durations_path() -> Path:
+    return paths.root() / ".make" / "report-seconds.json"
+
+
+def _last_durations() -> dict[str, float]:
+    """Each report's seconds in the last build that ran it (only to order the queue)."""
+    try:
+        return {str(k): float(v) for k, v in json.loads(_durations_path().read_text()).items()}
+    except (OSError, ValueError, AttributeError):
+        return {}
 
 
 def _execute(spec: ReportSpec, km) -> None:
