@@ -208,8 +208,9 @@ def test_adding_the_icpsr_files_later_rebuilds_what_reads_them(open_build, tmp_p
     names = [r["name"] for r in ICPSR_SET]
     # Only what reads the county panel is made again: the panel (and its log), the city
     # panel (which takes its counties' covariates from it), the definitions (which place
-    # the lists' cities among the city panel's) and the reports; no other raw file is
-    # fetched again, and the geometry stays.
+    # the lists' cities among the city panel's; the city and state readings are written by
+    # the same step) and the reports; no other raw file is fetched again, and the geometry
+    # and the state panel stay.
     rebuilt = {
         "data/processed/county_panel.parquet",
         "data/processed/county_panel.log.json",
@@ -219,6 +220,7 @@ def test_adding_the_icpsr_files_later_rebuilds_what_reads_them(open_build, tmp_p
         "data/processed/definitions.log.json",
         "data/processed/jurisdictions.parquet",
         "data/processed/city_definitions.parquet",
+        "data/processed/state_definitions.parquet",
         *(f"reports/html/{name}.html" for name in names),
     }
 

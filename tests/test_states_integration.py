@@ -16,6 +16,7 @@ from analysis.compare import definitions as by_name
 from analysis.compare import event as event_module
 from analysis.compare.api import compare
 from analysis.core import paths
+from analysis.core.errors import AnalysisError
 from analysis.panels.load import load_panel
 from analysis.panels.state_schema import NIBRS_YEAR
 
@@ -153,3 +154,14 @@ def test_the_place_finders_state_line_is_the_states_own(states):
     mean = (il["violent_crimes"].groupby(il["year"]).sum() * 10_000
             / il["population"].groupby(il["year"]).sum())  # fmt: skip
     assert abs(mean[2014] - mean[2013]) > 3 * abs(line[2014] - line[2013])
+
+
+def test_covariates_change_the_synthetic_control_and_the_synthetic_did_refuses_them():
+    # The synthetic DiD's weights use the outcome alone: covariates it would ignore stop it.
+    run = dict(unit="state", states=["CA"], outcomes=["violent_per_10k"], years=range(2010, 2020))
+    plain = compare("state_laws", "synth", **run)
+    economy = compare("state_laws", "synth", covariates="state economy", **run)
+    assert economy["covariates"].iloc[0] == "state economy"
+    assert economy["donor_weights"].iloc[0] != plain["donor_weights"].iloc[0]
+    with pytest.raises(AnalysisError, match="takes no covariates"):
+        compare("state_laws", "sdid", covariates="state economy", **run)

@@ -495,11 +495,9 @@ def sdid_rows(
     n_placebo: int = 200,
     seed: int = 0,
     level: float = 0.95,
-    covariates: tuple[str, ...] = (),
-    covariate_label: str = "none",
 ) -> list[dict]:
     """One row per treated state (each its own cohort against the donors), and with
-    several states their average."""
+    several states their average. Its weights fit the outcome alone: no covariates."""
     table = design.outcome_table(outcome)
     donors, incomplete = _complete(table, design.donors)
     notes = list(design.notes)
@@ -512,7 +510,7 @@ def sdid_rows(
     for state, adoption in sorted(design.treated.items()):
         post = [y for y in design.years if y >= adoption]
         base = {
-            **_base(design, outcome, "sdid", covariate_label),
+            **_base(design, outcome, "sdid", "none"),
             "estimand": "synthetic difference-in-differences: the change after adoption, "
             "treated minus synthetic, relative to the weighted years before",
             "treated_state": state,
@@ -555,7 +553,7 @@ def sdid_rows(
         low, high, p = interval(estimate, se, level)
         rows.append(
             {
-                **_base(design, outcome, "sdid", covariate_label),
+                **_base(design, outcome, "sdid", "none"),
                 "estimand": "average over the treated states, weighted by their years after "
                 "adoption",
                 "treated_state": ",".join(sorted(design.treated)),
@@ -654,8 +652,6 @@ SDID = MethodSpec(
     SdidOptions,
     sdid_rows,
     state_design,
-    covariates=True,
-    default_covariates="none",
     over_years=lambda options: True,
     design_years=lambda options: tuple(options.years or DEFAULT_WINDOW),
     requires=SYNTHETIC_CONTROL,
