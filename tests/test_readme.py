@@ -26,7 +26,7 @@ def test_quoted_findings_are_the_built_reports_findings():
         assert sentence in said, f"README's finding for {name} is out of date"
 
 
-@pytest.mark.parametrize("number", [1, 2, 3, 4])
+@pytest.mark.parametrize("number", [1, 2, 3, 4, 5])
 def test_example_command_output_is_current(number):
     example = README.split("```console\n")[number].split("```")[0]
     command, _, expected = example.partition("\n")

@@ -231,6 +231,8 @@ def _human(table) -> str:
         "ci_low",
         "ci_high",
         "p_value",
+        "placebo_p",
+        "pre_rmspe",
         "n_focal",
         "n_comparison",
         "n_pairs",
@@ -239,20 +241,28 @@ def _human(table) -> str:
     ]
     if "relative_year" in table.columns:  # an event study counts per relative year
         key = [k for k in key if k not in ("n_focal", "n_comparison")]
-    shown = table[[c for c in key if c in table.columns]].copy()
+    # The placebo columns, the interval, where a method gives them (a synthetic control has
+    # no interval; an event study of a state law has a placebo p-value on one row).
+    given = [c for c in key if c in table.columns]
+    given = [c for c in given if c not in ("placebo_p", "pre_rmspe", "ci_low", "ci_high")
+             or table[c].notna().any()]  # fmt: skip
+    shown = table[given].copy()
     if shown["weights"].nunique() == 1:
         shown = shown.drop(columns="weights")
     if shown["estimand"].nunique() == 1:
         shown = shown.drop(columns="estimand")
-    for col in ("estimate", "ci_low", "ci_high"):
-        shown[col] = shown[col].map(_fmt)
+    for col in ("estimate", "ci_low", "ci_high", "pre_rmspe"):
+        if col in shown.columns:
+            shown[col] = shown[col].map(_fmt)
     if "relative_year" in shown.columns:  # the average after adoption has none
         shown["relative_year"] = (
             shown["relative_year"].astype(object).where(shown["relative_year"].notna(), "")
         )
-    shown["p_value"] = table["p_value"].map(
-        lambda p: "" if math.isnan(p) else ("<0.001" if p < 0.001 else f"{p:.3f}")
-    )
+    for col in ("p_value", "placebo_p"):
+        if col in shown.columns:
+            shown[col] = table[col].map(
+                lambda p: "" if p is None or p != p else ("<0.001" if p < 0.001 else f"{p:.3f}")
+            )
     first = table.iloc[0]
     lines = [shown.to_string(index=False), ""]
     year = "" if first["year"] is None or str(first["year"]) == "<NA>" else f", {first['year']}"
@@ -277,10 +287,11 @@ def _human(table) -> str:
                 lines.append(
                     f"pre-trends ({outcome}): joint test of the years before, p = {shown_p}"
                 )
-    seen = set()
+    # One note per outcome (and stratum): the parts its rows' notes give, each once, in order.
+    notes: dict[str, list[str]] = {}
     for _, row in table.iterrows():
         where = row["outcome"] + (f", {row['stratum_label']}" if "stratum_label" in row else "")
-        if row["note"] and (where, row["note"]) not in seen:
-            seen.add((where, row["note"]))
-            lines.append(f"note ({where}): {row['note']}")
+        parts = notes.setdefault(where, [])
+        parts += [p for p in str(row["note"] or "").split("; ") if p and p not in parts]
+    lines += [f"note ({where}): {'; '.join(parts)}" for where, parts in notes.items() if parts]
     return "\n".join(lines) + "\n"
