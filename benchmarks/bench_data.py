@@ -61,6 +61,14 @@ BENCHMARKS = [
         note="python -m analysis build definitions into a scratch root: every list read, "
         "its rows resolved to counties and cities, each definition classified for both",
     ),
+    Benchmark(
+        "state panel build from verified raw files (new process)",
+        _build("state-panel"),
+        goal_s=20,
+        repeat=3,
+        note="python -m analysis build state-panel into a scratch root: the FBI's state "
+        "estimates 1979-2023 with the state rows of LAUS and SAIPE",
+    ),
     Benchmark("load_panel(), warm", _load, goal_s=0.2, repeat=20, setup=_load_setup),
     Benchmark("no-op `make data`", command("make", "data"), goal_s=1, repeat=5),
 ]
