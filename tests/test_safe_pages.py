@@ -393,3 +393,32 @@ def test_the_explorer_of_a_curve_with_nothing_estimable_says_so(tmp_path, monkey
     )
     page = explore.build_explorer().read_text()
     assert "No specification could be estimated in this build" in page
+
+
+# --- downloads a reader opens in a spreadsheet ------------------------------------
+
+FORMULA = '=HYPERLINK("http://example.invalid","x")'
+
+
+def test_a_table_csv_shows_a_formula_from_a_list_as_text(tmp_path, monkeypatch, shown):
+    # OWASP, CSV injection: a list's note that starts a formula must not run in a
+    # spreadsheet, in the saved CSV or in the page's download link; numbers stay numbers.
+    import base64
+
+    monkeypatch.setenv("ANALYSIS_ROOT", str(tmp_path))
+    frame = pd.DataFrame(
+        {
+            "note": [FORMULA, "+1 555", "-x", "@SUM(A1)", "plain"],
+            "estimate": [-3.25, 1.0, 2.0, 3.0, 4.0],
+        },
+        index=pd.Index([FORMULA, "a", "b", "c", "d"], name="row"),
+    )
+    report = reporting.Report("csv-check")
+    report.table(frame, "rows", index=True)
+    saved = pd.read_csv(tmp_path / "reports" / "tables" / "csv-check" / "rows.csv")
+    assert saved["note"].tolist() == [f"'{FORMULA}", "'+1 555", "'-x", "'@SUM(A1)", "plain"]
+    assert saved["row"].iloc[0] == f"'{FORMULA}"
+    assert saved["estimate"].tolist() == [-3.25, 1.0, 2.0, 3.0, 4.0]  # numbers, as numbers
+    link = re.search(r"base64,([A-Za-z0-9+/=]+)", shown[-1]).group(1)
+    saved_text = (tmp_path / "reports" / "tables" / "csv-check" / "rows.csv").read_text()
+    assert base64.b64decode(link).decode() == saved_text  # the page's download, the same

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from finder_data import tiny_profiles
 
 from analysis import reports
 from analysis.core import paths
@@ -433,14 +434,19 @@ def test_the_place_finder_finds_a_county_its_list_row_and_its_match_offline(brow
 
     city = find(tab, "Chicago")
     assert city["name"] == "Chicago, IL (city)" and city["match"].startswith("Its county: Cook")
+    assert tab.evaluate("location.hash") == "#1714000"  # its place code, to share
     tab.screenshot(path=str(SCREENSHOTS / "places-chicago.png"), full_page=True)
+
+    linked = context.new_page()  # a link to a place opens it
+    linked.goto(page.as_uri() + "#41051", wait_until="load")
+    linked.wait_for_selector("#chart svg")
+    assert linked.locator("#place-name").text_content() == "Multnomah County, OR (county)"
+    linked.screenshot(path=str(SCREENSHOTS / "places-from-a-link.png"), full_page=True)
     context.close()
     assert problems == []
 
 
 def test_the_place_finder_shows_hostile_names_as_text(browser, tmp_path, monkeypatch):
-    from finder_data import tiny_profiles
-
     from analysis.reports import finder
 
     monkeypatch.setenv("ANALYSIS_ROOT", str(tmp_path))
@@ -451,5 +457,47 @@ def test_the_place_finder_shows_hostile_names_as_text(browser, tmp_path, monkeyp
     assert shown["name"].startswith(name)
     assert "<script>alert(2)</script>" in list(shown["rows"].values())[0][1]
     assert tab.locator("#profile img").count() == 0
+    context.close()
+    assert problems == []
+
+
+def _places(*names: tuple[str, str, str]) -> dict:
+    """Hand-made finder data with these (code, name, state) counties."""
+    data = tiny_profiles("x", "row")
+    template = data["places"][0]
+    data["places"] = [{**template, "code": c, "name": n, "state": s} for c, n, s in names]
+    return data
+
+
+def test_a_place_has_an_address_and_the_finder_works_from_the_keyboard(
+    browser, tmp_path, monkeypatch
+):
+    from analysis.reports import finder
+
+    monkeypatch.setenv("ANALYSIS_ROOT", str(tmp_path))
+    formula = '=HYPERLINK("http://example.invalid","x")'
+    page = finder.build_finder(_places(
+        ("35013", "Doña Ana County", "NM"), ("29510", "St. Louis city", "MO"),
+        ("29189", "St. Louis County", "MO"), ("01001", formula, "AL"),
+    ))  # fmt: skip
+    context, tab, problems = open_finder(browser, page)
+    assert find(tab, "Dona Ana")["name"] == "Doña Ana County, NM (county)"
+    assert find(tab, "Saint Louis")["name"].startswith("St. Louis")
+    # Down from the box to the matches, down again, Enter: the second is chosen and addressed.
+    tab.focus("#place-search")
+    tab.keyboard.press("ArrowDown")
+    tab.keyboard.press("ArrowDown")
+    tab.keyboard.press("Enter")
+    tab.wait_for_function("location.hash === '#29189'")
+    assert tab.locator("#place-name").text_content() == "St. Louis County, MO (county)"
+    # The address opens the place in a new page, and a formula for a name downloads as text.
+    other = context.new_page()
+    other.goto(page.as_uri() + "#01001", wait_until="load")
+    other.wait_for_selector("#profile:not([hidden])")
+    assert other.locator("#place-name").text_content().startswith("=HYPERLINK")
+    with other.expect_download() as download:
+        other.click("#download")
+    lines = Path(download.value.path()).read_text().splitlines()
+    assert lines[1].startswith("\"'=HYPERLINK(") and lines[1].endswith(",10")
     context.close()
     assert problems == []

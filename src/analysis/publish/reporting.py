@@ -55,6 +55,31 @@ def safe_url(url: object) -> str | None:
     return text
 
 
+# A text cell a spreadsheet would read as a formula (OWASP, "CSV injection"): = + - @, and
+# the tab and carriage return some spreadsheets skip before them.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(value):
+    """`value`, with a leading ' when it is text a spreadsheet would run as a formula."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
+def spreadsheet_safe(frame):
+    """A copy of `frame` for a CSV a reader opens in a spreadsheet: every text cell (and
+    text index) that starts a formula gets a leading ', so it shows as text and never
+    runs. Numbers stay numbers: -3.2 in a float column is untouched."""
+    import pandas as pd
+
+    safe = frame.copy()
+    for column in safe.columns:
+        if not pd.api.types.is_numeric_dtype(safe[column]):
+            safe[column] = safe[column].map(spreadsheet_text)
+    if not pd.api.types.is_numeric_dtype(safe.index):
+        safe.index = safe.index.map(spreadsheet_text)
+    return safe
+
+
 def script_json(value) -> str:
     """`value` as JSON to put inside a <script> element: no "</script>" or "<!--" in the
     data can end the element or change how the browser reads it."""
@@ -241,7 +266,7 @@ class Report:
         from IPython.display import HTML, display
 
         slug = self._slug(slug, self.tables)
-        csv = frame.to_csv(index=index)
+        csv = spreadsheet_safe(frame).to_csv(index=index)
         if self.publishing:
             write_text(tables_dir(self.name) / f"{slug}.csv", csv)
             self.save()

@@ -120,7 +120,9 @@ td.status-none {{ color: #57606a; }}
 list marks it, with the list row that did; its outcomes year by year beside its state's
 (the FBI's state estimates of crime, the state rows of LAUS and SAIPE) and the nation's
 (the states', weighted by population); and, for a county, its match in the 2017 CAP
-report's design ({cap}).</p>
+report's design ({cap}). Each place has its own address (this page's, with the place's
+code after #, such as #41051 for Multnomah County): copy it to share or bookmark the place.
+The arrow keys move through the matches; Enter chooses one.</p>
 <div class="finder-search"><label for="place-search"><strong>County or city</strong></label>
 <input id="place-search" type="search" placeholder="e.g. Multnomah, or Chicago"
  autocomplete="off" aria-describedby="match-count"></div>
@@ -173,13 +175,21 @@ function label(place) {
   return place.name + ", " + place.state + " (" + place.unit + ")";
 }
 
+// A name as a reader may type it: no accents (Doña Ana, Dona Ana), "Saint" and "St." alike
+// (St. Louis, Saint Louis), no punctuation.
+function fold(text) {
+  return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+    .replace(/[.,'’]/g, "").replace(/\bsaint\b/g, "st").replace(/\bsainte\b/g, "ste")
+    .replace(/\s+/g, " ").trim();
+}
+
 function search(query) {
-  const q = query.trim().toLowerCase();
+  const q = fold(query);
   if (q.length < 2) return [];
-  const hits = DATA.places.filter((p) => label(p).toLowerCase().includes(q));
+  const hits = DATA.places.filter((p) => fold(label(p)).includes(q));
   // The name itself first, then names that start so, then the rest; counties first.
   const rank = (p) => {
-    const name = p.name.toLowerCase();
+    const name = fold(p.name);
     const tier = name === q ? 0 : name.startsWith(q) ? 1 : 2;
     return 2 * tier + (p.unit === "county" ? 0 : 1);
   };
@@ -202,6 +212,38 @@ function showMatches() {
     if (i === 0) show(place, button);
   });
   if (!found.length) document.getElementById("profile").hidden = true;
+}
+
+// The keyboard alone: the down arrow from the box to the matches, the arrows along them,
+// Enter (a button's own) to choose, Escape back to the box.
+function moveAmongMatches(event) {
+  const buttons = [...list.querySelectorAll("button")];
+  const at = buttons.indexOf(document.activeElement);
+  let next = null;
+  if (event.key === "ArrowDown" || event.key === "ArrowRight") next = at + 1;
+  if (event.key === "ArrowUp" || event.key === "ArrowLeft") next = at - 1;
+  if (event.key === "Escape") { input.focus(); return; }
+  if (next === null || !buttons.length) return;
+  event.preventDefault();
+  if (next < 0) { input.focus(); return; }
+  buttons[Math.min(next, buttons.length - 1)].focus();
+}
+
+// Each place has its own address, places.html#<code>: a county's FIPS code, a city's
+// place code. Opening it shows the place; choosing a place sets it.
+function showAddressed() {
+  const code = decodeURIComponent(location.hash.slice(1));
+  const place = code && DATA.places.find((p) => p.code === code);
+  if (!place) return false;
+  input.value = place.name + ", " + place.state;
+  list.replaceChildren();
+  const button = element("button", label(place));
+  button.type = "button";
+  button.addEventListener("click", () => show(place, button));
+  const item = element("li"); item.append(button); list.append(item);
+  count.textContent = "The place at this address.";
+  show(place, button);
+  return true;
 }
 
 function byCode(unit, code) {
@@ -260,11 +302,14 @@ function rows(place) {
 }
 
 function csv(place, data) {
-  const quote = (s) => '"' + String(s).replace(/"/g, '""') + '"';
+  // Text that a spreadsheet would run as a formula (= + - @, tab, carriage return) gets a
+  // leading ' (OWASP, CSV injection); numbers stay numbers.
+  const cell = (v) => typeof v === "number" ? String(v)
+    : '"' + (/^[=+\-@\t\r]/.test(String(v)) ? "'" : "") + String(v).replace(/"/g, '""') + '"';
   const lines = ["place,state,series,outcome,year,value"];
   data.forEach((r) => {
     const cells = [place.name, place.state, r.series, r.panel, r.year, r.value];
-    lines.push(cells.map(quote).join(","));
+    lines.push(cells.map(cell).join(","));
   });
   return URL.createObjectURL(new Blob([lines.join("\n") + "\n"], {type: "text/csv"}));
 }
@@ -275,6 +320,7 @@ function show(place, button) {
   });
   document.getElementById("profile").hidden = false;
   document.getElementById("place-name").textContent = label(place);
+  if (location.hash.slice(1) !== place.code) history.replaceState(null, "", "#" + place.code);
   document.getElementById("standing").textContent = standing(place);
   const body = document.querySelector("#statuses tbody");
   body.replaceChildren();
@@ -300,7 +346,10 @@ load().then((data) => {
   DATA = data;
   count.textContent = "Type at least two letters.";
   input.addEventListener("input", showMatches);
-  if (input.value) showMatches();
+  input.addEventListener("keydown", (e) => { if (e.key === "ArrowDown") moveAmongMatches(e); });
+  list.addEventListener("keydown", moveAmongMatches);
+  window.addEventListener("hashchange", showAddressed);
+  if (!showAddressed() && input.value) showMatches();
 }).catch(() => {
   count.textContent = "This browser cannot open the page's data (it needs "
     + "DecompressionStream): use a recent browser.";

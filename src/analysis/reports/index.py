@@ -13,7 +13,7 @@ from ..core.atomic import write_text
 from ..panels import availability
 from ..publish import labels
 from ..publish.layout import dictionary_path, index_path, meta_path, tables_dir
-from ..publish.reporting import safe_url
+from ..publish.reporting import safe_url, spreadsheet_safe
 from ..sources.provenance import describe, record
 from .config import load_config, template_dir
 
@@ -69,7 +69,7 @@ def build_index(config: Path | None = None) -> Path:
         if absent
         else ""
     )
-    write_text(dictionary_path(), labels.data_dictionary().to_csv(index=False))
+    write_text(dictionary_path(), spreadsheet_safe(labels.data_dictionary()).to_csv(index=False))
     page = INDEX_TEMPLATE.format(
         glance=glance,
         reports="\n".join(rows),
