@@ -129,3 +129,26 @@ def test_a_change_placebo_states_show_to_be_ordinary_neither_rose_nor_fell():
 def test_a_change_beyond_the_placebo_states_is_said_to_rise():
     said = findings.event_summary(event_table(placebo_p=0.04))["verdict"].iloc[0]
     assert "rose by a further 5.2" in said and "placebo-state p = 0.04" in said
+
+
+def test_a_reports_parameters_read_as_one_line_of_words():
+    line = labels.parameter_line(
+        {
+            "unit": "city",
+            "definition": "dhs2025",
+            "year": 2016,
+            "recent_year": 2019,
+            "outcomes": ["violent_no_rape_per_10k", "total_crime_per_10k"],
+            "comparison": "all",
+            "pre": [],
+            "also_not_yet": True,
+            "report_name": "",
+        }
+    )
+    assert line == (
+        f"Cities · {labels.definition('dhs2025')} · 2016 and 2019 · "
+        "violent crime without rape, total crime"
+    )
+    assert "[" not in line and "_" not in line
+    states = labels.parameter_line({"definition": "state_laws", "states": ["CA"], "pre": []})
+    assert states == f"{labels.definition('state_laws')} · CA only"

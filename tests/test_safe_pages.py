@@ -349,7 +349,7 @@ def test_the_built_pages_read_the_data_as_written(site):
         f"Data check passed: the list is {title}",
         "javascript:alert(1)",  # a list's `source`, shown, not linked
         "<!-- comment",
-        f"label: {LABEL}",
+        f'{SCRIPT} & "quotes"',  # the report's title, its page's heading
     ):
         assert text in hostile.text, text
     alts = [a["alt"] for t, a in hostile.elements if t == "img" and "alt" in a]

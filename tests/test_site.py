@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pandas as pd
@@ -501,3 +502,48 @@ def test_a_place_has_an_address_and_the_finder_works_from_the_keyboard(
     assert lines[1].startswith("\"'=HYPERLINK(") and lines[1].endswith(",10")
     context.close()
     assert problems == []
+
+
+def _every_page() -> dict[str, str]:
+    pages = {p.name: p for p in sorted((paths.reports_dir() / "html").glob("*.html"))}
+    pages |= {n: paths.reports_dir() / n for n in ("index.html", "explore.html", "places.html")}
+    return {name: built(path).read_text() for name, path in pages.items()}
+
+
+class _Visible(HTMLParser):
+    """A page's visible text and its <h1> headings."""
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=True)
+        self.parts, self.headings, self._skip, self._h1 = [], [], 0, None
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        self._skip += tag in ("script", "style", "title")
+        if tag == "h1":
+            self._h1 = ""
+
+    def handle_endtag(self, tag):
+        self._skip -= tag in ("script", "style", "title")
+        if tag == "h1" and self._h1 is not None:
+            self.headings.append(" ".join(self._h1.split()))
+            self._h1 = None
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+            if self._h1 is not None:
+                self._h1 += data
+
+
+def test_no_page_shows_a_python_list_and_every_heading_is_its_own():
+    headings = {}
+    for name, page in _every_page().items():
+        seen = _Visible(page)
+        text = " ".join(" ".join(seen.parts).split())
+        lists = re.findall(r".{0,40}(?:\['|'\]|\[\]).{0,40}", text)
+        assert not lists, f"{name} shows a Python list: {lists[:3]}"
+        assert len(seen.headings) == 1, f"{name} has {len(seen.headings)} <h1>: {seen.headings}"
+        headings[name] = seen.headings[0]
+    twice = {h for h in headings.values() if list(headings.values()).count(h) > 1}
+    assert not twice, f"pages share a heading: {twice}"

@@ -373,3 +373,31 @@ def describe_groups(groups) -> str:
             f"{groups.focal_group} group only"
         )
     return text
+
+
+def parameter_line(parameters: dict) -> str:
+    """A report's parameters as one line a reader can read, in words:
+    'Cities · DHS list, 2025 · 2016 and 2019 · violent crime without rape, violent crime,
+    property crime, total crime'. Ids stay in the report's metadata and CSV files; build
+    details (a flag for an extra variant) are left out."""
+    given = dict(parameters)
+    parts = []
+    if given.get("unit"):
+        parts.append(units(given["unit"]).capitalize())
+    for name in [given.get("definition"), *(given.get("definitions") or [])]:
+        if name:
+            parts.append(definition(name))
+    if given.get("states"):
+        parts.append(", ".join(given["states"]) + " only")
+    if given.get("year"):
+        recent = given.get("recent_year")
+        parts.append(f"{given['year']} and {recent}" if recent else str(given["year"]))
+    if given.get("first_year") or given.get("last_year"):
+        parts.append(f"{given.get('first_year', 2000)}-{given.get('last_year', 2019)}")
+    if given.get("outcomes"):
+        parts.append(", ".join(short(o).lower() for o in given["outcomes"]))
+    comparison = given.get("comparison")
+    if comparison and comparison != "all":
+        parts.append("against " + ("287(g) places" if comparison == "cooperating"
+                                   else definition(comparison)))  # fmt: skip
+    return " · ".join(parts)

@@ -16,6 +16,7 @@ from ..publish.layout import dictionary_path, index_path, meta_path, tables_dir
 from ..publish.reporting import safe_url, spreadsheet_safe
 from ..sources.provenance import describe, record
 from .config import load_config, template_dir
+from .parameters import notebook_parameters
 
 GLANCE = "overview"  # the report whose figure opens the index
 
@@ -29,7 +30,7 @@ def build_index(config: Path | None = None) -> Path:
         if spec.name == GLANCE:
             glance = _glance(spec, meta)
             continue
-        params = ", ".join(f"{k} {v}" for k, v in spec.parameters.items())
+        params = labels.parameter_line({**notebook_parameters(spec.notebook), **spec.parameters})
         tables = " ".join(
             f'<a href="{_href("tables", spec.name, f"{t}.csv")}">{html.escape(t)}.csv</a>'
             for t in meta.get("tables", [])

@@ -16,10 +16,11 @@ from ..core import paths
 from ..core.atomic import atomic_path, write_json, write_text
 from ..core.errors import AnalysisError
 from ..panels.availability import optional_status
+from ..publish import labels
 from ..publish.layout import figures_dir, meta_path, tables_dir
 from ..sources.provenance import describe, record
 from .config import KERNEL, ReportSpec, find, template_dir
-from .parameters import check_parameters
+from .parameters import check_parameters, notebook_parameters
 
 # A Unix socket's path may be at most 107 bytes: the kernel's sockets need a short folder.
 SOCKET_PATH_MAX = 100
@@ -301,8 +302,20 @@ def export_html(spec: ReportSpec) -> None:
     )
     nb = nbformat.read(spec.executed, as_version=4)
     nb.metadata["title"] = spec.title or meta.get("title") or spec.name
+    _drop_notebook_heading(nb)
     body, _ = exporter.from_notebook_node(nb, resources={"report": _page_context(spec, meta)})
     write_text(spec.html, body)
+
+
+def _drop_notebook_heading(nb) -> None:
+    """The notebook's own "# ..." heading, left out of the page: the template writes the
+    report's title as the page's one <h1> (the same notebook makes several reports)."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            lines = cell.source.split("\n")
+            if lines and lines[0].startswith("# "):
+                cell.source = "\n".join(lines[1:]).lstrip("\n")
+            return
 
 
 def _page_context(spec: ReportSpec, meta: dict) -> dict:
@@ -314,7 +327,9 @@ def _page_context(spec: ReportSpec, meta: dict) -> dict:
     return {
         "title": spec.title or meta.get("title") or spec.name,
         "finding": meta.get("finding", ""),
-        "parameters": {k: v for k, v in spec.parameters.items()},
+        "parameter_line": labels.parameter_line(
+            {**notebook_parameters(spec.notebook), **spec.parameters}
+        ),
         "built": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "sources": [
             {"title": s.title, "producer": s.producer, "licence": s.licence, "citation": s.citation}
