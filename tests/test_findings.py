@@ -152,3 +152,10 @@ def test_a_reports_parameters_read_as_one_line_of_words():
     assert "[" not in line and "_" not in line
     states = labels.parameter_line({"definition": "state_laws", "states": ["CA"], "pre": []})
     assert states == f"{labels.definition('state_laws')} · CA only"
+
+
+def test_a_tables_counts_are_headed_in_the_pages_unit():
+    assert labels.header("n_focal", "city") == "Sanctuary cities"
+    assert labels.header("n_comparison", "city") == "Comparison cities"
+    assert labels.header("n_control", "state") == "Control states"
+    assert labels.header("n_focal") == "Sanctuary counties"  # counties, when none is said

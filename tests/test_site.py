@@ -547,3 +547,13 @@ def test_no_page_shows_a_python_list_and_every_heading_is_its_own():
         headings[name] = seen.headings[0]
     twice = {h for h in headings.values() if list(headings.values()).count(h) > 1}
     assert not twice, f"pages share a heading: {twice}"
+
+
+def test_a_city_page_counts_cities_not_counties():
+    wrong = re.compile(r"\b(sanctuary|comparison|focal|adopting|control|matched) counties\b", re.I)
+    city_pages = {n: p for n, p in _every_page().items() if "cities" in n}
+    assert len(city_pages) >= 4
+    for name, page in city_pages.items():
+        text = " ".join(" ".join(_Visible(page).parts).split())
+        found = [m.group(0) for m in wrong.finditer(text)]
+        assert not found, f"{name} says {found[:3]} of the cities it compares"

@@ -269,8 +269,20 @@ def method(name: str) -> str:
     return METHODS.get(name, name)
 
 
-def header(column: str) -> str:
-    """The header a reader sees for a table column (a variable's label otherwise)."""
+# Counts of the units compared, headed in the page's unit: "Sanctuary cities" on a city page.
+UNIT_COUNTS = {
+    "n_focal": "Sanctuary {}",
+    "n_comparison": "Comparison {}",
+    "n_sanctuary": "Adopting {}",
+    "n_control": "Control {}",
+}
+
+
+def header(column: str, unit: str | None = None) -> str:
+    """The header a reader sees for a table column (a variable's label otherwise); counts
+    of the units compared in the words of `unit` (counties when none is given)."""
+    if column in UNIT_COUNTS:
+        return UNIT_COUNTS[column].format(units(unit or "county"))
     if column in COLUMNS:
         return COLUMNS[column][0]
     if column in VARIABLES:

@@ -134,7 +134,7 @@ def _amount(column) -> bool:
     return not re.search(r"p_value|smd|gamma|e_value|mbar|pct|share", str(column))
 
 
-def _html_table(frame, index: bool, float_format: str, uuid: str) -> str:
+def _html_table(frame, index: bool, float_format: str, uuid: str, unit: str | None = None) -> str:
     """A table as HTML: text columns left-aligned, numbers right-aligned and formatted
     (thousands separators, except in codes such as years and row numbers; p-values
     to three decimals), headers in words (analysis.publish.labels)."""
@@ -167,7 +167,7 @@ def _html_table(frame, index: bool, float_format: str, uuid: str) -> str:
     styler = styler.set_table_attributes('class="report-table"')
     # A callable, not relabel_index, whose labels are format strings: a "{" in a
     # column name would raise.
-    styler = styler.format_index(lambda c: html.escape(labels.header(c)), axis="columns")
+    styler = styler.format_index(lambda c: html.escape(labels.header(c, unit)), axis="columns")
     styler = styler.format_index(_cell_html, axis="index")
     if not index:
         styler = styler.hide(axis="index")
@@ -196,9 +196,11 @@ class Report:
         title: str = "",
         parameters: dict | None = None,
         sources: list[str] | None = None,
+        unit: str | None = None,
     ):
         self.name = name
         self.title = title
+        self.unit = unit  # the unit the tables count, in their headers' words
         self.parameters = dict(parameters or {})
         self.sources = citations.check(sources or [])  # registry ids; an unknown one is an error
         self.figures: list[str] = []
@@ -281,7 +283,7 @@ class Report:
             notes.append(f"first {max_rows} of {len(frame):,} rows shown; the CSV has all")
         if notes:
             caption = f"{caption} ({'; '.join(notes)})".strip()
-        styled = _html_table(_reader_view(shown), index, float_format, uuid=slug)
+        styled = _html_table(_reader_view(shown), index, float_format, uuid=slug, unit=self.unit)
         link = (
             f'<a class="download" download="{html.escape(self.name or "table")}-{slug}.csv" '
             f'href="data:text/csv;charset=utf-8;base64,'
