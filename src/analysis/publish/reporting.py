@@ -205,6 +205,7 @@ class Report:
         self.sources = citations.check(sources or [])  # registry ids; an unknown one is an error
         self.figures: list[str] = []
         self.figure_alt: dict[str, str] = {}
+        self.lead = ""  # the figure the page opens with, under its answer
         self.tables: list[str] = []
         self.findings: list[str] = []
         self.notices: list[str] = []
@@ -223,12 +224,14 @@ class Report:
         taken.append(slug)
         return slug
 
-    def figure(self, fig, slug: str) -> None:
+    def figure(self, fig, slug: str, lead: bool = False) -> None:
         """Show a matplotlib figure; when publishing, also save it as PNG and SVG.
 
         In JupyterLab the figure is left open for the notebook's backend to show
-        (inline, or an interactive one), so it can be changed and shown again."""
-        from IPython.display import Image, display
+        (inline, or an interactive one), so it can be changed and shown again. The first
+        `lead` figure opens the published page, under the report's answer (its first
+        finding), and is not shown a second time where it was made."""
+        from IPython.display import HTML, Image, display
 
         slug = self._slug(slug, self.figures)
         if not self.publishing:
@@ -246,6 +249,11 @@ class Report:
         alt = _figure_title(fig) or slug.replace("-", " ")
         self.figure_alt[slug] = alt
         plt.close(fig)
+        if lead and not self.lead:
+            self.lead = slug
+            self.save()
+            display(HTML('<p class="note">The figure at the top of the page.</p>'))
+            return
         self.save()
         display(
             Image(data=png.getvalue(), format="png", width=min(fig.get_figwidth() * 100, 900)),
@@ -344,6 +352,7 @@ class Report:
                 "sources": self.sources,
                 "figures": self.figures,
                 "figure_alt": self.figure_alt,
+                "lead": self.lead,
                 "tables": self.tables,
                 "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             },

@@ -318,6 +318,21 @@ def _drop_notebook_heading(nb) -> None:
             return
 
 
+def _lead_figure(spec: ReportSpec, meta: dict) -> dict | None:
+    """The figure the page opens with (Report.figure(..., lead=True)), as an image the
+    page carries itself (it opens offline) with its text alternative."""
+    import base64
+
+    slug = meta.get("lead")
+    png = figures_dir(spec.name) / f"{slug}.png" if slug else None
+    if not png or not png.exists():
+        return None
+    return {
+        "src": "data:image/png;base64," + base64.b64encode(png.read_bytes()).decode(),
+        "alt": meta.get("figure_alt", {}).get(slug, ""),
+    }
+
+
 def _page_context(spec: ReportSpec, meta: dict) -> dict:
     provenance = meta.get("provenance") or record()
     registry = sources.registry()
@@ -327,6 +342,7 @@ def _page_context(spec: ReportSpec, meta: dict) -> dict:
     return {
         "title": spec.title or meta.get("title") or spec.name,
         "finding": meta.get("finding", ""),
+        "lead": _lead_figure(spec, meta),
         "parameter_line": labels.parameter_line(
             {**notebook_parameters(spec.notebook), **spec.parameters}
         ),

@@ -58,7 +58,7 @@ def event_study(report, events: pd.DataFrame, definition: str, caption: str, sen
             f"{first['focal_group']} minus {first['comparison']}",
         )
         plots.caption(fig, caption, width=150)
-        report.figure(fig, "event-study")
+        report.figure(fig, "event-study", lead=True)
     columns = ["outcome", "term", "relative_year", "calendar_years", "estimate", "ci_low"]
     columns += ["ci_high", "n_sanctuary", "n_control"]
     report.table(

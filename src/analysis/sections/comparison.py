@@ -73,7 +73,7 @@ def methods(report, definition: str, year: int, outcomes: list[str], caption: st
         f"{labels.units(first['unit'])}: {labels.interval(first)}",
     )
     plots.caption(fig, caption + " Points: focal minus comparison; lines: 95 % intervals.", 150)
-    report.figure(fig, "estimates")
+    report.figure(fig, "estimates", lead=True)
     report.finding(findings.matched(first))
     report.table(
         matched[SENSITIVITY_COLUMNS],

@@ -39,7 +39,7 @@ def definition_counts(report, summary: pd.DataFrame, n_counties: int, caption: s
         f"{sanctuary[fewest]:,} to {sanctuary[most]:,} sanctuary counties",
     )
     plots.caption(fig, "Blue: sanctuary definitions; red: cooperating (287(g)). " + caption)
-    report.figure(fig, "counties-per-definition")
+    report.figure(fig, "counties-per-definition", lead=True)
     return fig
 
 
@@ -114,7 +114,7 @@ def definition_map(report, definition: str, status: pd.Series):
         "moved and Alaska shrunk; Albers equal-area projection. Points: listed cities in the "
         "FBI's city table, drawn at the centre of the county holding most of their people.",
     )
-    report.figure(fig, "definition")
+    report.figure(fig, "definition", lead=True)
     states = status.loc[focal].index.str[:2].value_counts()
     report.finding(
         f"{labels.definition(definition)}: the {len(focal):,} {about['status']} counties lie in "

@@ -40,7 +40,7 @@ def glance(report, table: pd.DataFrame, outcomes: list[str], year: int):
         "2000-2019, placebo intervals).",
         150,
     )
-    report.figure(fig, "at-a-glance")
+    report.figure(fig, "at-a-glance", lead=True)
     columns = ["label", "definition", "unit", "year", "outcome", "estimate", "ci_low"]
     columns += ["ci_high", "published_estimate", "n_focal", "n_comparison"]
     columns += ["rosenbaum_gamma", "e_value", "e_value_ci"]
@@ -113,7 +113,7 @@ def cap_replication(report, table: pd.DataFrame, definition: str, year: int):
         "population, foreign-born and Hispanic shares.",
         width=150,
     )
-    report.figure(fig, "published-and-project")
+    report.figure(fig, "published-and-project", lead=True)
     return fig
 
 

@@ -57,7 +57,9 @@ def curves(report, curve: pd.DataFrame, shares: pd.DataFrame) -> list:
             width=150,
         )
         name = outcome.replace("_", "-")
-        report.figure(fig, f"curve-{name}" if unit == DEFAULT_UNIT.name else f"curve-{unit}-{name}")
+        report.figure(
+            fig, f"curve-{name}" if unit == DEFAULT_UNIT.name else f"curve-{unit}-{name}", lead=True
+        )
         figs.append(fig)
     return figs
 

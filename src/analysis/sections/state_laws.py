@@ -78,7 +78,7 @@ def gap_figures(report, details: pd.DataFrame, synth: pd.DataFrame, outcomes: li
             f"most placebo states' (placebo p <= {PLACEBO_LEVEL:g})",
         )
         plots.caption(fig, caption, width=150)
-        report.figure(fig, f"gaps-{name}")
+        report.figure(fig, f"gaps-{name}", lead=True)
         paths = plots.synthetic_paths(details, outcome)
         plots.headline(paths, f"{labels.short(outcome)}: each state and its synthetic self")
         plots.caption(paths, caption, width=150)
