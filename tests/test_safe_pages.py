@@ -422,3 +422,20 @@ def test_a_table_csv_shows_a_formula_from_a_list_as_text(tmp_path, monkeypatch, 
     link = re.search(r"base64,([A-Za-z0-9+/=]+)", shown[-1]).group(1)
     saved_text = (tmp_path / "reports" / "tables" / "csv-check" / "rows.csv").read_text()
     assert base64.b64decode(link).decode() == saved_text  # the page's download, the same
+
+
+def test_the_first_lead_figure_opens_the_page_and_is_shown_once(tmp_path, monkeypatch, shown):
+    import matplotlib
+
+    matplotlib.use("agg")
+    import matplotlib.pyplot as plt
+
+    monkeypatch.setenv("ANALYSIS_ROOT", str(tmp_path))
+    report = reporting.Report("lead-check")
+    for slug in ("first", "second"):
+        fig, ax = plt.subplots()
+        ax.set_title(f"The {slug} figure")
+        report.figure(fig, slug, lead=True)
+    meta = json.loads((tmp_path / "reports" / "meta" / "lead-check.json").read_text())
+    assert meta["lead"] == "first" and meta["figure_alt"]["first"] == "The first figure"
+    assert shown == ['<p class="note">The figure at the top of the page.</p>']  # not twice
