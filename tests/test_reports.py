@@ -179,3 +179,23 @@ def test_the_longest_report_runs_first_and_a_new_one_before_them_all():
     took = {"robustness": 17.0, "overview": 4.6, "state-laws": 25.0}
     names = ["overview", "robustness", "brand-new", "state-laws"]
     assert queue_order(names, took) == ["brand-new", "state-laws", "robustness", "overview"]
+
+
+def test_a_section_whose_code_showed_nothing_is_left_out_of_the_page():
+    import nbformat
+
+    from analysis.reports.run import _drop_empty_sections
+
+    nb = nbformat.v4.new_notebook()
+    shown = nbformat.v4.new_code_cell("x")
+    shown.outputs = [nbformat.v4.new_output("stream", text="out")]
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Title\n\nIntro"),
+        nbformat.v4.new_markdown_cell("## County crime\n\nFor counties only."),
+        nbformat.v4.new_code_cell("if unit == 'county': ..."),  # no output on a city page
+        nbformat.v4.new_markdown_cell("## Shown"),
+        shown,
+        nbformat.v4.new_markdown_cell("## Caveats\n\n- prose alone stays"),
+    ]
+    _drop_empty_sections(nb)
+    assert [c.source.split("\n")[0] for c in nb.cells] == ["# Title", "## Shown", "x", "## Caveats"]

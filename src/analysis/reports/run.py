@@ -303,6 +303,7 @@ def export_html(spec: ReportSpec) -> None:
     nb = nbformat.read(spec.executed, as_version=4)
     nb.metadata["title"] = spec.title or meta.get("title") or spec.name
     _drop_notebook_heading(nb)
+    _drop_empty_sections(nb)
     body, _ = exporter.from_notebook_node(nb, resources={"report": _page_context(spec, meta)})
     write_text(spec.html, body)
 
@@ -316,6 +317,21 @@ def _drop_notebook_heading(nb) -> None:
             if lines and lines[0].startswith("# "):
                 cell.source = "\n".join(lines[1:]).lstrip("\n")
             return
+
+
+def _drop_empty_sections(nb) -> None:
+    """Leave out of the page a "## " section whose code showed nothing: a part the
+    report's parameters switch off (county crime on a city page, "then and now" without a
+    later year) would otherwise leave its prose standing over nothing."""
+    starts = [i for i, c in enumerate(nb.cells)
+              if c.cell_type == "markdown" and c.source.startswith("## ")]  # fmt: skip
+    empty = set()
+    for n, start in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(nb.cells)
+        code = [c for c in nb.cells[start:end] if c.cell_type == "code"]
+        if code and not any(c.get("outputs") for c in code):
+            empty.update(range(start, end))
+    nb.cells = [c for i, c in enumerate(nb.cells) if i not in empty]
 
 
 def _lead_figure(spec: ReportSpec, meta: dict) -> dict | None:
