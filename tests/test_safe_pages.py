@@ -430,6 +430,8 @@ def test_the_first_lead_figure_opens_the_page_and_is_shown_once(tmp_path, monkey
     matplotlib.use("agg")
     import matplotlib.pyplot as plt
 
+    from analysis.publish import plots  # noqa: F401  the house style: titles on the left
+
     monkeypatch.setenv("ANALYSIS_ROOT", str(tmp_path))
     report = reporting.Report("lead-check")
     for slug in ("first", "second"):

@@ -550,7 +550,8 @@ def test_no_page_shows_a_python_list_and_every_heading_is_its_own():
 
 
 def test_a_city_page_counts_cities_not_counties():
-    wrong = re.compile(r"\b(sanctuary|comparison|focal|adopting|control|matched) counties\b", re.I)
+    # ("The CAP report matched counties" is about counties, and stays.)
+    wrong = re.compile(r"\b(sanctuary|comparison|focal|adopting|control) counties\b", re.I)
     city_pages = {n: p for n, p in _every_page().items() if "cities" in n}
     assert len(city_pages) >= 4
     for name, page in city_pages.items():

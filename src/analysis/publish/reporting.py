@@ -98,7 +98,13 @@ def _figure_title(fig) -> str:
     """The figure's headline (its suptitle, else its first axes title), for alt text."""
     if fig._suptitle is not None and fig._suptitle.get_text():
         return fig._suptitle.get_text().replace("\n", " ")
-    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    # The house style puts titles on the left: a title is the first of its three places.
+    titles = [
+        t
+        for ax in fig.axes
+        for t in (ax.get_title(loc) for loc in ("left", "center", "right"))
+        if t
+    ]
     return titles[0].replace("\n", " ") if titles else ""
 
 
