@@ -215,7 +215,7 @@ def _loaded_by(notebook: Path) -> set[Path]:
     out = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     ).stdout
-    return {Path(line).resolve() for line in out.split()}
+    return {Path(line).resolve() for line in out.splitlines() if line}  # paths may hold spaces
 
 
 @pytest.fixture(scope="module")
