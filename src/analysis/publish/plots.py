@@ -661,7 +661,9 @@ def synthetic_gaps(details: pd.DataFrame, outcome: str, columns: int = 4):
         ax.tick_params(labelsize=8)
         ax.set_xlim(treated["year"].min() - 0.5, treated["year"].max() + 0.5)
         if ax.get_subplotspec().is_first_col():
-            ax.set_ylabel(f"gap\n({labels.unit(outcome)})", fontsize=8)
+            # The unit goes in the caption: a long unit under a short panel runs into the
+            # headline.
+            ax.set_ylabel("gap", fontsize=8)
     fig.tight_layout()
     return fig
 
@@ -684,7 +686,5 @@ def synthetic_paths(details: pd.DataFrame, outcome: str, columns: int = 4):
         ax.set_title(f"{state} (law {adoption})", fontsize=10)
         ax.tick_params(labelsize=8)
         ax.legend(fontsize=7, loc="best")
-        if ax.get_subplotspec().is_first_col():
-            ax.set_ylabel(labels.unit(outcome), fontsize=8)
-    fig.tight_layout()
+    fig.tight_layout()  # the unit is in the caption (see synthetic_gaps)
     return fig

@@ -77,11 +77,12 @@ def gap_figures(report, details: pd.DataFrame, synth: pd.DataFrame, outcomes: li
             f"{labels.short(outcome)}: {clear} of {len(rows)} state laws leave a gap larger than "
             f"most placebo states' (placebo p <= {PLACEBO_LEVEL:g})",
         )
-        plots.caption(fig, caption, width=150)
+        plots.caption(fig, f"Gap: the state minus its synthetic self, in {labels.unit(outcome)}. "
+                      + caption, width=150)  # fmt: skip
         report.figure(fig, f"gaps-{name}", lead=True)
         paths = plots.synthetic_paths(details, outcome)
         plots.headline(paths, f"{labels.short(outcome)}: each state and its synthetic self")
-        plots.caption(paths, caption, width=150)
+        plots.caption(paths, f"In {labels.unit(outcome)}. " + caption, width=150)
         report.figure(paths, f"paths-{name}")
         figs += [fig, paths]
     return figs
