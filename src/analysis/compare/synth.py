@@ -197,6 +197,20 @@ def fit_synthetic_control(
     return Fit(weights, gaps, pre_rmspe, post_rmspe, result)
 
 
+def _outcome_and_donors(design, outcome: str) -> tuple[pd.DataFrame, tuple[str, ...], list[str]]:
+    """The outcome's table, the donors with it in every year of the window, and the
+    design's notes with one naming the donors left out."""
+    table = design.outcome_table(outcome)
+    donors, incomplete = _complete(table, design.donors)
+    notes = list(design.notes)
+    if incomplete:
+        notes.append(
+            f"{len(incomplete)} donor {design.groups.unit.plural} without {outcome} in every "
+            f"year of the window left out: {', '.join(incomplete)}"
+        )
+    return table, donors, notes
+
+
 def _complete(table: pd.DataFrame, donors: tuple[str, ...]) -> tuple[tuple[str, ...], list[str]]:
     """The donors with the outcome in every year of the window, and the others."""
     full = table.notna().all(axis=1)
@@ -238,14 +252,7 @@ def synth_rows(
 ) -> list[dict]:
     """One row per treated state; with a `details` list, each year's gap of the treated
     state and of every placebo state, and the donor weights, are added to it."""
-    table = design.outcome_table(outcome)
-    donors, incomplete = _complete(table, design.donors)
-    notes = list(design.notes)
-    if incomplete:
-        notes.append(
-            f"{len(incomplete)} donor {design.groups.unit.plural} without {outcome} in every "
-            f"year of the window left out: {', '.join(incomplete)}"
-        )
+    table, donors, notes = _outcome_and_donors(design, outcome)
     cov = _covariate_means(design, covariates)
     rows = []
     for state, adoption in sorted(design.treated.items()):
@@ -498,14 +505,7 @@ def sdid_rows(
 ) -> list[dict]:
     """One row per treated state (each its own cohort against the donors), and with
     several states their average. Its weights fit the outcome alone: no covariates."""
-    table = design.outcome_table(outcome)
-    donors, incomplete = _complete(table, design.donors)
-    notes = list(design.notes)
-    if incomplete:
-        notes.append(
-            f"{len(incomplete)} donor {design.groups.unit.plural} without {outcome} in every "
-            f"year of the window left out: {', '.join(incomplete)}"
-        )
+    table, donors, notes = _outcome_and_donors(design, outcome)
     rows, parts = [], []
     for state, adoption in sorted(design.treated.items()):
         post = [y for y in design.years if y >= adoption]
