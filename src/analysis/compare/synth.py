@@ -242,6 +242,20 @@ def _base(design: StateDesign, outcome: str, method: str, covariate_label: str) 
     }
 
 
+def _law_base(design, outcome, method, covariate_label, state, adoption, donors) -> dict:
+    """The columns every row of one treated state shares, synthetic control or DiD."""
+    post = [y for y in design.years if y >= adoption]
+    return {
+        **_base(design, outcome, method, covariate_label),
+        "treated_state": state,
+        "adoption_year": adoption,
+        "years_after": ",".join(map(str, post)),
+        "n_focal": 1,
+        "n_comparison": len(donors),
+        "n_donors": len(donors),
+    }
+
+
 def synth_rows(
     design: StateDesign,
     outcome: str,
@@ -257,16 +271,8 @@ def synth_rows(
     rows = []
     for state, adoption in sorted(design.treated.items()):
         post = [y for y in design.years if y >= adoption]
-        base = {
-            **_base(design, outcome, "synth", covariate_label),
-            "estimand": "mean gap after adoption, the state minus its synthetic control",
-            "treated_state": state,
-            "adoption_year": adoption,
-            "years_after": ",".join(map(str, post)),
-            "n_focal": 1,
-            "n_comparison": len(donors),
-            "n_donors": len(donors),
-        }
+        base = _law_base(design, outcome, "synth", covariate_label, state, adoption, donors)
+        base["estimand"] = "mean gap after adoption, the state minus its synthetic control"
         try:
             if table.loc[state].isna().any():
                 raise EstimationError(f"{state} lacks {outcome} in some year of the window")
@@ -509,17 +515,11 @@ def sdid_rows(
     rows, parts = [], []
     for state, adoption in sorted(design.treated.items()):
         post = [y for y in design.years if y >= adoption]
-        base = {
-            **_base(design, outcome, "sdid", "none"),
-            "estimand": "synthetic difference-in-differences: the change after adoption, "
-            "treated minus synthetic, relative to the weighted years before",
-            "treated_state": state,
-            "adoption_year": adoption,
-            "years_after": ",".join(map(str, post)),
-            "n_focal": 1,
-            "n_comparison": len(donors),
-            "n_donors": len(donors),
-        }
+        base = _law_base(design, outcome, "sdid", "none", state, adoption, donors)
+        base["estimand"] = (
+            "synthetic difference-in-differences: the change after adoption, treated minus "
+            "synthetic, relative to the weighted years before"
+        )
         part = table.loc[[state, *donors]]
         if part.isna().any().any():
             reason = f"{state} lacks {outcome} in some year of the window"

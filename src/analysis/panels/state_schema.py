@@ -36,17 +36,7 @@ NIBRS_NOTE = (
 # revised (broader) one from 2013.
 RAPE_REVISED_FROM = 2013
 
-COUNT_COLUMNS = [
-    "violent_crimes",
-    "murder",
-    "rape",
-    "robbery",
-    "aggravated_assault",
-    "property_crimes",
-    "burglary",
-    "larceny_theft",
-    "motor_vehicle_theft",
-]
+
 STATE_COLUMNS: dict[str, str] = {
     "state": "State postal abbreviation (the 50 states and DC)",
     "year": "Calendar year",
