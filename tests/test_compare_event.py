@@ -187,7 +187,8 @@ def test_across_specifications_gives_the_range_and_the_clear_count():
         }
     )
     (sentence,) = across_specifications(checks)
-    assert "runs from -0.43 to -0.20" in sentence and "excludes zero in 2 of 3" in sentence
+    assert "from -0.43 to -0.20 across 3 specifications" in sentence
+    assert "excludes zero in 2 of 3" in sentence
 
 
 def test_two_stage_estimates_are_measured_from_the_reference_year():

@@ -21,7 +21,10 @@ def test_pyproject_and_environment_yml_agree():
         _split(r) for r in project["dependencies"] + project["optional-dependencies"]["dev"]
     )
     conda = yaml.safe_load((paths.REPO_DIR / "environment.yml").read_text())
-    conda_side = dict(_split(r) for r in conda["dependencies"] if isinstance(r, str))
+    # A package conda-forge lacks sits in the `pip:` list, installed into the same environment.
+    from_pip = [r for d in conda["dependencies"] if isinstance(d, dict) for r in d.get("pip", [])]
+    listed = [r for r in conda["dependencies"] if isinstance(r, str)] + from_pip
+    conda_side = dict(_split(r) for r in listed)
     conda_side = {k: v for k, v in conda_side.items() if k not in NOT_PACKAGES}
     assert sorted(set(pip_side) ^ set(conda_side)) == [], "packages differ"
     assert {k: v for k, v in pip_side.items() if conda_side[k] != v} == {}, "versions differ"

@@ -131,6 +131,48 @@ def test_a_change_beyond_the_placebo_states_is_said_to_rise():
     assert "rose by a further 5.2" in said and "placebo-state p = 0.04" in said
 
 
+def test_each_outcome_is_answered_in_one_short_sentence_and_its_caveats_once():
+    violent = event_table(placebo_p=0.72).assign(outcome="violent_per_10k")
+    two = pd.concat([event_table(placebo_p=0.72), violent], ignore_index=True)
+    two = two.assign(pretrend_p_value=0.002)
+    summary = findings.event_summary(two)
+    answers = summary["answer"].tolist()
+    assert answers[0] == "Total crime: no change beyond what placebo states show (+5.20, p 0.72)"
+    assert all(len(a.split()) <= 20 for a in answers)
+    caveats = findings.event_caveats(summary, "cities")
+    said = " ".join(caveats)
+    # The gap before and the moving trends are said once, for both outcomes.
+    assert said.count("already moving before adoption") == 1
+    assert "total crime (p = 0.002) and violent crime (p = 0.002)" in said
+    assert "In the year before adoption the adopting cities already differed" in said
+    assert "placebo states" in said
+
+
+def test_a_clear_change_without_placebo_states_keeps_its_interval_and_flags_moving_trends():
+    table = event_table(placebo_p=0.04).drop(columns="placebo_p").assign(pretrend_p_value=0.01)
+    summary = findings.event_summary(table).dropna(axis=1, how="all")  # as the page shows it
+    (answer,) = summary["answer"]
+    assert answer == (
+        "Total crime: rose by 5.2 crimes per 10,000 residents relative to the controls "
+        "(95 % interval +0.40 to +10.00); the trends before already differed"
+    )
+    said = " ".join(findings.event_caveats(summary, "cities"))
+    assert "total crime (p = 0.010)" in said and "placebo" not in said
+    assert "survives a post-adoption violation of parallel trends up to 0.03 times" in said
+
+
+def test_the_laws_are_counted_against_their_placebo_states_in_one_sentence():
+    laws = pd.DataFrame(
+        {"treated_state": ["CA", "VT", "IL"], "outcome": "violent_per_10k",
+         "estimate": [0.4, 6.6, 2.4], "placebo_p": [0.97, 0.03, 0.6]}
+    )  # fmt: skip
+    assert findings.laws_against_placebos(laws) == (
+        "Judged as states, 1 of 3 state laws left violent crime further from their synthetic "
+        "state than most placebo states (VT above, p = 0.03); the other 2 moved no more than "
+        "states without the law."
+    )
+
+
 def test_a_reports_parameters_read_as_one_line_of_words():
     line = labels.parameter_line(
         {
@@ -159,3 +201,31 @@ def test_a_tables_counts_are_headed_in_the_pages_unit():
     assert labels.header("n_comparison", "city") == "Comparison cities"
     assert labels.header("n_control", "state") == "Control states"
     assert labels.header("n_focal") == "Sanctuary counties"  # counties, when none is said
+
+
+def test_who_is_compared_runs_from_the_list_to_the_matched_places_in_one_line():
+    row = {
+        "unit": "city", "focal_group": "sanctuary", "year": 2016, "n_focal": 165,
+        "n_comparison": 3207, "n_absent_focal": 5, "n_absent_comparison": 1868,
+        "min_population": 10000.0, "n_below_population_focal": 22,
+        "n_below_population_comparison": 6047,
+    }  # fmt: skip
+    assert findings.funnel(row, 193, 11130) == (
+        "Who is compared: 193 sanctuary cities on the list and 11,130 other cities"
+        " → 188 and 9,262 in the data for 2016 → 166 and 3,215 of 10,000 residents or more"
+        " → 165 and 3,207 with every value the matching needs."
+    )
+
+
+def test_a_step_that_leaves_no_one_out_is_not_shown():
+    row = {"unit": "county", "focal_group": "sanctuary", "year": 2015, "n_focal": 149,
+           "n_comparison": 2986}  # fmt: skip
+    assert findings.funnel(row, 149, 2993) == (
+        "Who is compared: 149 sanctuary counties on the list and 2,993 other counties"
+        " → 149 and 2,986 with every value the matching needs."
+    )
+
+
+def test_a_comparison_that_names_a_list_by_id_reads_with_the_lists_label():
+    assert labels.with_labels("cooperating (g287_2025)") == "cooperating (287(g) agreements, 2025)"
+    assert labels.with_labels("all others") == "all others"

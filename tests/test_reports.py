@@ -106,7 +106,7 @@ def test_reader_page_is_self_contained_and_hides_code(built):
     assert not re.search(r"<link[^>]+href=\"?https?:", page)
     assert "@import url(" not in page
     assert re.search(r'<img[^>]+src="data:image/png;base64,', page)
-    assert 'alt="A line for 2016"' in page  # the figure's title as its alt text
+    assert 'alt="A line for 2016.' in page  # the figure's title opens its alt text
     assert 'href="data:text/csv;charset=utf-8;base64,' in page
     assert "The demo ran for 2016 (demo)." in page
     assert "Bureau of Labor Statistics" in page  # the cited source, in the footer

@@ -439,5 +439,5 @@ def test_the_first_lead_figure_opens_the_page_and_is_shown_once(tmp_path, monkey
         ax.set_title(f"The {slug} figure")
         report.figure(fig, slug, lead=True)
     meta = json.loads((tmp_path / "reports" / "meta" / "lead-check.json").read_text())
-    assert meta["lead"] == "first" and meta["figure_alt"]["first"] == "The first figure"
+    assert meta["lead"] == "first" and meta["figure_alt"]["first"].startswith("The first figure.")
     assert shown == ['<p class="note">The figure at the top of the page.</p>']  # not twice

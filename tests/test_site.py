@@ -504,6 +504,35 @@ def test_a_place_has_an_address_and_the_finder_works_from_the_keyboard(
     assert problems == []
 
 
+def _axe_problems(tab) -> list[str]:
+    """axe-core's serious and critical violations on the page open in `tab`, in words."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(tab).response["violations"]
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+        for v in found
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_axe_finds_no_serious_or_critical_accessibility_fault_on_any_page(browser):
+    pages = {p.name: p for p in sorted((paths.reports_dir() / "html").glob("*.html"))}
+    pages |= {n: paths.reports_dir() / n for n in ("index.html", "explore.html", "places.html")}
+    assert len(pages) >= 20
+    tab = browser.new_page()
+    faults = {}
+    for name, path in pages.items():
+        tab.goto(built(path).as_uri(), wait_until="load")
+        faults[name] = _axe_problems(tab)
+    # The finder with a place open: its profile, table and links are checked too.
+    tab.goto(pages["places.html"].as_uri() + "#41051", wait_until="load")
+    tab.wait_for_selector("#profile:not([hidden])")
+    faults["places.html#41051"] = _axe_problems(tab)
+    tab.close()
+    assert {name: found for name, found in faults.items() if found} == {}
+
+
 def _every_page() -> dict[str, str]:
     pages = {p.name: p for p in sorted((paths.reports_dir() / "html").glob("*.html"))}
     pages |= {n: paths.reports_dir() / n for n in ("index.html", "explore.html", "places.html")}
@@ -511,20 +540,24 @@ def _every_page() -> dict[str, str]:
 
 
 class _Visible(HTMLParser):
-    """A page's visible text and its <h1> headings."""
+    """A page's visible text, the part of it that is prose (not marked as code, nor the
+    build's provenance), and its <h1> headings."""
 
     def __init__(self, text: str):
         super().__init__(convert_charrefs=True)
-        self.parts, self.headings, self._skip, self._h1 = [], [], 0, None
+        self.parts, self.prose, self.headings, self._skip, self._h1 = [], [], [], 0, None
+        self._code = 0
         self.feed(text)
 
     def handle_starttag(self, tag, attrs):
         self._skip += tag in ("script", "style", "title")
+        self._code += tag in ("code", "pre", "details", "footer")
         if tag == "h1":
             self._h1 = ""
 
     def handle_endtag(self, tag):
         self._skip -= tag in ("script", "style", "title")
+        self._code -= tag in ("code", "pre", "details", "footer")
         if tag == "h1" and self._h1 is not None:
             self.headings.append(" ".join(self._h1.split()))
             self._h1 = None
@@ -532,6 +565,8 @@ class _Visible(HTMLParser):
     def handle_data(self, data):
         if not self._skip:
             self.parts.append(data)
+            if not self._code:
+                self.prose.append(data)
             if self._h1 is not None:
                 self._h1 += data
 
@@ -547,6 +582,40 @@ def test_no_page_shows_a_python_list_and_every_heading_is_its_own():
         headings[name] = seen.headings[0]
     twice = {h for h in headings.values() if list(headings.values()).count(h) > 1}
     assert not twice, f"pages share a heading: {twice}"
+
+
+def test_no_page_names_a_list_or_a_variable_by_its_id_where_it_has_a_label():
+    # Ids stay in the metadata, the CSVs and text marked as code (the data dictionary,
+    # a command to run); a reader's prose says "DHS list, 2025" and "violent crime".
+    from analysis.publish import labels
+
+    ids = {i for i in labels.definition_labels() if i != labels.definition(i)}
+    ids |= {v for v in labels.VARIABLES if "_" in v}
+    # (A file's path, data/lists/state_laws.csv, is a path, not an id.)
+    names = "|".join(map(re.escape, sorted(ids)))
+    pattern = re.compile(rf"(?<![\w./-])({names})(?![\w-]|\.\w)")
+    shown = {}
+    for name, page in _every_page().items():
+        text = " ".join(" ".join(_Visible(page).prose).split())
+        found = [text[max(0, m.start() - 40) : m.end() + 40] for m in pattern.finditer(text)]
+        if found:
+            shown[name] = found[:3]
+    assert shown == {}
+
+
+def test_a_compare_page_says_once_at_the_top_who_is_compared():
+    # "193 sanctuary cities vs 11,130" was followed by box plots of 188 vs 9,254 and a
+    # table of 166 vs 3,209, with nothing in between to say why.
+    for name, page in _every_page().items():
+        if not name.startswith("compare-"):
+            continue
+        assert page.count("Who is compared:") == 1, name
+        assert page.index("Who is compared:") < page.index('<figure class="lead">'), name
+    page = _every_page()["compare-cities-dhs2025-2016.html"]
+    line = re.search(r"Who is compared:[^<]*", page).group(0)
+    steps = line.split(" → ")  # listed, in the table that year, over the size cut, matched
+    focal = [int(re.search(r"\d[\d,]*", step).group(0).replace(",", "")) for step in steps]
+    assert len(steps) == 4 and focal == sorted(focal, reverse=True) and focal[0] > focal[-1]
 
 
 def test_a_city_page_counts_cities_not_counties():

@@ -102,6 +102,8 @@ def event_summary(table: pd.DataFrame, level: float = 0.05) -> pd.DataFrame:
         rows.append(
             {
                 **dict(zip(keys, key, strict=True)),
+                "answer": _answer(after, moving),
+                "reference_relative_year": first["reference_relative_year"],
                 "level_gap_at_reference": gap,
                 "gaps_before": {True: "yes", False: "no", None: "untested"}[moving],
                 "pretrend_p_value": p,
@@ -116,6 +118,86 @@ def event_summary(table: pd.DataFrame, level: float = 0.05) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def _answer(after, moving: bool | None) -> str:
+    """The average change after adoption in one short sentence, its numbers beside it in
+    the page's table and its caveats in one paragraph (`event_caveats`): 'Poverty: fell
+    by 0.57 percentage points relative to the controls (95 % interval -0.80 to -0.34).'"""
+    outcome = after["outcome"]
+    name = labels.short(outcome)
+    signed = labels.signed(after["estimate"], 2, outcome)
+    way = "fell" if after["estimate"] < 0 else "rose"
+    placebo = after.get("placebo_p", np.nan)
+    if pd.notna(placebo):
+        if placebo > PLACEBO_LEVEL:
+            return f"{name}: no change beyond what placebo states show ({signed}, p {placebo:.2f})"
+        said = f"{name}: {way} by {_amount(after['estimate'], outcome)}, more than in all but "
+        said += f"a few placebo states (p = {placebo:.2f})"
+    else:
+        bounds = (
+            f"95 % interval {labels.signed(after['ci_low'], 2, outcome)} to "
+            f"{labels.signed(after['ci_high'], 2, outcome)}"
+        )
+        if after["ci_low"] <= 0 <= after["ci_high"]:
+            return f"{name}: no clear change after adoption ({signed}, {bounds})"
+        said = f"{name}: {way} by {_amount(after['estimate'], outcome)} relative to the "
+        said += f"controls ({bounds})"
+    return said + ("; the trends before already differed" if moving else "")
+
+
+def event_caveats(summary: pd.DataFrame, adopters: str) -> list[str]:
+    """What an event study's short answers leave out, once for every outcome: the gap
+    before adoption, the trends that already differed, how large a violation of parallel
+    trends a change survives, and what the placebo states are for. `summary` is
+    `event_summary`'s table; `adopters` names the adopting units ('cities')."""
+    rows = summary.dropna(subset=["estimate"]) if "estimate" in summary else summary.iloc[:0]
+    said = []
+    if rows.empty:
+        return said
+    gaps = [
+        f"{labels.short(r.outcome).lower()} {_amount(r.level_gap_at_reference, r.outcome)} "
+        f"{'lower' if r.level_gap_at_reference < 0 else 'higher'}"
+        for r in rows.itertuples()
+    ]
+    when = _when(rows["reference_relative_year"].iloc[0])
+    said.append(
+        f"{when[0].upper()}{when[1:]} the adopting {adopters} already differed from the "
+        f"controls: {_listed(gaps)}; an event study measures the change from there."
+    )
+    moving = rows[rows["gaps_before"] == "yes"]
+    if len(moving):
+        names = [
+            f"{labels.short(r.outcome).lower()} ({_p(r.pretrend_p_value)})"
+            for r in moving.itertuples()
+        ]
+        said.append(
+            f"For {_listed(names)} the gap was already moving before adoption (pre-trend "
+            "test), so the change after cannot be read as the policies' effect."
+        )
+    placebo = rows.get("placebo_p", pd.Series(np.nan, index=rows.index))
+    for (_, r), p in zip(rows.iterrows(), placebo):
+        if pd.notna(p) and p > PLACEBO_LEVEL:
+            continue
+        survives = breakdown(r)
+        if survives and not survives.startswith("with no clear change"):
+            said.append(survives[0].upper() + survives[1:] + ".")
+    if placebo.notna().any():
+        said.append(
+            "One state made the law, so the placebo states, each given the law in its place "
+            "in turn, say whether a change is out of the ordinary; p is the share of their "
+            "estimates at least as large, and the intervals in the table are too narrow."
+        )
+    return said
+
+
+def _p(p: float) -> str:
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def _listed(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def _when(reference: int) -> str:
@@ -141,10 +223,9 @@ def across_specifications(checks: pd.DataFrame) -> list[str]:
         clear = int(((rows["ci_low"] > 0) | (rows["ci_high"] < 0)).sum())
         low, high = rows["estimate"].min(), rows["estimate"].max()
         sentences.append(
-            f"{labels.short(outcome)}: across {len(rows)} specifications the "
-            f"average change after adoption runs from {labels.signed(low, 2, outcome)} to "
-            f"{labels.signed(high, 2, outcome)} ({labels.unit(outcome)}); its 95 % interval "
-            f"excludes zero in {clear} of {len(rows)}"
+            f"{labels.short(outcome)}: from {labels.signed(low, 2, outcome)} to "
+            f"{labels.signed(high, 2, outcome)} across {len(rows)} specifications; the 95 % "
+            f"interval excludes zero in {clear} of {len(rows)}"
         )
     return sentences
 
@@ -163,12 +244,11 @@ def cleaner_controls(checks: pd.DataFrame, base: str, cleaner: str) -> list[str]
         said = "barely moves" if moved < spread / 2 else "moves"
         p = ""
         if pd.notna(before.get("placebo_p", np.nan)) and pd.notna(after.get("placebo_p", np.nan)):
-            p = f"; placebo-state p {before['placebo_p']:.2f} and {after['placebo_p']:.2f}"
+            p = f"; p {before['placebo_p']:.2f} and {after['placebo_p']:.2f}"
         sentences.append(
-            f"{labels.short(outcome)}: leaving out of the controls the places a local list "
-            f"marks {said} the average change after adoption, from "
-            f"{labels.signed(before['estimate'], 2, outcome)} to "
-            f"{labels.signed(after['estimate'], 2, outcome)} ({labels.unit(outcome)}{p})"
+            f"{labels.short(outcome)}: controls without locally listed places {said} the "
+            f"answer ({labels.signed(before['estimate'], 2, outcome)} to "
+            f"{labels.signed(after['estimate'], 2, outcome)}{p})"
         )
     return sentences
 
@@ -213,6 +293,42 @@ def matched(row, year: int | None = None) -> str:
         f"{labels.interval(row)}, {row['focal_group']} minus comparison "
         f"({int(row['n_focal']):,} vs {labels.units(unit, int(row['n_comparison']))})."
     )
+
+
+def funnel(row, n_listed: int, n_others: int) -> str:
+    """Who is compared, from the list to the matched estimate, in one line: 'Who is
+    compared: 193 sanctuary cities on the list and 11,130 other cities → 188 and 9,262
+    in the data for 2016 → 166 and 3,215 of 10,000 residents or more → 165 and 3,207
+    with every value the matching needs.' `row` is a match result row, whose counts of
+    units left out at each step (absent that year, under the size cut, a value missing)
+    make the steps; a step that leaves out no one is not shown."""
+    plural = lookup_unit(row.get("unit", DEFAULT_UNIT.name)).plural
+    listed = f"{n_listed:,} {row['focal_group']} {plural} on the list"
+    steps = [f"{listed} and {n_others:,} other {plural}"]
+    focal, others = n_listed, n_others
+
+    def step(left_focal, left_others, words):
+        nonlocal focal, others
+        left_focal, left_others = _count(row, left_focal), _count(row, left_others)
+        if left_focal or left_others:
+            focal, others = focal - left_focal, others - left_others
+            steps.append(f"{focal:,} and {others:,} {words}")
+
+    step("n_absent_focal", "n_absent_comparison", f"in the data for {int(row['year'])}")
+    if pd.notna(row.get("min_population", np.nan)):
+        cut = row["min_population"]
+        step("n_below_population_focal", "n_below_population_comparison",
+             f"of {cut:,.0f} residents or more")  # fmt: skip
+    steps.append(
+        f"{int(row['n_focal']):,} and {int(row['n_comparison']):,} with every value the "
+        "matching needs"
+    )
+    return "Who is compared: " + " → ".join(steps) + "."
+
+
+def _count(row, column: str) -> int:
+    value = row.get(column, 0)
+    return 0 if pd.isna(value) else int(value)
 
 
 def sensitivity(row) -> str:
@@ -306,28 +422,39 @@ def _years(years) -> str:
 
 
 def synthetic_control(row) -> str:
-    """A state law against its synthetic state, in words, the placebo states deciding
-    whether the gap is out of the ordinary: 'CA (law of 2018), violent crime without rape:
-    +0.39 crimes per 10,000 residents above its synthetic self after the law, no larger
-    than most placebo states' gaps (placebo p = 0.97); synthetic DiD -0.89 (95 % interval
-    -4.85 to +3.07).'"""
+    """A state law against its synthetic state, in one short sentence, the placebo states
+    deciding whether the gap is out of the ordinary: 'CA (law of 2018), violent crime:
+    0.4 crimes per 10,000 residents above its synthetic self, an ordinary gap among
+    placebo states (p = 0.97).'"""
     outcome, estimate = row["outcome"], row["estimate"]
     side = "above" if estimate >= 0 else "below"
-    gap = f"{_amount(estimate, outcome)} {side} its synthetic self after the law"
+    gap = f"{_amount(estimate, outcome)} {side} its synthetic self"
     p = row["placebo_p"]
     if p > PLACEBO_LEVEL:
-        verdict = f"no larger than most placebo states' gaps (placebo p = {p:.2f})"
+        verdict = f"an ordinary gap among placebo states (p = {p:.2f})"
     else:
-        verdict = f"larger than all but a few placebo states' gaps (placebo p = {p:.2f})"
+        verdict = f"larger than all but a few placebo states' gaps (p = {p:.2f})"
     said = (
         f"{row['treated_state']} (law of {int(row['adoption_year'])}), "
         f"{labels.short(outcome).lower()}: {gap}, {verdict}"
     )
-    sdid = row.get("sdid", np.nan)
-    if pd.notna(sdid):
-        said += (
-            f"; synthetic DiD {labels.signed(sdid, 2, outcome)} (95 % interval "
-            f"{labels.signed(row['sdid_low'], 2, outcome)} to "
-            f"{labels.signed(row['sdid_high'], 2, outcome)})"
-        )
     return said + "."
+
+
+def laws_against_placebos(laws: pd.DataFrame) -> str:
+    """How many state laws left their state further from its synthetic self than most
+    placebo states, for one outcome (a `synth` table's rows, one per law): the answer of
+    a page that judges laws as states."""
+    outcome = laws["outcome"].iloc[0]
+    judged = laws.dropna(subset=["placebo_p"])
+    unusual = judged[judged["placebo_p"] <= PLACEBO_LEVEL]
+    named = ", ".join(
+        f"{r.treated_state} {'above' if r.estimate >= 0 else 'below'}, p = {r.placebo_p:.2f}"
+        for r in unusual.itertuples()
+    )
+    return (
+        f"Judged as states, {len(unusual)} of {len(judged)} state laws left "
+        f"{labels.short(outcome).lower()} further from their synthetic state than most placebo "
+        f"states{f' ({named})' if named else ''}; the other {len(judged) - len(unusual)} moved "
+        "no more than states without the law."
+    )

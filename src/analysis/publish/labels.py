@@ -347,6 +347,18 @@ def _definition_labels(path: str) -> dict[str, str]:
     }
 
 
+def with_labels(text: str) -> str:
+    """Text that names definitions by id ('cooperating (g287_2025)'), each id replaced
+    by its label ('cooperating (287(g) agreements, 2025)')."""
+    import re
+
+    found = definition_labels()
+    if not found or not isinstance(text, str):
+        return text
+    ids = "|".join(map(re.escape, sorted(found, key=len, reverse=True)))
+    return re.sub(rf"(?<![\w-])({ids})(?![\w-])", lambda m: found[m.group(1)], text)
+
+
 def units(unit: str, n: int | None = None) -> str:
     """'counties' / 'cities', or '149 counties' with a count."""
     found = lookup(unit)

@@ -16,6 +16,7 @@ import textwrap
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import MaxNLocator
 
 from ..panels.geometry import load_map_layers
 from ..panels.years import PANDEMIC_YEARS
@@ -78,6 +79,24 @@ def title(ax, text: str) -> None:
     ax.set_title("\n".join(textwrap.wrap(text, _characters_across(width * 1.05, size))))
 
 
+def axis_label(ax, text: str, which: str = "x", fontsize: float = 9) -> None:
+    """An axis label wrapped to the axes' own length, so that a long unit ("murders,
+    robberies and aggravated assaults per 10,000 residents") stays under its panel and
+    a rotated one stays beside it, clear of the neighbour's label and the headline."""
+    box = ax.get_position()
+    inches = (
+        box.width * ax.figure.get_figwidth()
+        if which == "x"
+        else (box.height * ax.figure.get_figheight())
+    )
+    # Regular, not bold, text: about 0.52 of the font size per character.
+    across = max(12, int(inches * 72 / (fontsize * 0.52)))
+    wrapped = "\n".join(
+        line for part in text.split("\n") for line in textwrap.wrap(part, across) or [""]
+    )
+    (ax.set_xlabel if which == "x" else ax.set_ylabel)(wrapped, fontsize=fontsize)
+
+
 def headline(fig, text: str, fontsize: float = 12.5) -> None:
     """The figure's title, stating its finding, wrapped to the figure's width."""
     lines = textwrap.wrap(text, _characters_across(fig.get_figwidth() * 0.92, fontsize))
@@ -127,7 +146,7 @@ def group_boxes(
             fontsize=9,
         )
         ax.set_title(labels.short(outcome), fontsize=10)
-        ax.set_ylabel(labels.unit(outcome), fontsize=9)
+        axis_label(ax, labels.unit(outcome), "y")
         ax.grid(axis="x", visible=False)
     fig.tight_layout()
     return fig
@@ -176,12 +195,13 @@ def forest(
                 label="published",
             )
         ax.axvline(0, color="#1f2328", linewidth=0.8)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4))  # room for "-4,000" beside "-2,000"
         first_column = ax.get_subplotspec().is_first_col()
         ax.set_yticks(range(len(order)), order if first_column else [""] * len(order), fontsize=9)
         ax.set_ylim(len(order) - 0.5, -0.5)
         if key is not None:
             ax.set_title(labels.short(key) if panel == "outcome" else str(key), fontsize=10)
-            ax.set_xlabel(labels.unit(key) if panel == "outcome" else "", fontsize=9)
+            axis_label(ax, labels.unit(key) if panel == "outcome" else "")
     fig.tight_layout()
     return fig
 
@@ -217,7 +237,7 @@ def yearly(
         ax.axhline(0, color="#1f2328", linewidth=0.8)
         ax.set_xticks(rows["year"])
         ax.set_title(labels.short(key), fontsize=10)
-        ax.set_ylabel(f"{ylabel}\n({labels.unit(key)})" if ylabel else labels.unit(key), fontsize=9)
+        axis_label(ax, f"{ylabel}\n({labels.unit(key)})" if ylabel else labels.unit(key), "y")
     return fig
 
 
@@ -275,10 +295,12 @@ def event_study(table: pd.DataFrame, panel: str = "outcome"):
                 )
                 ax.legend(fontsize=8, loc="best")
         ax.axhline(0, color="#1f2328", linewidth=0.8)
-        ax.set_xticks(range(years.min(), years.max() + 1))
-        ax.set_xlabel("years since adoption (0: year adopted)", fontsize=9)
+        # Ten years' labels fit a panel; beyond, every other year's ("−4−3−2" ran together).
+        step = 1 if years.max() - years.min() < 10 else 2
+        ax.set_xticks([y for y in range(years.min(), years.max() + 1) if y % step == 0])
+        axis_label(ax, "years since adoption (0: year adopted)")
         ax.set_title(labels.short(key), fontsize=10)
-        ax.set_ylabel(f"change vs. reference year\n({labels.unit(key)})", fontsize=9)
+        axis_label(ax, f"change vs. reference year\n({labels.unit(key)})", "y")
     fig.tight_layout()
     return fig
 

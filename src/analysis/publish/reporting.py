@@ -27,10 +27,13 @@ from urllib.parse import urlsplit
 
 from ..core.atomic import write_json, write_text
 from . import citations, labels
+from .figure_text import description, overlapping_labels
 from .layout import figures_dir, meta_path, tables_dir
 from .parameters import check_values
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# Columns whose values are ids to type (a definition's id in the table of definitions).
+CODE_COLUMNS = ("id",)
 PNG_DPI = 120  # sharp at the page's 900-pixel width
 # Schemes a link taken from data may have: anything else (javascript:, data:, file:)
 # would run or open something in the reader's browser.
@@ -120,6 +123,7 @@ def _reader_view(frame):
         ("covariate", labels.variable),
         ("method", labels.method),
         ("definition", labels.definition),
+        ("comparison", labels.with_labels),
     ):
         if column in shown.columns:
             shown[column] = shown[column].map(lambda v, f=label: f(v) if isinstance(v, str) else v)
@@ -174,7 +178,12 @@ def _html_table(frame, index: bool, float_format: str, uuid: str, unit: str | No
     # A callable, not relabel_index, whose labels are format strings: a "{" in a
     # column name would raise.
     styler = styler.format_index(lambda c: html.escape(labels.header(c, unit)), axis="columns")
-    styler = styler.format_index(_cell_html, axis="index")
+    codes = [c for c in frame.columns if c in CODE_COLUMNS]
+    if codes:  # an id a reader types into a notebook or a command, shown as code
+        styler = styler.format(_code_html, subset=codes)
+    styler = styler.format_index(
+        _code_html if frame.index.name in CODE_COLUMNS else _cell_html, axis="index"
+    )
     if not index:
         styler = styler.hide(axis="index")
     return styler.to_html()
@@ -185,6 +194,10 @@ def _cell_html(value) -> str:
     if isinstance(value, float):
         return f"{value:.6f}"
     return html.escape(value if isinstance(value, str) else str(value))
+
+
+def _code_html(value) -> str:
+    return f"<code>{_cell_html(value)}</code>"
 
 
 def check(**parameters) -> dict:
@@ -211,7 +224,9 @@ class Report:
         self.sources = citations.check(sources or [])  # registry ids; an unknown one is an error
         self.figures: list[str] = []
         self.figure_alt: dict[str, str] = {}
+        self.figure_overlaps: dict[str, list[list[str]]] = {}  # texts that run into others
         self.lead = ""  # the figure the page opens with, under its answer
+        self.who = ""  # who is compared, from the list to the estimate: under the answer
         self.tables: list[str] = []
         self.findings: list[str] = []
         self.notices: list[str] = []
@@ -244,6 +259,9 @@ class Report:
             return
         # One tight box for both files: "tight" in savefig would lay the figure out again each time.
         box = fig.get_tightbbox(fig.canvas.get_renderer()).padded(0.1)
+        clashes = overlapping_labels(fig)
+        if clashes:
+            self.figure_overlaps[slug] = [list(pair) for pair in clashes]
         png = io.BytesIO()
         fig.savefig(png, format="png", dpi=PNG_DPI, bbox_inches=box)
         folder = figures_dir(self.name)
@@ -252,7 +270,7 @@ class Report:
         fig.savefig(folder / f"{slug}.svg", format="svg", bbox_inches=box)
         import matplotlib.pyplot as plt
 
-        alt = _figure_title(fig) or slug.replace("-", " ")
+        alt = description(fig) or _figure_title(fig) or slug.replace("-", " ")
         self.figure_alt[slug] = alt
         plt.close(fig)
         if lead and not self.lead:
@@ -322,6 +340,27 @@ class Report:
 
         display(HTML(f'<p class="note">{text_html(text)}</p>'))
 
+    def who_is_compared(self, text: str) -> None:
+        """The one line that says who is compared, from the list to the estimate: on the
+        published page under the answer, at the top; in JupyterLab, where it is called."""
+        from IPython.display import HTML, display
+
+        self.who = text
+        if self.publishing:
+            self.save()
+        else:
+            display(HTML(f'<p class="note">{text_html(text)}</p>'))
+
+    def caveats(self, sentences: list[str]) -> None:
+        """What the findings above leave out, in one paragraph marked as such, so each
+        finding can be one short sentence. Shown as written (it may quote data)."""
+        from IPython.display import HTML, display
+
+        if not sentences:
+            return
+        said = " ".join(text_html(s) for s in sentences)
+        display(HTML(f'<p class="caveats"><strong>Caveats.</strong> {said}</p>'))
+
     def unavailable(self, text: str | None) -> None:
         """Show, in place of a figure, table or estimate, the one line saying which
         data this build lacks and how to add them (see analysis.panels.availability);
@@ -358,7 +397,9 @@ class Report:
                 "sources": self.sources,
                 "figures": self.figures,
                 "figure_alt": self.figure_alt,
+                "figure_overlaps": self.figure_overlaps,
                 "lead": self.lead,
+                "who_is_compared": self.who,
                 "tables": self.tables,
                 "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             },

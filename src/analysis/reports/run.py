@@ -358,6 +358,7 @@ def _page_context(spec: ReportSpec, meta: dict) -> dict:
     return {
         "title": spec.title or meta.get("title") or spec.name,
         "finding": meta.get("finding", ""),
+        "who_is_compared": meta.get("who_is_compared", ""),
         "lead": _lead_figure(spec, meta),
         "parameter_line": labels.parameter_line(
             {**notebook_parameters(spec.notebook), **spec.parameters}

@@ -36,8 +36,8 @@ def event_study(report, events: pd.DataFrame, definition: str, caption: str, sen
     if events.empty:
         return pd.DataFrame(), None
     summary = findings.event_summary(events)
-    if sentences:
-        for sentence in summary["verdict"]:
+    if sentences:  # one short sentence per outcome, its numbers in the table below
+        for sentence in summary["answer"].dropna():
             report.finding(f"{_named(definition, events)}: {sentence}.")
     shown = ["outcome", "level_gap_at_reference", "gaps_before", "pretrend_p_value"]
     shown += ["estimate", "ci_low", "ci_high", "placebo_p", "breakdown_mbar", "n_focal"]
@@ -48,6 +48,8 @@ def event_study(report, events: pd.DataFrame, definition: str, caption: str, sen
         "event-summary",
         "Before adoption and after: the gap, the pre-trend test and the average change",
     )
+    adopters = labels.units(events["unit"].iloc[0]) if "unit" in events else "places"
+    report.caveats(findings.event_caveats(summary, adopters))
     fig = None
     if events["relative_year"].notna().any():
         fig = plots.event_study(events)

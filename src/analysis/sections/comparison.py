@@ -38,6 +38,17 @@ def require_groups(groups, places: pd.DataFrame, year: int) -> None:
         )
 
 
+def who_is_compared(report, definition: str, year: int, outcome: str, groups, places,
+                    **choice) -> pd.DataFrame:  # fmt: skip
+    """The one line from the list to the matched comparison (listed, in the data that
+    year, over the size cut, with every value matching needs), and the year's rows of the
+    places over the size cut: the places every figure and table below compares."""
+    row = cmp.compare(definition, "match", year, [outcome], **choice).iloc[0]
+    report.who_is_compared(findings.funnel(row, len(groups.focal), len(groups.control)))
+    cut = row.get("min_population", float("nan"))
+    return places if pd.isna(cut) else places[places["population"] >= cut]
+
+
 def distributions(report, units: pd.DataFrame, groups, outcomes: list[str], caption: str):
     """Box plots of each outcome by group, headed by the plain difference in means."""
     fig = plots.group_boxes(units, outcomes, [groups.focal_group, "comparison"])
@@ -72,7 +83,8 @@ def methods(report, definition: str, year: int, outcomes: list[str], caption: st
         f"{labels.direction(first)} in {first['focal_group']} "
         f"{labels.units(first['unit'])}: {labels.interval(first)}",
     )
-    plots.caption(fig, caption + " Points: focal minus comparison; lines: 95 % intervals.", 150)
+    points = f"Points: {first['focal_group']} minus comparison; lines: 95 % intervals."
+    plots.caption(fig, f"{caption} {points}", 150)
     report.figure(fig, "estimates", lead=True)
     report.finding(findings.matched(first))
     report.table(

@@ -89,7 +89,8 @@ def gap_figures(report, details: pd.DataFrame, synth: pd.DataFrame, outcomes: li
 
 
 def findings_per_law(report, synth: pd.DataFrame, sdid: pd.DataFrame, outcome: str) -> None:
-    """One sentence per law for the lead outcome."""
+    """For the lead outcome: how many laws moved their state more than the placebo states
+    moved (the page's answer), one short sentence per law, and the numbers beside them."""
     keys = ["treated_state", "outcome"]
     both = synth[synth["outcome"] == outcome].merge(
         sdid[keys + ["estimate", "ci_low", "ci_high"]].rename(
@@ -98,8 +99,17 @@ def findings_per_law(report, synth: pd.DataFrame, sdid: pd.DataFrame, outcome: s
         on=keys,
         how="left",
     )
-    for row in both.dropna(subset=["estimate"]).itertuples():
+    both = both.dropna(subset=["estimate"])
+    report.finding(findings.laws_against_placebos(both))
+    for row in both.itertuples():
         report.finding(findings.synthetic_control(row._asdict()))
+    shown = ["treated_state", "adoption_year", "outcome", "estimate", "placebo_p"]
+    report.table(
+        both[[*shown, "sdid", "sdid_low", "sdid_high"]],
+        "each-law",
+        f"{labels.short(outcome)}: the gap from the synthetic state after each law, its "
+        "placebo p-value, and the synthetic DiD with its 95 % interval",
+    )
 
 
 def kubrin_bartos(report, synth: pd.DataFrame, sdid: pd.DataFrame) -> pd.DataFrame:
