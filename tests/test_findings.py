@@ -229,3 +229,11 @@ def test_a_step_that_leaves_no_one_out_is_not_shown():
 def test_a_comparison_that_names_a_list_by_id_reads_with_the_lists_label():
     assert labels.with_labels("cooperating (g287_2025)") == "cooperating (287(g) agreements, 2025)"
     assert labels.with_labels("all others") == "all others"
+
+
+def test_sb54_agrees_with_kubrin_and_bartos_only_where_every_gap_is_ordinary():
+    # Through 2023 no crime outcome's gap is ordinary: "as Kubrin and Bartos found" was
+    # said of that too.
+    assert "as Kubrin and Bartos (2020) found" in findings.beside_kubrin_bartos(4, 4)
+    said = findings.beside_kubrin_bartos(0, 2)
+    assert "as Kubrin and Bartos" not in said and "disagree" in said

@@ -251,7 +251,7 @@ def test_adding_the_icpsr_files_later_rebuilds_what_reads_them(open_build, tmp_p
         assert NOTICE not in page(root, name), name
     meta = json.loads((root / "reports" / "meta" / "compare-ice2014-2016.json").read_text())
     assert meta["finding"].startswith(
-        "ICE 2014 table, 2016: after matching on the cap covariates, the difference in total crime"
+        "ICE 2014 table, 2016: after matching on the 2017 CAP report's covariates"
     )
     log = json.loads((root / "data" / "processed" / "county_panel.log.json").read_text())
     assert all(s["present"] for s in log["optional_sources"])

@@ -347,6 +347,25 @@ def _definition_labels(path: str) -> dict[str, str]:
     }
 
 
+# The covariate sets (analysis.panels.units.COVARIATE_SETS) in a sentence's words.
+COVARIATE_SET_WORDS = {
+    "cap": "the 2017 CAP report's covariates (population, foreign-born and Hispanic shares)",
+    "demographic": "demographic covariates",
+    "political": "demographic and political covariates",
+    "city": "the city covariates (size, region and the county's make-up)",
+}
+
+
+def covariate_set_short(name: str) -> str:
+    """A covariate set in a table cell: "2017 CAP report's" for 'cap'."""
+    return {"cap": "2017 CAP report's"}.get(name, name)
+
+
+def covariate_set(name: str) -> str:
+    """'the 2017 CAP report's covariates (...)' for 'cap'; another set by its name."""
+    return COVARIATE_SET_WORDS.get(name, f"the {name} covariates")
+
+
 def with_labels(text: str) -> str:
     """Text that names definitions by id ('cooperating (g287_2025)'), each id replaced
     by its label ('cooperating (287(g) agreements, 2025)')."""

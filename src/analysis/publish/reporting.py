@@ -124,6 +124,7 @@ def _reader_view(frame):
         ("method", labels.method),
         ("definition", labels.definition),
         ("comparison", labels.with_labels),
+        ("covariates", labels.covariate_set_short),
     ):
         if column in shown.columns:
             shown[column] = shown[column].map(lambda v, f=label: f(v) if isinstance(v, str) else v)

@@ -122,13 +122,7 @@ def kubrin_bartos(report, synth: pd.DataFrame, sdid: pd.DataFrame) -> pd.DataFra
         return ca
     p = ca.dropna(subset=["placebo_p"])
     ordinary = int((p["placebo_p"] > PLACEBO_LEVEL).sum())
-    report.finding(
-        f"SB 54 (California, in effect 1 January 2018): in {ordinary} of {len(p)} crime "
-        "outcomes California's gap from its synthetic self after the law is no larger than "
-        "most placebo states' (placebo p above 0.10), as Kubrin and Bartos (2020) found with "
-        "a state-level synthetic California (effects 'neither robust nor sufficiently large "
-        "to rule out a null')."
-    )
+    report.finding(findings.beside_kubrin_bartos(ordinary, len(p)))
     table = ca[["outcome", "estimate", "pre_rmspe", "placebo_p"]].assign(
         study="this project", window=ca["window"]
     )
