@@ -353,11 +353,11 @@ def test_the_built_pages_read_the_data_as_written(site):
     ):
         assert text in hostile.text, text
     alts = [a["alt"] for t, a in hostile.elements if t == "img" and "alt" in a]
-    assert alts == [TITLE]
+    assert alts == [f"{TITLE}."]  # the figure's title, as its text alternative says it
     assert ("title", {}) in hostile.elements and "<title>" not in hostile.text
     # The index: the report's title, its finding and its figure's alt text.
     assert f'{SCRIPT} & "quotes"' in index.text and f"{title} ({AS_OF})" in index.text
-    assert TITLE in [a.get("alt") for t, a in index.elements if t == "img"]
+    assert f"{TITLE}." in [a.get("alt") for t, a in index.elements if t == "img"]
 
 
 def test_the_place_finder_embeds_data_it_cannot_escape_from(tmp_path, monkeypatch):
