@@ -116,3 +116,15 @@ def test_every_figure_on_every_built_page_has_a_text_alternative_beyond_its_titl
             if len(alt.split()) < 12:  # a headline alone; the axes and source are missing
                 thin[f"{meta.stem}/{slug}"] = alt
     assert thin == {}
+
+
+def test_a_map_without_axes_keeps_its_panel_titles_in_its_text_alternative():
+    # The house style titles on the left; maps turn their axes off. Both panels' titles
+    # were left out of the maps' text alternatives.
+    fig, axes = plt.subplots(1, 2)
+    for ax, name in zip(axes, ["ICE 2014 table", "DHS list, 2025"]):
+        plots.title(ax, name)
+        ax.set_axis_off()
+    words = description(fig)
+    plt.close(fig)
+    assert words == "2 panels: ICE 2014 table; DHS list, 2025."

@@ -3,6 +3,7 @@ row it reads, the right direction, and money in whole dollars."""
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from analysis.publish import findings, labels
@@ -121,14 +122,29 @@ def event_table(placebo_p: float) -> pd.DataFrame:
 
 
 def test_a_change_placebo_states_show_to_be_ordinary_neither_rose_nor_fell():
-    said = findings.event_summary(event_table(placebo_p=0.72))["verdict"].iloc[0]
+    summary = findings.event_summary(event_table(placebo_p=0.72))
+    said = summary["answer"].iloc[0] + " ".join(findings.event_caveats(summary, "cities"))
     assert "rose" not in said and "fell" not in said and "breakdown" not in said
-    assert "placebo-state p = 0.72" in said
+    assert "p = 0.72" in said
 
 
 def test_a_change_beyond_the_placebo_states_is_said_to_rise():
-    said = findings.event_summary(event_table(placebo_p=0.04))["verdict"].iloc[0]
-    assert "rose by a further 5.2" in said and "placebo-state p = 0.04" in said
+    said = findings.event_summary(event_table(placebo_p=0.04))["answer"].iloc[0]
+    assert "rose by 5.2" in said and "p = 0.04" in said
+
+
+def test_an_outcome_without_an_estimate_is_answered_with_its_reason_not_dropped():
+    table = event_table(placebo_p=0.72)
+    gone = table.assign(outcome="violent_per_10k", estimate=np.nan, note="not estimated: no data")
+    summary = findings.event_summary(pd.concat([gone, table], ignore_index=True))
+    assert summary["answer"].tolist()[0] == "Violent crime: not estimated: no data"
+    assert len(findings.event_caveats(summary, "cities")) >= 1  # the estimated one's
+
+
+def test_a_gap_no_earlier_year_can_test_is_said_to_be_untested_once():
+    summary = findings.event_summary(event_table(placebo_p=0.72).assign(pretrend_p_value=np.nan))
+    said = " ".join(findings.event_caveats(summary, "cities"))
+    assert "For total crime no earlier years tell whether the gap was already moving." in said
 
 
 def test_each_outcome_is_answered_in_one_short_sentence_and_its_caveats_once():
@@ -137,7 +153,7 @@ def test_each_outcome_is_answered_in_one_short_sentence_and_its_caveats_once():
     two = two.assign(pretrend_p_value=0.002)
     summary = findings.event_summary(two)
     answers = summary["answer"].tolist()
-    assert answers[0] == "Total crime: no change beyond what placebo states show (+5.20, p 0.72)"
+    assert answers[0] == "Total crime: no change beyond what placebo states show (+5.20, p = 0.72)"
     assert all(len(a.split()) <= 20 for a in answers)
     caveats = findings.event_caveats(summary, "cities")
     said = " ".join(caveats)
@@ -206,23 +222,27 @@ def test_a_tables_counts_are_headed_in_the_pages_unit():
 def test_who_is_compared_runs_from_the_list_to_the_matched_places_in_one_line():
     row = {
         "unit": "city", "focal_group": "sanctuary", "year": 2016, "n_focal": 165,
+        "comparison": "all others", "outcome": "violent_no_rape_per_10k",
         "n_comparison": 3207, "n_absent_focal": 5, "n_absent_comparison": 1868,
         "min_population": 10000.0, "n_below_population_focal": 22,
         "n_below_population_comparison": 6047,
     }  # fmt: skip
     assert findings.funnel(row, 193, 11130) == (
-        "Who is compared: 193 sanctuary cities on the list and 11,130 other cities"
-        " → 188 and 9,262 in the data for 2016 → 166 and 3,215 of 10,000 residents or more"
-        " → 165 and 3,207 with every value the matching needs."
+        "Who is compared: 193 sanctuary cities on the list and 11,130 comparison cities"
+        " (all others) → 188 and 9,262 in the data for 2016 → 166 and 3,215 of 10,000"
+        " residents or more → 165 and 3,207 with every value the matching of violent crime"
+        " without rape needs."
     )
 
 
 def test_a_step_that_leaves_no_one_out_is_not_shown():
     row = {"unit": "county", "focal_group": "sanctuary", "year": 2015, "n_focal": 149,
-           "n_comparison": 2986}  # fmt: skip
-    assert findings.funnel(row, 149, 2993) == (
-        "Who is compared: 149 sanctuary counties on the list and 2,993 other counties"
-        " → 149 and 2,986 with every value the matching needs."
+           "n_comparison": 190, "comparison": "cooperating (g287_2015)",
+           "outcome": "poverty_pct"}  # fmt: skip
+    assert findings.funnel(row, 149, 192) == (
+        "Who is compared: 149 sanctuary counties on the list and 192 comparison counties"
+        " (cooperating (287(g) agreements, 2015)) → 149 and 190 with every value the"
+        " matching of poverty needs."
     )
 
 
@@ -236,4 +256,14 @@ def test_sb54_agrees_with_kubrin_and_bartos_only_where_every_gap_is_ordinary():
     # said of that too.
     assert "as Kubrin and Bartos (2020) found" in findings.beside_kubrin_bartos(4, 4)
     said = findings.beside_kubrin_bartos(0, 2)
-    assert "as Kubrin and Bartos" not in said and "disagree" in said
+    assert "as Kubrin and Bartos" not in said and "for the other 2" in said
+    assert "for the other 1 " in findings.beside_kubrin_bartos(3, 4)
+    assert "no crime outcome" in findings.beside_kubrin_bartos(0, 0)
+
+
+def test_laws_all_beyond_their_placebos_leave_no_others_to_speak_of():
+    laws = pd.DataFrame({"treated_state": ["VT"], "outcome": "violent_per_10k",
+                         "estimate": [6.6], "placebo_p": [0.03]})  # fmt: skip
+    said = findings.laws_against_placebos(laws)
+    assert said.endswith("(VT above, p = 0.03).") and "other" not in said
+    assert "No state law" in findings.laws_against_placebos(laws.iloc[:0])

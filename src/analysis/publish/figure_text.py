@@ -14,26 +14,32 @@ def _drawn_texts(fig) -> list:
     inside the view only), texts in the axes, legends, the headline and the caption."""
     from matplotlib.text import Text
 
-    found = [fig._suptitle, *fig.texts]
+    found = list(fig.texts)  # the headline (suptitle) and the caption
     for legend in fig.legends:
         found += [legend.get_title(), *legend.get_texts()]
     for ax in fig.axes:
         if not ax.get_visible():
             continue
-        found += [ax.title, ax._left_title, ax._right_title, *ax.texts]
+        found += [c for c in ax.get_children() if isinstance(c, Text)]  # titles, texts
         legend = ax.get_legend()
         if legend is not None and legend.get_visible():
             found += [legend.get_title(), *legend.get_texts()]
         if not ax.axison:
             continue
         for axis in (ax.xaxis, ax.yaxis):
-            if not axis.get_visible():
-                continue
-            found.append(axis.label)
-            for tick in axis._update_ticks():  # the ticks the axis will draw
-                found += [tick.label1, tick.label2]
-    unique = {id(t): t for t in found if isinstance(t, Text)}  # the headline is in texts too
+            if axis.get_visible():
+                found += [axis.label, *_tick_labels(axis)]
+    unique = {id(t): t for t in found if isinstance(t, Text)}
     return [t for t in unique.values() if t.get_visible() and t.get_text().strip()]
+
+
+def _tick_labels(axis) -> list:
+    """The labels of the major ticks the axis draws: those inside its view."""
+    locations = axis.get_majorticklocs()
+    low, high = sorted(axis.get_view_interval())
+    ticks = axis.get_major_ticks(len(locations))
+    inside = [t for t, at in zip(ticks, locations) if low <= at <= high]
+    return [label for tick in inside for label in (tick.label1, tick.label2)]
 
 
 def overlapping_labels(fig, slack: float = 1.0) -> list[tuple[str, str]]:
@@ -74,12 +80,14 @@ def overlapping_labels(fig, slack: float = 1.0) -> list[tuple[str, str]]:
 def description(fig) -> str:
     """What the figure shows, in words, for its text alternative: its headline, its
     panels, what each axis measures and its caption (source and definition)."""
-    parts = []
-    if fig._suptitle is not None and fig._suptitle.get_text():
-        parts.append(fig._suptitle.get_text())
-    axes = [ax for ax in fig.axes if ax.get_visible() and (ax.axison or ax.get_title())]
-    titles = [ax.get_title(loc) for ax in axes for loc in ("left", "center", "right")]
-    titles = [t for t in titles if t]
+    headline = fig.get_suptitle()
+    parts = [headline] if headline else []
+    locations = ("left", "center", "right")  # the house style titles on the left
+    axes = [
+        ax for ax in fig.axes
+        if ax.get_visible() and (ax.axison or any(ax.get_title(at) for at in locations))
+    ]  # fmt: skip
+    titles = [t for ax in axes for t in (ax.get_title(at) for at in locations) if t]
     if len(titles) > 1:
         parts.append(f"{len(titles)} panels: {'; '.join(titles)}")
     elif titles:
@@ -89,6 +97,6 @@ def description(fig) -> str:
         shown = [s for s in shown if s]
         if shown:
             parts.append(f"{name}: {'; '.join(shown)}")
-    parts += [t.get_text() for t in fig.texts if t is not fig._suptitle and t.get_text().strip()]
+    parts += [t.get_text() for t in fig.texts if t.get_text().strip() and t.get_text() != headline]
     words = ". ".join(p.replace("\n", " ").strip().rstrip(".") for p in parts)
     return f"{words}." if words else ""

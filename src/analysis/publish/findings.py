@@ -28,83 +28,28 @@ PLACEBO_LEVEL = 0.10
 
 def event_summary(table: pd.DataFrame, level: float = 0.05) -> pd.DataFrame:
     """One row per outcome (and specification): the gap in the reference year, the
-    pre-trend test, the average change after adoption with its interval, and a
-    `verdict` in words: was the gap there before, was it already moving (pre-trend p
-    below `level`), and what happened after."""
+    pre-trend test (`gaps_before`: was it already moving, pre-trend p below `level`),
+    the average change after adoption with its interval, and its `answer` in one short
+    sentence (`_answer`); what the answers leave out is `event_caveats`'s."""
     keys = [k for k in ("outcome", "controls", "covariates") if k in table.columns]
     rows = []
     for key, part in table.groupby(keys, sort=False):
         first = part.iloc[0]
-        name = labels.short(first["outcome"])
         after = part[part["term"] == AFTER_AVERAGE]
         if after.empty or np.isnan(after["estimate"].iloc[0]):
-            rows.append(
-                {**dict(zip(keys, key, strict=True)), "verdict": f"{name}: {first['note']}"}
-            )
+            # Said, not dropped: the page's answer must not move on to the next outcome.
+            said = f"{labels.short(first['outcome'])}: {first['note']}"
+            rows.append({**dict(zip(keys, key, strict=True)), "answer": said})
             continue
         after = after.iloc[0]
         p = first["pretrend_p_value"]
         moving = bool(p < level) if not np.isnan(p) else None
-        gap = first["level_gap_at_reference"]
-        outcome = first["outcome"]
-        adopters = labels.units(first.get("unit", "county"))
-        sentences = [
-            f"{name}: {_when(first['reference_relative_year'])} the adopting {adopters} were "
-            f"{_amount(gap, outcome)} {'lower' if gap < 0 else 'higher'} than the controls"
-        ]
-        if moving is None:
-            sentences.append("no earlier years tell whether that gap was moving")
-        elif moving:
-            shown_p = "< 0.001" if p < 0.001 else f"= {p:.3f}"
-            sentences.append(
-                f"the gap was already moving before adoption (pre-trend test p {shown_p}), "
-                "so the change after cannot be read as the policies' effect"
-            )
-        else:
-            sentences.append(f"the gap was not clearly moving before it (pre-trend p = {p:.2f})")
-        bounds = (
-            f"95 % interval {labels.signed(after['ci_low'], 2, outcome)} to "
-            f"{labels.signed(after['ci_high'], 2, outcome)}"
-        )
-        placebo = after.get("placebo_p", np.nan)
-        if pd.notna(placebo):
-            # One state made the law: the placebo states, not the interval, say whether the
-            # change is out of the ordinary.
-            said = f"placebo-state p = {placebo:.2f}"
-            if placebo > PLACEBO_LEVEL:
-                sentences.append(
-                    f"after adoption it changed by {labels.signed(after['estimate'], 2, outcome)}"
-                    f", no more than other states given the law in its place ({said}: "
-                    f"{placebo:.0%} of the estimates are at least as large)"
-                )
-            else:
-                way = "fell" if after["estimate"] < 0 else "rose"
-                sentences.append(
-                    f"after adoption it {way} by a further {_amount(after['estimate'], outcome)} "
-                    f"relative to the controls, more than in all but a few placebo states ({said})"
-                )
-        elif after["ci_low"] <= 0 <= after["ci_high"]:
-            sentences.append(
-                "after adoption it did not clearly change "
-                f"({labels.signed(after['estimate'], 2, outcome)}, {bounds})"
-            )
-        else:
-            way = "fell" if after["estimate"] < 0 else "rose"
-            sentences.append(
-                f"after adoption it {way} by a further {_amount(after['estimate'], outcome)} "
-                f"relative to the controls ({bounds})"
-            )
-        # A change the placebo states show to be ordinary has nothing to survive.
-        ordinary = pd.notna(after.get("placebo_p", np.nan)) and after["placebo_p"] > PLACEBO_LEVEL
-        survives = "" if ordinary else breakdown(after)
-        if survives:
-            sentences.append(survives)
         rows.append(
             {
                 **dict(zip(keys, key, strict=True)),
                 "answer": _answer(after, moving),
                 "reference_relative_year": first["reference_relative_year"],
-                "level_gap_at_reference": gap,
+                "level_gap_at_reference": first["level_gap_at_reference"],
                 "gaps_before": {True: "yes", False: "no", None: "untested"}[moving],
                 "pretrend_p_value": p,
                 "estimate": after["estimate"],
@@ -114,7 +59,6 @@ def event_summary(table: pd.DataFrame, level: float = 0.05) -> pd.DataFrame:
                 "n_comparison": after["n_comparison"],
                 "breakdown_mbar": after.get("breakdown_mbar", np.nan),
                 "placebo_p": after.get("placebo_p", np.nan),
-                "verdict": "; ".join(sentences),
             }
         )
     return pd.DataFrame(rows)
@@ -131,7 +75,8 @@ def _answer(after, moving: bool | None) -> str:
     placebo = after.get("placebo_p", np.nan)
     if pd.notna(placebo):
         if placebo > PLACEBO_LEVEL:
-            return f"{name}: no change beyond what placebo states show ({signed}, p {placebo:.2f})"
+            said = f"({signed}, p = {placebo:.2f})"
+            return f"{name}: no change beyond what placebo states show {said}"
         said = f"{name}: {way} by {_amount(after['estimate'], outcome)}, more than in all but "
         said += f"a few placebo states (p = {placebo:.2f})"
     else:
@@ -155,16 +100,17 @@ def event_caveats(summary: pd.DataFrame, adopters: str) -> list[str]:
     said = []
     if rows.empty:
         return said
-    gaps = [
-        f"{labels.short(r.outcome).lower()} {_amount(r.level_gap_at_reference, r.outcome)} "
-        f"{'lower' if r.level_gap_at_reference < 0 else 'higher'}"
-        for r in rows.itertuples()
-    ]
-    when = _when(rows["reference_relative_year"].iloc[0])
-    said.append(
-        f"{when[0].upper()}{when[1:]} the adopting {adopters} already differed from the "
-        f"controls: {_listed(gaps)}; an event study measures the change from there."
-    )
+    for reference, part in rows.groupby("reference_relative_year", sort=False):
+        gaps = [
+            f"{labels.short(r.outcome).lower()} {_amount(r.level_gap_at_reference, r.outcome)} "
+            f"{'lower' if r.level_gap_at_reference < 0 else 'higher'}"
+            for r in part.itertuples()
+        ]
+        when = _when(reference)
+        said.append(
+            f"{when[0].upper()}{when[1:]} the adopting {adopters} already differed from the "
+            f"controls: {_listed(gaps)}; an event study measures the change from there."
+        )
     moving = rows[rows["gaps_before"] == "yes"]
     if len(moving):
         names = [
@@ -175,6 +121,10 @@ def event_caveats(summary: pd.DataFrame, adopters: str) -> list[str]:
             f"For {_listed(names)} the gap was already moving before adoption (pre-trend "
             "test), so the change after cannot be read as the policies' effect."
         )
+    untested = rows[rows["gaps_before"] == "untested"]
+    if len(untested):
+        names = _listed([labels.short(o).lower() for o in untested["outcome"]])
+        said.append(f"For {names} no earlier years tell whether the gap was already moving.")
     placebo = rows.get("placebo_p", pd.Series(np.nan, index=rows.index))
     for (_, r), p in zip(rows.iterrows(), placebo):
         if pd.notna(p) and p > PLACEBO_LEVEL:
@@ -298,14 +248,16 @@ def matched(row, year: int | None = None) -> str:
 
 def funnel(row, n_listed: int, n_others: int) -> str:
     """Who is compared, from the list to the matched estimate, in one line: 'Who is
-    compared: 193 sanctuary cities on the list and 11,130 other cities → 188 and 9,262
-    in the data for 2016 → 166 and 3,215 of 10,000 residents or more → 165 and 3,207
-    with every value the matching needs.' `row` is a match result row, whose counts of
+    compared: 193 sanctuary cities on the list and 11,130 comparison cities (all others)
+    → 188 and 9,262 in the data for 2016 → 166 and 3,215 of 10,000 residents or more →
+    165 and 3,207 with every value the matching of violent crime needs.' `row` is a
+    match result row (of the page's first outcome), whose counts of
     units left out at each step (absent that year, under the size cut, a value missing)
     make the steps; a step that leaves out no one is not shown."""
     plural = lookup_unit(row.get("unit", DEFAULT_UNIT.name)).plural
     listed = f"{n_listed:,} {row['focal_group']} {plural} on the list"
-    steps = [f"{listed} and {n_others:,} other {plural}"]
+    group = labels.with_labels(row.get("comparison") or "all others")
+    steps = [f"{listed} and {n_others:,} comparison {plural} ({group})"]
     focal, others = n_listed, n_others
 
     def step(left_focal, left_others, words):
@@ -322,7 +274,7 @@ def funnel(row, n_listed: int, n_others: int) -> str:
              f"of {cut:,.0f} residents or more")  # fmt: skip
     steps.append(
         f"{int(row['n_focal']):,} and {int(row['n_comparison']):,} with every value the "
-        "matching needs"
+        f"matching of {labels.short(row['outcome']).lower()} needs"
     )
     return "Who is compared: " + " → ".join(steps) + "."
 
@@ -446,9 +398,12 @@ def laws_against_placebos(laws: pd.DataFrame) -> str:
     """How many state laws left their state further from its synthetic self than most
     placebo states, for one outcome (a `synth` table's rows, one per law): the answer of
     a page that judges laws as states."""
-    outcome = laws["outcome"].iloc[0]
     judged = laws.dropna(subset=["placebo_p"])
+    if judged.empty:
+        return "No state law in these years has placebo states to be judged against."
+    outcome = judged["outcome"].iloc[0]
     unusual = judged[judged["placebo_p"] <= PLACEBO_LEVEL]
+    others = len(judged) - len(unusual)
     named = "; ".join(
         f"{r.treated_state} {'above' if r.estimate >= 0 else 'below'}, p = {r.placebo_p:.2f}"
         for r in unusual.itertuples()
@@ -456,8 +411,8 @@ def laws_against_placebos(laws: pd.DataFrame) -> str:
     return (
         f"Judged as states, {len(unusual)} of {len(judged)} state laws left "
         f"{labels.short(outcome).lower()} further from their synthetic state than most placebo "
-        f"states{f' ({named})' if named else ''}; the other {len(judged) - len(unusual)} moved "
-        "no more than states without the law."
+        f"states{f' ({named})' if named else ''}"
+        + (f"; the other {others} moved no more than states without the law." if others else ".")
     )
 
 
@@ -469,13 +424,15 @@ def beside_kubrin_bartos(ordinary: int, judged: int) -> str:
         "outcomes California's gap from its synthetic self after the law is no larger than "
         f"most placebo states' (placebo p above {PLACEBO_LEVEL:.2f})"
     )
+    if not judged:
+        return "SB 54: no crime outcome of California's could be judged against placebo states."
     if ordinary == judged:
         return (
             f"{said}, as Kubrin and Bartos (2020) found with a state-level synthetic "
             "California (effects 'neither robust nor sufficiently large to rule out a null')."
         )
     return (
-        f"{said}; Kubrin and Bartos (2020), with a state-level synthetic California, found "
-        "effects 'neither robust nor sufficiently large to rule out a null': here the two "
-        "disagree."
+        f"{said}; for the other {judged - ordinary} this project and Kubrin and Bartos (2020), "
+        "who found effects 'neither robust nor sufficiently large to rule out a null' with a "
+        "state-level synthetic California, disagree."
     )

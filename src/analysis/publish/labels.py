@@ -141,7 +141,6 @@ COLUMNS: dict[str, tuple[str, str]] = {
         "Gap in the reference year",
         "adopting counties minus controls in the reference year, in the outcome's unit",
     ),
-    "verdict": ("Reading", "what the estimates say, in words"),
     "specification": ("Specification", "controls and conditioning of the event study"),
     "rosenbaum_gamma": (
         "Hidden bias to explain it (Gamma)",
@@ -223,6 +222,12 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "treated_state": ("State", "the state whose law is studied"),
     "adoption_year": ("Law in effect", "the calendar year the law took effect (year 0)"),
     "n_donors": ("Donor states", "states the synthetic state is made of"),
+    "sdid": ("Synthetic DiD", "the synthetic difference-in-differences estimate"),
+    "sdid_low": ("Synthetic DiD, 95 % CI low", "with its placebo standard error"),
+    "sdid_high": ("Synthetic DiD, 95 % CI high", "with its placebo standard error"),
+    "sdid_estimate": ("Synthetic DiD", "the synthetic difference-in-differences estimate"),
+    "sdid_std_error": ("Synthetic DiD std. error", "its placebo standard error"),
+    "sdid_placebo_p": ("Synthetic DiD placebo p", "share of placebo estimates at least as large"),
     "pre_rmspe": (
         "Fit before (RMSPE)",
         "root mean squared gap before adoption, in the outcome's unit",
@@ -369,13 +374,18 @@ def covariate_set(name: str) -> str:
 def with_labels(text: str) -> str:
     """Text that names definitions by id ('cooperating (g287_2025)'), each id replaced
     by its label ('cooperating (287(g) agreements, 2025)')."""
-    import re
-
     found = definition_labels()
     if not found or not isinstance(text, str):
         return text
-    ids = "|".join(map(re.escape, sorted(found, key=len, reverse=True)))
-    return re.sub(rf"(?<![\w-])({ids})(?![\w-])", lambda m: found[m.group(1)], text)
+    return _id_pattern(tuple(found)).sub(lambda m: found[m.group(1)], text)
+
+
+@functools.cache
+def _id_pattern(ids: tuple[str, ...]):
+    import re
+
+    names = "|".join(map(re.escape, sorted(ids, key=len, reverse=True)))
+    return re.compile(rf"(?<![\w-])({names})(?![\w-])")
 
 
 def units(unit: str, n: int | None = None) -> str:
@@ -408,7 +418,7 @@ def describe_groups(groups) -> str:
     plural = groups.unit.plural
     text = (
         f"{len(groups.focal):,} {groups.focal_group} {plural} ({definition(groups.definition)}) "
-        f"vs {len(groups.control):,} {plural}: {groups.comparison}"
+        f"vs {len(groups.control):,} {plural}: {with_labels(groups.comparison)}"
     )
     if groups.n_overlap_excluded:
         text += (

@@ -97,20 +97,6 @@ def text_html(text: object) -> str:
     return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(str(text)))
 
 
-def _figure_title(fig) -> str:
-    """The figure's headline (its suptitle, else its first axes title), for alt text."""
-    if fig._suptitle is not None and fig._suptitle.get_text():
-        return fig._suptitle.get_text().replace("\n", " ")
-    # The house style puts titles on the left: a title is the first of its three places.
-    titles = [
-        t
-        for ax in fig.axes
-        for t in (ax.get_title(loc) for loc in ("left", "center", "right"))
-        if t
-    ]
-    return titles[0].replace("\n", " ") if titles else ""
-
-
 def _reader_view(frame):
     """The table as a reader sees it: labelled outcomes and methods, headers with units."""
     shown = frame.copy()
@@ -259,10 +245,10 @@ class Report:
         if not self.publishing:
             return
         # One tight box for both files: "tight" in savefig would lay the figure out again each time.
-        box = fig.get_tightbbox(fig.canvas.get_renderer()).padded(0.1)
-        clashes = overlapping_labels(fig)
+        clashes = overlapping_labels(fig)  # lays the figure out, as saving it will
         if clashes:
             self.figure_overlaps[slug] = [list(pair) for pair in clashes]
+        box = fig.get_tightbbox(fig.canvas.get_renderer()).padded(0.1)
         png = io.BytesIO()
         fig.savefig(png, format="png", dpi=PNG_DPI, bbox_inches=box)
         folder = figures_dir(self.name)
@@ -271,7 +257,7 @@ class Report:
         fig.savefig(folder / f"{slug}.svg", format="svg", bbox_inches=box)
         import matplotlib.pyplot as plt
 
-        alt = description(fig) or _figure_title(fig) or slug.replace("-", " ")
+        alt = description(fig) or slug.replace("-", " ")
         self.figure_alt[slug] = alt
         plt.close(fig)
         if lead and not self.lead:

@@ -144,7 +144,7 @@ def _glance_table(name: str, tables: list[str]) -> str:
         for d, row in zip(grid.index, grid.to_numpy())
     )
     return (
-        '<div class="report-table-block"><table class="report-table"><thead><tr>'
+        '<div class="report-table-block" tabindex="0"><table class="report-table"><thead><tr>'
         "<th>Definition</th>" + head + f"</tr></thead><tbody>{body}</tbody></table>"
         '<p class="meta">Sanctuary minus matched counties (or cities), with the 95 % interval; '
         "blank: no source gives the outcome for that unit or year.</p></div>"
@@ -224,10 +224,10 @@ itself, an effect of the policy. To look up one county or city, use the
 may not be redistributed, so the site builds without them and adds their years when they are
 present. The pages that need an absent year say so where the year would appear; the project's
 README explains the download (<em>Adding the 2010, 2012 and 2016 crime years</em>).</p>
-<table class="report-table optional-sources"><thead><tr><th>Source</th><th>Years</th>
+<table class="report-table optional-sources" tabindex="0"><thead><tr><th>Source</th><th>Years</th>
 <th>This build</th></tr></thead><tbody>{optional}</tbody></table>
 <h2>Sources</h2>
-<table class="report-table"><thead><tr><th>Source</th><th>Producer</th><th>Years</th>
+<table class="report-table" tabindex="0"><thead><tr><th>Source</th><th>Producer</th><th>Years</th>
 <th>Licence</th></tr></thead><tbody>{sources}</tbody></table>
 <p class="meta">Every figure comes from these files through the code in the project's
 repository; <code>data/sources.toml</code> there gives each file's address and checksum.

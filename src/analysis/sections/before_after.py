@@ -57,7 +57,7 @@ def event_study(report, events: pd.DataFrame, definition: str, caption: str, sen
         plots.headline(
             fig,
             f"{_named(definition, events)}: by year since adoption, "
-            f"{first['focal_group']} minus {first['comparison']}",
+            f"{first['focal_group']} minus {labels.with_labels(first['comparison'])}",
         )
         plots.caption(fig, caption, width=150)
         report.figure(fig, "event-study", lead=True)
