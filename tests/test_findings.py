@@ -267,3 +267,9 @@ def test_laws_all_beyond_their_placebos_leave_no_others_to_speak_of():
     said = findings.laws_against_placebos(laws)
     assert said.endswith("(VT above, p = 0.03).") and "other" not in said
     assert "No state law" in findings.laws_against_placebos(laws.iloc[:0])
+    four = pd.DataFrame({"treated_state": ["CA", "CO", "RI", "WA"], "outcome": "violent_per_10k",
+                         "estimate": [4.7, 8.5, -3.0, 4.2],
+                         "placebo_p": [0.09, 0.06, 0.08, 0.03]})  # fmt: skip
+    assert "(CA, CO and WA above; RI below, p = 0.03 to 0.09)." in findings.laws_against_placebos(
+        four
+    )

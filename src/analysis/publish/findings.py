@@ -231,10 +231,9 @@ def breakdown(after) -> str:
 
 
 def matched(row, year: int | None = None) -> str:
-    """'ICE 2014 table, 2016: after matching on the 2017 CAP report's covariates
-    (population, foreign-born and Hispanic shares), the difference in total crime (crimes
-    per 10,000 residents) is +25.4 (95 % interval -0.6 to +51.5), sanctuary minus
-    comparison (149 vs 2,918 counties).'"""
+    """'ICE 2014 table, 2016: after matching on the 2017 CAP report's covariates, the
+    difference in total crime (crimes per 10,000 residents) is +25.4 (95 % interval -0.6
+    to +51.5), sanctuary minus comparison (149 vs 2,918 counties).'"""
     unit = row.get("unit", "county")
     year = row["year"] if year is None else year
     covariates = labels.covariate_set(row["covariates"]) if row.get("covariates") else "nothing"
@@ -404,10 +403,17 @@ def laws_against_placebos(laws: pd.DataFrame) -> str:
     outcome = judged["outcome"].iloc[0]
     unusual = judged[judged["placebo_p"] <= PLACEBO_LEVEL]
     others = len(judged) - len(unusual)
-    named = "; ".join(
-        f"{r.treated_state} {'above' if r.estimate >= 0 else 'below'}, p = {r.placebo_p:.2f}"
-        for r in unusual.itertuples()
-    )
+    sides = [
+        f"{_listed(list(part['treated_state']))} {side}"
+        for side, part in (
+            ("above", unusual[unusual["estimate"] >= 0]),
+            ("below", unusual[unusual["estimate"] < 0]),
+        )
+        if len(part)
+    ]
+    low, high = unusual["placebo_p"].min(), unusual["placebo_p"].max()
+    p_range = f"p = {low:.2f}" if low == high else f"p = {low:.2f} to {high:.2f}"
+    named = f"{'; '.join(sides)}, {p_range}" if sides else ""
     return (
         f"Judged as states, {len(unusual)} of {len(judged)} state laws left "
         f"{labels.short(outcome).lower()} further from their synthetic state than most placebo "
@@ -418,21 +424,17 @@ def laws_against_placebos(laws: pd.DataFrame) -> str:
 
 def beside_kubrin_bartos(ordinary: int, judged: int) -> str:
     """SB 54's synthetic California beside Kubrin and Bartos (2020): agreeing with their
-    null only where every outcome's gap is ordinary among the placebo states."""
-    said = (
-        f"SB 54 (California, in effect 1 January 2018): in {ordinary} of {judged} crime "
-        "outcomes California's gap from its synthetic self after the law is no larger than "
-        f"most placebo states' (placebo p above {PLACEBO_LEVEL:.2f})"
-    )
+    null ('neither robust nor sufficiently large to rule out a null') only where every
+    outcome's gap is ordinary among the placebo states."""
     if not judged:
         return "SB 54: no crime outcome of California's could be judged against placebo states."
+    said = (
+        f"SB 54: in {ordinary} of {judged} crime outcomes California's gap from its synthetic "
+        f"self is ordinary among placebo states (p above {PLACEBO_LEVEL:.2f})"
+    )
     if ordinary == judged:
-        return (
-            f"{said}, as Kubrin and Bartos (2020) found with a state-level synthetic "
-            "California (effects 'neither robust nor sufficiently large to rule out a null')."
-        )
+        return f"{said}, as Kubrin and Bartos (2020) found with their synthetic California."
     return (
         f"{said}; for the other {judged - ordinary} this project and Kubrin and Bartos (2020), "
-        "who found effects 'neither robust nor sufficiently large to rule out a null' with a "
-        "state-level synthetic California, disagree."
+        "who found no robust effect, disagree."
     )

@@ -354,10 +354,10 @@ def _definition_labels(path: str) -> dict[str, str]:
 
 # The covariate sets (analysis.panels.units.COVARIATE_SETS) in a sentence's words.
 COVARIATE_SET_WORDS = {
-    "cap": "the 2017 CAP report's covariates (population, foreign-born and Hispanic shares)",
+    "cap": "the 2017 CAP report's covariates",
     "demographic": "demographic covariates",
     "political": "demographic and political covariates",
-    "city": "the city covariates (size, region and the county's make-up)",
+    "city": "the city covariates",
 }
 
 
