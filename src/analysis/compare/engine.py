@@ -174,10 +174,14 @@ def estimate(
     An estimate already made from the same inputs and code is read from the estimate
     cache (analysis.compare.cache) instead.
     """
-    if not cache.enabled():
+
+    def run():
         return _estimate(
             panel, status, method, year, outcomes, comparison, covariates, details, unit, **options
         )
+
+    if not cache.enabled():
+        return run()
     # One entry for a request with or without its details: the table is the same.
     name = cache.key(
         panel=panel, status=status, method=method, year=year, outcomes=outcomes,
@@ -186,27 +190,16 @@ def estimate(
     )  # fmt: skip
     found = cache.load(name)
     if found is None or (details and found["details"] is None):
-        result = _estimate(
-            panel, status, method, year, outcomes, comparison, covariates, details, unit, **options
-        )
+        result = run()
         table, extra = result if details else (result, None)
         found = {"table": table, "details": extra}
         cache.store(name, found)
     return (found["table"], found["details"]) if details else found["table"]
 
 
-def _estimate(
-    panel: pd.DataFrame,
-    status: pd.Series,
-    method: str = "raw",
-    year: int | None = 2015,
-    outcomes: str | Iterable[str] | None = None,
-    comparison: pd.Series | None = None,
-    covariates=None,
-    details: bool = False,
-    unit: str | Unit = DEFAULT_UNIT,
-    **options,
-):
+def _estimate(panel, status, method, year, outcomes, comparison, covariates, details, unit,
+              **options):  # fmt: skip
+    """`estimate` without the cache: its arguments, in its order."""
     the_unit, min_coverage, cut, states, plan = check_request(method, covariates, options, unit)
     if details and not plan.method.details:
         with_details = {m.name: m.details for m in METHOD_TABLE.values() if m.details}

@@ -434,10 +434,12 @@ class SdidFit:
     draws: str  # how the placebo variance was drawn
 
 
-def _sdid_point(table: pd.DataFrame, treated: list[str], post: list[int]):
+def _sdid_point(
+    table: pd.DataFrame, treated: list[str], post: list[int], draws: int = 2, seed: int = 0
+):
     """diff-diff's synthetic DiD of the `treated` rows of `table` (units by years) against
-    the others, treated in the `post` years: its estimate and fit (the package's own
-    variance, from two draws here, is not used)."""
+    the others, treated in the `post` years, its placebo variance from `draws` random
+    placebos (two, when only the estimate and fit are wanted)."""
     from diff_diff import SyntheticDiD
 
     frame = table.stack().rename("y").reset_index()
@@ -447,7 +449,7 @@ def _sdid_point(table: pd.DataFrame, treated: list[str], post: list[int]):
     frame["ever"] = frame["name"].isin(treated).astype(int)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the package's notes on its own conventions
-        return SyntheticDiD(variance_method="placebo", n_bootstrap=2, seed=0).fit(
+        return SyntheticDiD(variance_method="placebo", n_bootstrap=draws, seed=seed).fit(
             frame, outcome="y", treatment="ever", unit="unit", time="year", post_periods=post
         )
 
@@ -459,16 +461,13 @@ def fit_sdid(
     n_placebo: int = 200,
     seed: int = 0,
     memo: dict | None = None,
-    memo_key: object = None,
 ) -> SdidFit:
     """The synthetic DiD of the `treated` rows of `table` against the others, with the
     placebo variance of Arkhangelsky et al. (2021, Algorithm 4): the estimate refitted with
     controls in the treated rows' place. With one treated row every control is placebo
     once (the exact variance, no random draw); with several, diff-diff draws `n_placebo`
     of them (`seed`). `memo` keeps the exact placebo estimates, which depend on the
-    controls, the years and the outcome (`memo_key` names it), not on the treated row."""
-    from diff_diff import SyntheticDiD
-
+    controls, the years and the outcome (the key is made of them), not on the treated row."""
     controls = [u for u in table.index if u not in treated]
     if len(treated) == 1:
         real = _sdid_point(table, treated, post)
@@ -487,16 +486,7 @@ def fit_sdid(
         p = float((1 + np.sum(np.abs(placebos) >= abs(real.att))) / (1 + len(placebos)))
         return SdidFit(float(real.att), se, p, float(real.pre_treatment_fit), len(placebos),
                        f"every control once ({len(placebos)} placebos)")  # fmt: skip
-    frame = table.stack().rename("y").reset_index()
-    frame.columns = ["name", "year", "y"]
-    codes = {s: i for i, s in enumerate(table.index)}
-    frame["unit"] = frame["name"].map(codes)
-    frame["ever"] = frame["name"].isin(treated).astype(int)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        result = SyntheticDiD(variance_method="placebo", n_bootstrap=n_placebo, seed=seed).fit(
-            frame, outcome="y", treatment="ever", unit="unit", time="year", post_periods=post
-        )
+    result = _sdid_point(table, treated, post, n_placebo, seed)
     return SdidFit(float(result.att), float(result.se), float(result.p_value),
                    float(result.pre_treatment_fit), n_placebo,
                    f"{n_placebo} random draws, seed {seed} (diff-diff)")  # fmt: skip
@@ -525,7 +515,7 @@ def sdid_rows(
             reason = f"{state} lacks {outcome} in some year of the window"
             rows.append({**base, **not_estimated(reason, *notes)})
             continue
-        result = fit_sdid(part, [state], post, n_placebo, seed, design.memo, outcome)
+        result = fit_sdid(part, [state], post, n_placebo, seed, design.memo)
         low, high, _ = interval(result.estimate, result.std_error, level)
         rows.append(
             {
